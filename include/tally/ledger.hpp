@@ -1,0 +1,204 @@
+// The ledger: a SQLite file holding customers, subscriptions, invoices,
+// payments, the policy versions and an append-only, hash-chained journal.
+//
+// Every mutation runs through Ledger::write(): one BEGIN IMMEDIATE transaction
+// that also appends one journal event, so a crash leaves all or nothing of it.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tally/billing.hpp"
+#include "tally/calendar.hpp"
+#include "tally/money.hpp"
+#include "tally/policy.hpp"
+
+namespace tally {
+
+// The schema version this build writes (PRAGMA user_version).
+inline constexpr int kSchemaVersion = 1;
+
+struct Customer {
+  std::int64_t id = 0;
+  std::string code;
+  std::string name;
+  std::string email;
+  Rate vat_rate;
+  int terms_days = 30;
+  Date created;
+};
+
+struct Subscription {
+  std::int64_t id = 0;
+  std::string customer;  // customer code
+  Cents amount_ht = 0;   // licence per month, HT
+  Cycle cycle = Cycle::monthly;
+  Date start;
+  int commitment_months = 12;
+  int notice_months = 3;
+  std::optional<Date> letter_date;  // C1: cancellation letter received
+  std::string letter_ref;
+  std::optional<Date> end_date;     // C2: last day invoiced (effective date)
+};
+
+// An invoice (F...) or a credit note (AV...), with its state evaluated at a date.
+struct Invoice {
+  std::int64_t id = 0;
+  std::string number;
+  bool credit_note = false;
+  std::string customer;  // customer code
+  InvoiceKind kind = InvoiceKind::services;
+  Date issue_date;
+  Date due_date;
+  Cents total_ht = 0;
+  Cents vat = 0;
+  Cents total_ttc = 0;
+  Cents paid = 0;      // payments and credit applied, net of reversals
+  Cents credited = 0;  // credit notes citing it
+  Cents balance = 0;   // total_ttc - paid - credited (invoices); 0 for credit notes
+  std::string status;  // open | partially-paid | paid | void (credit notes: credit-note)
+  std::string cites;   // credit note: the invoice number it corrects
+  std::string reason;  // credit note: why; void: the reason
+  std::optional<std::int64_t> subscription_id;
+  std::optional<Period> period;  // subscription invoices: the cycle
+  std::vector<InvoiceLine> lines;
+};
+
+struct InvoiceFilter {
+  std::optional<std::string> customer;
+  std::optional<std::string> status;  // open | partially-paid | paid | void
+  std::optional<InvoiceKind> kind;
+};
+
+// A new invoice: customer, kind, lines, issue date; due date from the terms.
+struct NewInvoice {
+  std::string customer;
+  InvoiceKind kind = InvoiceKind::services;
+  Date issue_date;
+  std::vector<InvoiceLine> lines;  // each with its VAT rate (usually the customer's)
+  std::optional<std::int64_t> subscription_id;
+  std::optional<Period> period;
+  std::optional<Date> due_date;  // default: issue + customer terms (I4)
+};
+
+// One event of the journal.
+struct JournalEvent {
+  std::int64_t id = 0;
+  std::string at;       // UTC timestamp
+  std::string user;     // OS user
+  std::string command;  // the command line
+  std::string kind;     // "invoice.create", "pay"...
+  std::string payload;  // JSON
+  std::string prev_hash;
+  std::string hash;
+};
+
+// The SHA-256 (hex) of a journal event over its previous hash and canonical
+// content; an intact event has hash == journal_hash(event).
+std::string journal_hash(const JournalEvent& e);
+
+class Ledger {
+ public:
+  // Creates a new ledger file with the schema and the default policy.
+  // Throws Error(conflict) if the file exists.
+  static Ledger create(const std::string& path);
+  // Opens an existing ledger, migrating an older schema. Throws Error(not_found)
+  // if the file is missing (saying to run `tally init`), Error(internal) for a
+  // ledger newer than this build.
+  static Ledger open(const std::string& path);
+  // An in-memory ledger with the schema and default policy (tests).
+  static Ledger memory();
+
+  Ledger(Ledger&&) noexcept;
+  Ledger& operator=(Ledger&&) noexcept;
+  ~Ledger();
+
+  // The command line recorded in journal events. Default: "".
+  void set_command(std::string command);
+  // When on, write() rolls back instead of committing. Default: off.
+  void set_dry_run(bool on);
+  bool dry_run() const;
+  // Milliseconds a writer waits for the lock before Error(busy). Default: 5000.
+  void set_busy_timeout(int ms);
+
+  // Runs body in one BEGIN IMMEDIATE transaction and appends one journal event
+  // of `kind` whose payload is the JSON text body returns. Commits (or rolls
+  // back in dry-run mode). A nested call joins the outer transaction and appends
+  // its own event. A lock held past the busy timeout throws Error(busy).
+  void write(std::string_view kind, const std::function<std::string()>& body);
+
+  // ---- Policy (versioned) ----
+  // The policy in force on day d: the latest value of each parameter whose
+  // effective date is <= d (the defaults before the first version).
+  Policy policy_at(Date d);
+  // Records a new version of one parameter from `effective` on.
+  // Throws Error(usage) for an unknown key or bad value, Error(conflict) if that
+  // key already has a version on that date.
+  void set_policy(std::string_view key, std::string_view value, Date effective);
+  struct PolicyVersion {
+    std::string key, value;
+    Date effective;
+  };
+  std::vector<PolicyVersion> policy_versions();
+
+  // ---- Customers ----
+  // Throws Error(conflict) if the code exists, Error(usage) for a bad code,
+  // Error(refused) for terms over the cap (I4).
+  Customer add_customer(Customer c, Date today);
+  // Throws Error(not_found).
+  Customer customer(std::string_view code);
+  std::vector<Customer> customers();
+  // Customer credit available on day d (P3).
+  Cents credit(std::string_view customer_code, Date d);
+
+  // ---- Subscriptions ----
+  Subscription add_subscription(Subscription s);
+  Subscription subscription(std::int64_t id);
+  std::vector<Subscription> subscriptions(std::optional<std::string> customer = {});
+
+  // ---- Invoices ----
+  // Issues an invoice: assigns the next number of its issue year (I2), computes
+  // the totals (M2, M3) and the due date (I4).
+  Invoice issue_invoice(const NewInvoice& n);
+  // Issues a credit note citing `original` (I3). Lines are positive amounts to
+  // credit. Whatever exceeds the original's balance becomes customer credit.
+  Invoice issue_credit_note(std::string_view original, std::vector<InvoiceLine> lines,
+                            Date date, std::string reason);
+  // I3: a full credit note of the remaining (not yet credited) amount.
+  // Throws Error(conflict) when already void, Error(refused) for credit notes.
+  Invoice void_invoice(std::string_view number, std::string reason, Date date);
+  // The invoice or credit note, evaluated at day d. Throws Error(not_found).
+  Invoice invoice(std::string_view number, Date d);
+  std::vector<Invoice> invoices(const InvoiceFilter& f, Date d);
+
+  // I5: issues one invoice per subscription cycle starting in the month of
+  // `month`, unless already invoiced. Returns the invoices issued.
+  std::vector<Invoice> run_billing(Date month, Date today);
+
+  // ---- Standby (S1-S5) ----
+  // The standby periods of a customer as billed: first day to last day in
+  // standby (an early end shortens it), ordered by first day.
+  std::vector<Period> standby_periods(std::string_view customer_code);
+
+  // ---- Journal ----
+  std::vector<JournalEvent> journal();
+
+  // For libtally's own storage modules (src/ledger): the implementation.
+  struct Impl;
+  Impl& impl() { return *impl_; }
+
+ private:
+  explicit Ledger(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// The default ledger path: $TALLY_DB, else $XDG_DATA_HOME/tally/ledger.db, else
+// ~/.local/share/tally/ledger.db.
+std::string default_ledger_path();
+
+}  // namespace tally

@@ -1,0 +1,101 @@
+// The command-line shell: global options, the context a command runs in, and
+// the output document every command returns (printed as table, json or csv).
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include "tally/calendar.hpp"
+#include "tally/ledger.hpp"
+
+namespace tally::cli {
+
+using Json = nlohmann::ordered_json;
+
+enum class Format { table, json, csv };
+
+// A table for people (table format) and for scripts (csv, the first table).
+struct Table {
+  std::string title;  // shown above the table in table format; "" for none
+  std::vector<std::string> columns;
+  std::vector<std::vector<std::string>> rows;
+};
+
+// What a command produces. `json` is the one JSON document of --format json;
+// `tables` are shown in table format (and the first as csv); `lines` are plain
+// text lines shown after the tables in table format.
+struct Output {
+  Json json = Json::object();
+  std::vector<Table> tables;
+  std::vector<std::string> lines;
+  int exit_code = 0;  // a command may succeed in printing yet exit non-zero (verify: 7)
+};
+
+// The global options of CLI.md, as parsed.
+struct Globals {
+  std::string db;
+  std::string as_of;
+  std::string format = "table";
+  bool dry_run = false;
+  bool quiet = false;
+  bool no_color = false;
+};
+
+// Everything a command needs from the shell.
+class Context {
+ public:
+  Globals g;
+  std::string command_line;  // recorded in the journal
+
+  // The business date (--as-of / TALLY_AS_OF, else today). Throws Error(usage).
+  Date as_of() const;
+  Format format() const;
+  // The ledger at --db (opened on first use, dry-run and busy timeout set).
+  Ledger& ledger();
+  std::string db_path() const;
+  // True when colour may be written to stdout.
+  bool color() const;
+
+ private:
+  std::optional<Ledger> ledger_;
+};
+
+// What runs once parsing succeeded.
+using Action = std::function<Output()>;
+
+// One top-level command: its name, a one-line summary, and the function that
+// fills its subcommand `cmd` (options, nested subcommands, --help example) and,
+// from a parse callback, sets `action` to what runs when it is chosen.
+struct Command {
+  const char* name;
+  const char* summary;
+  void (*setup)(CLI::App& cmd, Context& ctx, Action& action);
+};
+
+// Sets cmd's parse callback to make `run(ctx, opts)` the action. Options are
+// held by shared_ptr so they outlive setup.
+template <typename Opts, typename Run>
+void on_parse(CLI::App* cmd, Context& ctx, Action& action, std::shared_ptr<Opts> opts, Run run) {
+  cmd->callback([&ctx, &action, opts, run] { action = [&ctx, opts, run] { return run(ctx, *opts); }; });
+}
+
+// The table of commands (commands.cpp).
+const std::vector<Command>& commands();
+
+// Prints an output in the chosen format on stdout.
+void emit(const Context& ctx, const Output& out);
+
+// Parsing helpers for option values: each throws Error(usage) naming the option.
+Date option_date(const std::string& value, std::string_view option);
+std::optional<Date> option_date(const std::optional<std::string>& value, std::string_view option);
+
+// Adds an "Example:" footer to a command's --help.
+void example(CLI::App* cmd, std::string_view text);
+
+}  // namespace tally::cli

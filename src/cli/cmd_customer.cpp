@@ -1,0 +1,109 @@
+// tally customer add | list | show
+#include "cli/views.hpp"
+#include "tally/errors.hpp"
+
+namespace tally::cli {
+namespace {
+
+struct AddOpts {
+  std::string code, name, email;
+  std::optional<std::string> vat_rate, terms;
+};
+
+Output run_add(Context& ctx, const AddOpts& o) {
+  Ledger& ledger = ctx.ledger();
+  const Date today = ctx.as_of();
+  const Policy policy = ledger.policy_at(today);
+  Customer c;
+  c.code = o.code;
+  c.name = o.name;
+  c.email = o.email;
+  c.vat_rate = o.vat_rate ? parse_rate(*o.vat_rate) : policy.vat_rate;
+  c.terms_days = o.terms ? static_cast<int>(parse_count(*o.terms, "--terms (days)", 100000)) : policy.payment_terms_days;
+  c = ledger.add_customer(c, today);
+  Output out;
+  out.json = Json{{"customer", to_json(c)}};
+  out.lines.push_back(fmt::format("Customer {} added: VAT {} %, terms {} days", c.code, format_rate(c.vat_rate),
+                                  c.terms_days));
+  return out;
+}
+
+Table customer_table(const std::vector<Customer>& cs) {
+  Table t{"", {"code", "name", "email", "vat_rate", "terms_days", "created"}, {}};
+  for (const auto& c : cs)
+    t.rows.push_back({c.code, c.name, c.email, format_rate(c.vat_rate), std::to_string(c.terms_days),
+                      format_date(c.created)});
+  return t;
+}
+
+struct ShowOpts {
+  std::string code;
+};
+
+Output run_show(Context& ctx, const ShowOpts& o) {
+  Ledger& ledger = ctx.ledger();
+  const Date d = ctx.as_of();
+  const Customer c = ledger.customer(o.code);
+  const auto subs = ledger.subscriptions(c.code);
+  InvoiceFilter f;
+  f.customer = c.code;
+  const auto invoices = ledger.invoices(f, d);
+  Cents balance = 0;
+  for (const auto& i : invoices) balance += i.balance;
+  const Cents credit = ledger.credit(c.code, d);
+  Output out;
+  Json j = to_json(c);
+  j["balance"] = amount(balance);
+  j["credit"] = amount(credit);
+  j["subscriptions"] = Json::array();
+  for (const auto& s : subs) j["subscriptions"].push_back(to_json(s));
+  j["invoices"] = Json::array();
+  for (const auto& i : invoices) j["invoices"].push_back(to_json(i));
+  out.json = Json{{"as_of", format_date(d)}, {"customer", j}};
+  out.tables.push_back(customer_table({c}));
+  Table st{"Subscriptions", {"id", "amount_ht", "cycle", "start", "commitment", "notice", "end_date"}, {}};
+  for (const auto& s : subs)
+    st.rows.push_back({std::to_string(s.id), format_amount(s.amount_ht), std::string(to_string(s.cycle)),
+                       format_date(s.start), std::to_string(s.commitment_months), std::to_string(s.notice_months),
+                       s.end_date ? format_date(*s.end_date) : ""});
+  out.tables.push_back(st);
+  out.tables.push_back(invoice_table(invoices, "Invoices"));
+  out.lines.push_back(fmt::format("Balance due: {}   Credit: {}   (as of {})", format_amount(balance),
+                                  format_amount(credit), format_date(d)));
+  return out;
+}
+
+}  // namespace
+
+void setup_customer(CLI::App& cmd, Context& ctx, Action& action) {
+  cmd.require_subcommand(1);
+
+  auto add_opts = std::make_shared<AddOpts>();
+  auto* add = cmd.add_subcommand("add", "add a customer");
+  add->add_option("CODE", add_opts->code, "customer code: lowercase letters, digits, '-'")->required();
+  add->add_option("--name", add_opts->name, "legal name")->required();
+  add->add_option("--email", add_opts->email, "billing e-mail");
+  add->add_option("--vat-rate", add_opts->vat_rate, "VAT rate in % (default the policy's, M2; 0 for reverse charge)");
+  add->add_option("--terms", add_opts->terms, "payment terms in days (default 30, at most 60: I4)");
+  example(add, "tally customer add acme --name 'ACME SAS' --email billing@acme.test --terms 45");
+  on_parse(add, ctx, action, add_opts, run_add);
+
+  auto* list = cmd.add_subcommand("list", "list customers");
+  example(list, "tally customer list --format csv");
+  on_parse(list, ctx, action, std::make_shared<int>(0), [](Context& ctx, const int&) {
+    const auto cs = ctx.ledger().customers();
+    Output out;
+    out.json = Json{{"customers", Json::array()}};
+    for (const auto& c : cs) out.json["customers"].push_back(to_json(c));
+    out.tables.push_back(customer_table(cs));
+    return out;
+  });
+
+  auto show_opts = std::make_shared<ShowOpts>();
+  auto* show = cmd.add_subcommand("show", "a customer with subscriptions, invoices, balance and credit");
+  show->add_option("CODE", show_opts->code, "customer code")->required();
+  example(show, "tally customer show acme");
+  on_parse(show, ctx, action, show_opts, run_show);
+}
+
+}  // namespace tally::cli

@@ -1,0 +1,192 @@
+// tally invoice create | run | list | show | void
+#include "cli/services.hpp"
+#include "cli/views.hpp"
+#include "tally/errors.hpp"
+
+namespace tally::cli {
+namespace {
+
+struct CreateOpts {
+  std::string customer, kind;
+  std::vector<std::string> amounts, descriptions, items, qtys;
+  std::optional<std::string> date;
+  bool urgent = false, roadmap = false;
+};
+
+std::string default_description(InvoiceKind k) {
+  switch (k) {
+    case InvoiceKind::setup: return "Platform set-up";
+    case InvoiceKind::subscription: return "Subscription";
+    default: return "Professional services";
+  }
+}
+
+Output run_create(Context& ctx, const CreateOpts& o) {
+  Ledger& ledger = ctx.ledger();
+  const Date today = ctx.as_of();
+  const InvoiceKind kind = parse_invoice_kind(o.kind);
+  if (kind == InvoiceKind::fee || kind == InvoiceKind::penalty)
+    throw usage_error("invalid --kind '{}': fee and penalty invoices are issued by pay and overdue --apply; "
+                      "expected setup, services or subscription",
+                      o.kind);
+  if (o.amounts.empty() == o.items.empty())
+    throw usage_error("invoice create needs either --amount HT (repeatable) or --item GRID_CODE (repeatable)");
+  if (!o.descriptions.empty() && o.descriptions.size() != o.amounts.size())
+    throw usage_error("{} --description for {} --amount: give one description per amount, or none",
+                      o.descriptions.size(), o.amounts.size());
+  if (!o.qtys.empty() && o.qtys.size() != o.items.size())
+    throw usage_error("{} --qty for {} --item: give one quantity per item, or none", o.qtys.size(), o.items.size());
+  const Date issue = o.date ? option_date(*o.date, "--date") : today;
+  if (issue > today)
+    throw usage_error("invalid --date '{}': an invoice cannot be dated after the business date {}", *o.date,
+                      format_date(today));
+  const Customer c = ledger.customer(o.customer);
+  NewInvoice n;
+  n.customer = c.code;
+  n.kind = kind;
+  n.issue_date = issue;
+  for (std::size_t i = 0; i < o.amounts.size(); ++i) {
+    const Cents ht = parse_amount(o.amounts[i]);
+    n.lines.push_back(InvoiceLine{o.descriptions.empty() ? default_description(kind) : o.descriptions[i], 100, ht,
+                                  ht, c.vat_rate, "I1", ""});
+  }
+  for (std::size_t i = 0; i < o.items.size(); ++i) {
+    const std::int64_t qty = o.qtys.empty() ? 100 : parse_quantity(o.qtys[i]);
+    n.lines.push_back(grid_line(ctx, o.items[i], qty, o.urgent, o.roadmap, c.vat_rate, issue));
+  }
+  const Invoice inv = ledger.issue_invoice(n);
+  Output out;
+  out.json = Json{{"invoice", to_json(inv)}};
+  out.tables.push_back(invoice_table({inv}));
+  out.tables.push_back(invoice_lines_table(inv));
+  return out;
+}
+
+struct RunOpts {
+  std::string period;
+};
+
+Output run_run(Context& ctx, const RunOpts& o) {
+  const Date month = parse_month(o.period);
+  const auto issued = ctx.ledger().run_billing(month, ctx.as_of());
+  Output out;
+  out.json = Json{{"period", format_month(month)}, {"issued", Json::array()}};
+  Cents total = 0;
+  for (const auto& i : issued) {
+    out.json["issued"].push_back(to_json(i));
+    total += i.total_ttc;
+  }
+  out.tables.push_back(invoice_table(issued, fmt::format("Billing run {}", format_month(month))));
+  out.lines.push_back(fmt::format("{} invoice(s) issued, {} TTC{}", issued.size(), format_amount(total),
+                                  issued.empty() ? " (every cycle starting that month is already invoiced)" : ""));
+  return out;
+}
+
+struct ListOpts {
+  std::optional<std::string> customer, status, kind;
+};
+
+Output run_list(Context& ctx, const ListOpts& o) {
+  InvoiceFilter f;
+  f.customer = o.customer;
+  if (o.status) {
+    static const std::vector<std::string> ok = {"open", "partially-paid", "paid", "void", "credit-note"};
+    if (std::find(ok.begin(), ok.end(), *o.status) == ok.end())
+      throw usage_error("invalid --status '{}': expected open, partially-paid, paid, void or credit-note", *o.status);
+    f.status = o.status;
+  }
+  if (o.kind) f.kind = parse_invoice_kind(*o.kind);
+  const Date d = ctx.as_of();
+  const auto invoices = ctx.ledger().invoices(f, d);
+  Output out;
+  out.json = Json{{"as_of", format_date(d)}, {"invoices", Json::array()}};
+  for (const auto& i : invoices) out.json["invoices"].push_back(to_json(i));
+  out.tables.push_back(invoice_table(invoices));
+  return out;
+}
+
+struct ShowOpts {
+  std::string number;
+};
+
+Output run_show(Context& ctx, const ShowOpts& o) {
+  const Date d = ctx.as_of();
+  const Invoice inv = ctx.ledger().invoice(o.number, d);
+  Output out;
+  out.json = Json{{"as_of", format_date(d)}, {"invoice", to_json(inv)}};
+  out.tables.push_back(invoice_table({inv}));
+  out.tables.push_back(invoice_lines_table(inv));
+  if (!inv.cites.empty()) out.lines.push_back("Credit note of " + inv.cites + ": " + inv.reason);
+  return out;
+}
+
+struct VoidOpts {
+  std::string number, reason;
+  std::optional<std::string> date;
+};
+
+Output run_void(Context& ctx, const VoidOpts& o) {
+  const Date today = ctx.as_of();
+  const Date d = o.date ? option_date(*o.date, "--date") : today;
+  if (d > today)
+    throw usage_error("invalid --date '{}': a credit note cannot be dated after the business date {}", *o.date,
+                      format_date(today));
+  const Invoice note = ctx.ledger().void_invoice(o.number, o.reason, d);
+  const Invoice orig = ctx.ledger().invoice(o.number, d);
+  Output out;
+  out.json = Json{{"credit_note", to_json(note)}, {"invoice", to_json(orig)}};
+  out.tables.push_back(invoice_table({note, orig}));
+  out.lines.push_back(fmt::format("{} voided by credit note {} ({} TTC)", orig.number, note.number,
+                                  format_amount(note.total_ttc)));
+  return out;
+}
+
+}  // namespace
+
+void setup_invoice(CLI::App& cmd, Context& ctx, Action& action) {
+  cmd.require_subcommand(1);
+
+  auto c = std::make_shared<CreateOpts>();
+  auto* create = cmd.add_subcommand("create", "issue an invoice (one line per --amount or --item)");
+  create->add_option("--customer", c->customer, "customer code")->required();
+  create->add_option("--kind", c->kind, "setup, services or subscription")->required();
+  create->add_option("--amount", c->amounts, "a line's amount HT (repeatable)");
+  create->add_option("--description", c->descriptions, "the matching line's description (repeatable)");
+  create->add_option("--item", c->items, "a services grid code (repeatable, D3)");
+  create->add_option("--qty", c->qtys, "the matching item's quantity (default 1)");
+  create->add_option("--date", c->date, "issue date (default the business date)");
+  create->add_flag("--urgent", c->urgent, "urgent request (D1, D2)");
+  create->add_flag("--roadmap", c->roadmap, "the feature is on the roadmap (D1)");
+  example(create, "tally invoice create --customer acme --kind setup --amount 5000 --description 'Platform set-up'");
+  on_parse(create, ctx, action, c, run_create);
+
+  auto r = std::make_shared<RunOpts>();
+  auto* run = cmd.add_subcommand("run", "bill every subscription cycle starting in a month (I5)");
+  run->add_option("--period", r->period, "the month, YYYY-MM")->required();
+  example(run, "tally --as-of 2026-03-01 invoice run --period 2026-03");
+  on_parse(run, ctx, action, r, run_run);
+
+  auto l = std::make_shared<ListOpts>();
+  auto* list = cmd.add_subcommand("list", "list invoices and credit notes as of the business date");
+  list->add_option("--customer", l->customer, "only this customer");
+  list->add_option("--status", l->status, "open, partially-paid, paid, void or credit-note");
+  list->add_option("--kind", l->kind, "subscription, setup, services, fee or penalty");
+  example(list, "tally invoice list --status open --format csv");
+  on_parse(list, ctx, action, l, run_list);
+
+  auto s = std::make_shared<ShowOpts>();
+  auto* show = cmd.add_subcommand("show", "an invoice or credit note with its lines");
+  show->add_option("NUMBER", s->number, "F2026-000001 or AV2026-000001")->required();
+  example(show, "tally invoice show F2026-000001 --format json");
+  on_parse(show, ctx, action, s, run_show);
+
+  auto v = std::make_shared<VoidOpts>();
+  auto* vd = cmd.add_subcommand("void", "cancel an invoice by a full credit note (I3)");
+  vd->add_option("NUMBER", v->number, "the invoice number")->required();
+  vd->add_option("--reason", v->reason, "why (recorded on the credit note)")->required();
+  vd->add_option("--date", v->date, "credit note date (default the business date)");
+  example(vd, "tally invoice void F2026-000003 --reason 'duplicate order'");
+  on_parse(vd, ctx, action, v, run_void);
+}
+
+}  // namespace tally::cli

@@ -1,0 +1,62 @@
+// tally policy show | set
+#include "cli/views.hpp"
+#include "tally/errors.hpp"
+
+namespace tally::cli {
+namespace {
+
+struct SetOpts {
+  std::string key, value, effective;
+};
+
+}  // namespace
+
+void setup_policy(CLI::App& cmd, Context& ctx, Action& action) {
+  cmd.require_subcommand(1);
+  auto* show = cmd.add_subcommand("show", "every parameter in force at the business date, with its rule ID");
+  example(show, "tally --as-of 2026-01-01 policy show --format json");
+  on_parse(show, ctx, action, std::make_shared<int>(0), [](Context& ctx, const int&) {
+    const Date d = ctx.as_of();
+    Ledger& ledger = ctx.ledger();
+    const Policy p = ledger.policy_at(d);
+    std::map<std::string, std::string> since;
+    for (const auto& v : ledger.policy_versions())
+      if (v.effective <= d) since[v.key] = format_date(v.effective);
+    Output out;
+    out.json = Json{{"as_of", format_date(d)}, {"parameters", Json::array()}, {"versions", Json::array()}};
+    Table t{"", {"key", "value", "rule", "effective", "description"}, {}};
+    for (const auto& param : policy_params()) {
+      const std::string key(param.key);
+      out.json["parameters"].push_back(Json{{"key", key},
+                                            {"value", param.get(p)},
+                                            {"rule", param.rule},
+                                            {"effective", since[key]},
+                                            {"description", param.description},
+                                            {"accepted", param.accepted}});
+      t.rows.push_back({key, param.get(p), std::string(param.rule), since[key], std::string(param.description)});
+    }
+    for (const auto& v : ledger.policy_versions())
+      out.json["versions"].push_back(Json{{"key", v.key}, {"value", v.value}, {"effective", format_date(v.effective)}});
+    out.tables.push_back(t);
+    return out;
+  });
+
+  auto s = std::make_shared<SetOpts>();
+  auto* set = cmd.add_subcommand("set", "a new version of one parameter from a date on");
+  set->add_option("KEY", s->key, "parameter key (see policy show)")->required();
+  set->add_option("VALUE", s->value, "new value")->required();
+  set->add_option("--effective", s->effective, "first day it applies, YYYY-MM-DD")->required();
+  example(set, "tally policy set card_fee_rate 0 --effective 2027-01-01");
+  on_parse(set, ctx, action, s, [](Context& ctx, const SetOpts& o) {
+    const Date eff = option_date(o.effective, "--effective");
+    ctx.ledger().set_policy(o.key, o.value, eff);
+    const PolicyParam& param = policy_param(o.key);
+    const Policy p = ctx.ledger().policy_at(eff);
+    Output out;
+    out.json = Json{{"key", o.key}, {"value", param.get(p)}, {"rule", param.rule}, {"effective", format_date(eff)}};
+    out.lines.push_back(fmt::format("{} ({}) = {} from {}", o.key, param.rule, param.get(p), format_date(eff)));
+    return out;
+  });
+}
+
+}  // namespace tally::cli

@@ -1,0 +1,54 @@
+// Context: global options resolved into a business date, a format and a ledger.
+#include <unistd.h>
+
+#include <cstdlib>
+
+#include "cli/cli.hpp"
+#include "tally/errors.hpp"
+
+namespace tally::cli {
+
+Date Context::as_of() const { return g.as_of.empty() ? today_local() : option_date(g.as_of, "--as-of"); }
+
+Format Context::format() const {
+  if (g.format == "table") return Format::table;
+  if (g.format == "json") return Format::json;
+  if (g.format == "csv") return Format::csv;
+  throw usage_error("invalid --format '{}': expected table, json or csv", g.format);
+}
+
+std::string Context::db_path() const { return g.db.empty() ? default_ledger_path() : g.db; }
+
+Ledger& Context::ledger() {
+  if (!ledger_) {
+    ledger_.emplace(Ledger::open(db_path()));
+    ledger_->set_command(command_line);
+    ledger_->set_dry_run(g.dry_run);
+    if (const char* t = std::getenv("TALLY_BUSY_TIMEOUT"); t && *t)
+      ledger_->set_busy_timeout(static_cast<int>(parse_count(t, "TALLY_BUSY_TIMEOUT (ms)", 3'600'000)));
+  }
+  return *ledger_;
+}
+
+bool Context::color() const {
+  if (g.no_color) return false;
+  if (const char* nc = std::getenv("NO_COLOR"); nc && *nc) return false;
+  return isatty(STDOUT_FILENO) != 0;
+}
+
+Date option_date(const std::string& value, std::string_view option) {
+  try {
+    return parse_date(value);
+  } catch (const Error&) {
+    throw usage_error("invalid {} '{}': expected a real day as YYYY-MM-DD (e.g. 2026-01-31)", option, value);
+  }
+}
+
+std::optional<Date> option_date(const std::optional<std::string>& value, std::string_view option) {
+  if (!value) return std::nullopt;
+  return option_date(*value, option);
+}
+
+void example(CLI::App* cmd, std::string_view text) { cmd->footer(fmt::format("\nExample:\n  {}\n", text)); }
+
+}  // namespace tally::cli

@@ -1,0 +1,82 @@
+// tally: parse the command line, run the chosen command, map failures to the
+// exit codes of CLI.md in one place.
+#include <iostream>
+
+#include "cli/cli.hpp"
+#include "tally/errors.hpp"
+
+using namespace tally;
+using namespace tally::cli;
+
+namespace {
+
+std::string join_args(int argc, char** argv) {
+  std::string s = "tally";
+  for (int i = 1; i < argc; ++i) {
+    s += ' ';
+    s += argv[i];
+  }
+  return s;
+}
+
+int fail(ExitCode code, const std::string& message) {
+  std::cerr << "tally: error: " << message << "\n";
+  return static_cast<int>(code);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Context ctx;
+  ctx.command_line = join_args(argc, argv);
+  CLI::App app{"tally: the policy calculator and ledger of the customer policy", "tally"};
+  app.set_version_flag("--version", std::string("tally ") + TALLY_VERSION);
+  app.require_subcommand(1);
+  app.fallthrough();
+  app.option_defaults()->always_capture_default(false);
+  app.add_option("--db", ctx.g.db, "the SQLite ledger (default $XDG_DATA_HOME/tally/ledger.db)")->envname("TALLY_DB");
+  app.add_option("--as-of", ctx.g.as_of, "business date YYYY-MM-DD every rule is evaluated at (default today)")
+      ->envname("TALLY_AS_OF");
+  app.add_option("--format", ctx.g.format, "output: table, json or csv (default table)")->envname("TALLY_FORMAT");
+  app.add_flag("--dry-run", ctx.g.dry_run, "compute and print what a writing command would do, write nothing");
+  app.add_flag("-q,--quiet", ctx.g.quiet, "print nothing on success in table format");
+  app.add_flag("--no-color", ctx.g.no_color, "never colour the output (also NO_COLOR)");
+  app.footer("\nExamples:\n  tally init\n  tally customer add acme --name 'ACME SAS'\n"
+             "  tally --as-of 2026-03-01 invoice run --period 2026-03\n  tally --format json overdue\n\n"
+             "Exit codes: 0 done, 1 internal, 2 usage, 3 not found, 4 refused by the policy, 5 conflict, "
+             "6 ledger busy, 7 integrity.");
+
+  Action action;
+  for (const Command& c : commands()) c.setup(*app.add_subcommand(c.name, c.summary), ctx, action);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::string msg = e.what();
+    if (msg.empty()) msg = "missing command: run 'tally --help' for the list";
+    return fail(ExitCode::usage, msg + " (see 'tally --help')");
+  } catch (const Error& e) {
+    return fail(e.code(), e.what());
+  }
+
+  try {
+    ctx.format();  // validate --format before any work
+    Output out = action();
+    if (ctx.g.dry_run && out.json.is_object()) {
+      out.json["dry_run"] = true;
+      if (!ctx.g.quiet) std::cerr << "tally: dry run: nothing was written\n";
+    }
+    emit(ctx, out);
+    return out.exit_code;
+  } catch (const Error& e) {
+    return fail(e.code(), e.what());
+  } catch (const std::exception& e) {
+    return fail(ExitCode::internal, e.what());
+  }
+}

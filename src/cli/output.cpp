@@ -1,0 +1,94 @@
+// Writers for the three formats: table (people), json (one document), csv (RFC 4180).
+#include <cstdio>
+#include <iostream>
+
+#include "cli/cli.hpp"
+
+namespace tally::cli {
+namespace {
+
+bool numeric(const std::string& s) {
+  if (s.empty()) return false;
+  std::size_t i = s[0] == '-' ? 1 : 0;
+  if (i == s.size()) return false;
+  for (; i < s.size(); ++i)
+    if (!((s[i] >= '0' && s[i] <= '9') || s[i] == '.')) return false;
+  return true;
+}
+
+// Display width of UTF-8 text (code points; good enough for names and labels).
+std::size_t width(const std::string& s) {
+  std::size_t w = 0;
+  for (unsigned char c : s)
+    if ((c & 0xC0) != 0x80) ++w;
+  return w;
+}
+
+void print_table(const Table& t, bool color, std::ostream& os) {
+  if (!t.title.empty()) os << (color ? "\033[1m" : "") << t.title << (color ? "\033[0m" : "") << "\n";
+  std::vector<std::size_t> w(t.columns.size(), 0);
+  for (std::size_t i = 0; i < t.columns.size(); ++i) w[i] = width(t.columns[i]);
+  for (const auto& r : t.rows)
+    for (std::size_t i = 0; i < r.size() && i < w.size(); ++i) w[i] = std::max(w[i], width(r[i]));
+  auto cell = [&](const std::string& s, std::size_t i, bool right) {
+    const std::string pad(w[i] - std::min(w[i], width(s)), ' ');
+    os << (right ? pad + s : s + (i + 1 < w.size() ? pad : ""));
+    if (i + 1 < w.size()) os << "  ";
+  };
+  if (color) os << "\033[1m";
+  for (std::size_t i = 0; i < t.columns.size(); ++i) cell(t.columns[i], i, false);
+  if (color) os << "\033[0m";
+  os << "\n";
+  for (const auto& r : t.rows) {
+    for (std::size_t i = 0; i < r.size() && i < w.size(); ++i) cell(r[i], i, numeric(r[i]));
+    os << "\n";
+  }
+  if (t.rows.empty()) os << "(none)\n";
+}
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+void print_csv_row(const std::vector<std::string>& row, std::ostream& os) {
+  for (std::size_t i = 0; i < row.size(); ++i) os << (i ? "," : "") << csv_field(row[i]);
+  os << "\r\n";
+}
+
+}  // namespace
+
+void emit(const Context& ctx, const Output& out) {
+  switch (ctx.format()) {
+    case Format::json:
+      std::cout << out.json.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+      break;
+    case Format::csv:
+      if (!out.tables.empty()) {
+        print_csv_row(out.tables.front().columns, std::cout);
+        for (const auto& r : out.tables.front().rows) print_csv_row(r, std::cout);
+      }
+      break;
+    case Format::table: {
+      if (ctx.g.quiet) break;
+      const bool color = ctx.color();
+      bool first = true;
+      for (const auto& t : out.tables) {
+        if (!first) std::cout << "\n";
+        print_table(t, color, std::cout);
+        first = false;
+      }
+      if (!out.lines.empty() && !out.tables.empty()) std::cout << "\n";
+      for (const auto& l : out.lines) std::cout << l << "\n";
+      break;
+    }
+  }
+  std::cout.flush();
+}
+
+}  // namespace tally::cli

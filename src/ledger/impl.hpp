@@ -1,0 +1,55 @@
+// Private to libtally's storage modules: the state behind tally::Ledger and
+// helpers shared by src/ledger/*.cpp. Commands (src/cli) never include this.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include "tally/ledger.hpp"
+
+namespace tally {
+
+struct Ledger::Impl {
+  explicit Impl(const std::string& path, int flags) : db(path, flags) {}
+
+  SQLite::Database db;
+  std::string command;
+  bool dry_run = false;
+  int busy_timeout_ms = 5000;
+  int depth = 0;  // nesting of write()
+
+  // A cached prepared statement, reset and with bindings cleared, ready to bind.
+  SQLite::Statement& stmt(const std::string& sql);
+
+  // Refuses (Error refused) any write dated on or before the end of a locked month.
+  void check_open_period(Date d, std::string_view what);
+
+  // Recomputes the cached paid/credited/settled_on columns of an invoice from
+  // its allocations and credit notes.
+  void refresh_invoice(std::int64_t invoice_id);
+
+  // The customer's id. Throws Error(not_found) naming the code.
+  std::int64_t customer_id(std::string_view code);
+
+  // The invoice's id. Throws Error(not_found) naming the number.
+  std::int64_t invoice_id(std::string_view number);
+
+ private:
+  std::map<std::string, std::unique_ptr<SQLite::Statement>> cache_;
+};
+
+// Schema creation and migrations (schema.cpp). Applies every migration above
+// the file's user_version in one transaction. Throws Error(internal) for a
+// ledger written by a newer tally.
+void migrate(SQLite::Database& db);
+
+// Appends one journal event, chaining its hash to the previous one (journal.cpp).
+void append_journal(Ledger::Impl& impl, std::string_view kind, const std::string& payload);
+
+// Dates as stored: ISO text.
+inline std::string db_date(Date d) { return format_date(d); }
+
+}  // namespace tally

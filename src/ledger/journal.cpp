@@ -1,0 +1,98 @@
+// The journal: one hash-chained event per write (SHA-256, OpenSSL libcrypto).
+#include <pwd.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+
+#include <openssl/evp.h>
+
+#include "ledger/impl.hpp"
+#include "tally/errors.hpp"
+
+namespace tally {
+namespace {
+
+std::string os_user() {
+  if (const passwd* pw = getpwuid(geteuid()); pw && pw->pw_name) return pw->pw_name;
+  if (const char* u = std::getenv("USER")) return u;
+  return "unknown";
+}
+
+std::string utc_now() {
+  const auto now = std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+  return date::format("%FT%TZ", now);
+}
+
+std::string sha256_hex(const std::string& data) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr) != 1)
+    throw Error(ExitCode::internal, "SHA-256 failed (OpenSSL)");
+  std::string hex;
+  hex.reserve(len * 2);
+  for (unsigned int i = 0; i < len; ++i) hex += fmt::format("{:02x}", md[i]);
+  return hex;
+}
+
+}  // namespace
+
+std::string journal_hash(const JournalEvent& e) {
+  // Canonical content: the fields in a fixed order, each followed by its length
+  // so no two different events can share a serialisation.
+  std::string canon;
+  for (const std::string* f : {&e.prev_hash, &e.at, &e.user, &e.command, &e.kind, &e.payload}) {
+    canon += std::to_string(f->size());
+    canon += ':';
+    canon += *f;
+    canon += '\n';
+  }
+  canon += std::to_string(e.id);
+  return sha256_hex(canon);
+}
+
+void append_journal(Ledger::Impl& impl, std::string_view kind, const std::string& payload) {
+  JournalEvent e;
+  auto& last = impl.stmt("SELECT id, hash FROM journal ORDER BY id DESC LIMIT 1");
+  if (last.executeStep()) {
+    e.id = last.getColumn(0).getInt64() + 1;
+    e.prev_hash = last.getColumn(1).getString();
+  } else {
+    e.id = 1;
+    e.prev_hash = std::string(64, '0');
+  }
+  last.reset();
+  e.at = utc_now();
+  e.user = os_user();
+  e.command = impl.command;
+  e.kind = std::string(kind);
+  e.payload = payload;
+  e.hash = journal_hash(e);
+  auto& ins = impl.stmt(
+      "INSERT INTO journal(id, at, os_user, command, kind, payload, prev_hash, hash) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  ins.bind(1, e.id);
+  ins.bind(2, e.at);
+  ins.bind(3, e.user);
+  ins.bind(4, e.command);
+  ins.bind(5, e.kind);
+  ins.bind(6, e.payload);
+  ins.bind(7, e.prev_hash);
+  ins.bind(8, e.hash);
+  ins.exec();
+}
+
+std::vector<JournalEvent> Ledger::journal() {
+  std::vector<JournalEvent> out;
+  SQLite::Statement q(impl_->db,
+                      "SELECT id, at, os_user, command, kind, payload, prev_hash, hash FROM journal ORDER BY id");
+  while (q.executeStep()) {
+    out.push_back(JournalEvent{q.getColumn(0).getInt64(), q.getColumn(1).getString(),
+                               q.getColumn(2).getString(), q.getColumn(3).getString(),
+                               q.getColumn(4).getString(), q.getColumn(5).getString(),
+                               q.getColumn(6).getString(), q.getColumn(7).getString()});
+  }
+  return out;
+}
+
+}  // namespace tally

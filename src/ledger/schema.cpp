@@ -1,0 +1,229 @@
+// The ledger schema and its migrations (PRAGMA user_version).
+#include <vector>
+
+#include "ledger/impl.hpp"
+#include "tally/errors.hpp"
+
+namespace tally {
+namespace {
+
+// Migration N brings a ledger from user_version N-1 to N. Append only: a
+// released migration is never edited.
+const std::vector<const char*> kMigrations = {
+    // 1: the whole ledger.
+    R"sql(
+CREATE TABLE meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) STRICT;
+
+-- Policy parameters, one row per version of one key (RULES.md, tally policy set).
+CREATE TABLE policy (
+  id        INTEGER PRIMARY KEY,
+  key       TEXT NOT NULL,
+  value     TEXT NOT NULL,
+  effective TEXT NOT NULL,
+  UNIQUE (key, effective)
+) STRICT;
+
+CREATE TABLE customer (
+  id          INTEGER PRIMARY KEY,
+  code        TEXT NOT NULL UNIQUE,
+  name        TEXT NOT NULL,
+  email       TEXT NOT NULL DEFAULT '',
+  vat_rate_bp INTEGER NOT NULL CHECK (vat_rate_bp BETWEEN 0 AND 10000),
+  terms_days  INTEGER NOT NULL CHECK (terms_days >= 0),
+  created     TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE subscription (
+  id                INTEGER PRIMARY KEY,
+  customer_id       INTEGER NOT NULL REFERENCES customer(id),
+  amount_ht         INTEGER NOT NULL CHECK (amount_ht > 0),
+  cycle             TEXT NOT NULL CHECK (cycle IN ('monthly', 'quarterly', 'annual')),
+  start             TEXT NOT NULL,
+  commitment_months INTEGER NOT NULL CHECK (commitment_months > 0),
+  notice_months     INTEGER NOT NULL CHECK (notice_months >= 0),
+  letter_date       TEXT,            -- C1: cancellation letter received
+  letter_ref        TEXT,
+  end_date          TEXT             -- C2: last day of the contract
+) STRICT;
+CREATE INDEX subscription_customer ON subscription(customer_id);
+
+-- Invoices (F) and credit notes (AV). Issued rows are never updated except the
+-- cached settlement columns (paid, credited, settled_on), which verify recomputes.
+CREATE TABLE invoice (
+  id              INTEGER PRIMARY KEY,
+  number          TEXT NOT NULL UNIQUE,
+  credit_note     INTEGER NOT NULL CHECK (credit_note IN (0, 1)),
+  year            INTEGER NOT NULL,
+  seq             INTEGER NOT NULL CHECK (seq > 0),
+  customer_id     INTEGER NOT NULL REFERENCES customer(id),
+  kind            TEXT NOT NULL CHECK (kind IN ('subscription', 'setup', 'services', 'fee', 'penalty')),
+  issue_date      TEXT NOT NULL,
+  due_date        TEXT NOT NULL,
+  total_ht        INTEGER NOT NULL,
+  vat             INTEGER NOT NULL,
+  total_ttc       INTEGER NOT NULL,
+  cites_id        INTEGER REFERENCES invoice(id),   -- credit notes: the invoice corrected
+  applied         INTEGER NOT NULL DEFAULT 0,       -- credit notes: part applied to cites_id
+  reason          TEXT NOT NULL DEFAULT '',
+  subscription_id INTEGER REFERENCES subscription(id),
+  period_first    TEXT,
+  period_last     TEXT,
+  paid            INTEGER NOT NULL DEFAULT 0,
+  credited        INTEGER NOT NULL DEFAULT 0,
+  settled_on      TEXT,                              -- day the balance last reached 0
+  UNIQUE (credit_note, year, seq)
+) STRICT;
+CREATE INDEX invoice_customer ON invoice(customer_id, issue_date);
+CREATE INDEX invoice_cites ON invoice(cites_id) WHERE cites_id IS NOT NULL;
+CREATE INDEX invoice_open ON invoice(due_date) WHERE settled_on IS NULL AND credit_note = 0;
+-- I5: a subscription cycle is invoiced at most once.
+CREATE UNIQUE INDEX invoice_cycle ON invoice(subscription_id, period_first)
+  WHERE credit_note = 0 AND kind = 'subscription';
+
+CREATE TABLE invoice_line (
+  id          INTEGER PRIMARY KEY,
+  invoice_id  INTEGER NOT NULL REFERENCES invoice(id),
+  position    INTEGER NOT NULL,
+  description TEXT NOT NULL,
+  item        TEXT NOT NULL DEFAULT '',
+  qty         INTEGER NOT NULL,      -- hundredths of a unit
+  unit_ht     INTEGER NOT NULL,
+  amount_ht   INTEGER NOT NULL,
+  vat_rate_bp INTEGER NOT NULL,
+  rule        TEXT NOT NULL DEFAULT '',
+  UNIQUE (invoice_id, position)
+) STRICT;
+
+-- Money received (P1-P6). amount is what arrived; allocations say where it went.
+CREATE TABLE payment (
+  id             INTEGER PRIMARY KEY,
+  customer_id    INTEGER NOT NULL REFERENCES customer(id),
+  invoice_id     INTEGER REFERENCES invoice(id),     -- the invoice named when paying
+  amount         INTEGER NOT NULL CHECK (amount > 0),
+  method         TEXT NOT NULL CHECK (method IN ('transfer', 'card', 'sepa', 'other', 'credit')),
+  date           TEXT NOT NULL,
+  ref            TEXT,
+  detail         TEXT NOT NULL DEFAULT '',
+  waive_reason   TEXT,
+  fee_invoice_id INTEGER REFERENCES invoice(id),
+  reversed_on    TEXT,
+  reverse_reason TEXT
+) STRICT;
+CREATE UNIQUE INDEX payment_ref ON payment(ref) WHERE ref IS NOT NULL;
+CREATE INDEX payment_invoice ON payment(invoice_id);
+CREATE INDEX payment_customer ON payment(customer_id, date);
+
+-- Where money went: to an invoice's balance, from a payment or from credit.
+CREATE TABLE allocation (
+  id          INTEGER PRIMARY KEY,
+  invoice_id  INTEGER NOT NULL REFERENCES invoice(id),
+  payment_id  INTEGER NOT NULL REFERENCES payment(id),
+  amount      INTEGER NOT NULL CHECK (amount > 0),
+  date        TEXT NOT NULL,
+  reversed_on TEXT
+) STRICT;
+CREATE INDEX allocation_invoice ON allocation(invoice_id);
+CREATE INDEX allocation_payment ON allocation(payment_id);
+
+-- Customer credit (P3): + overpayment or credit-note excess, - credit used or reversed.
+CREATE TABLE credit_movement (
+  id          INTEGER PRIMARY KEY,
+  customer_id INTEGER NOT NULL REFERENCES customer(id),
+  date        TEXT NOT NULL,
+  amount      INTEGER NOT NULL CHECK (amount <> 0),
+  payment_id  INTEGER REFERENCES payment(id),
+  invoice_id  INTEGER REFERENCES invoice(id),
+  note        TEXT NOT NULL DEFAULT ''
+) STRICT;
+CREATE INDEX credit_customer ON credit_movement(customer_id, date);
+
+-- Standby procedures (S1-S5).
+CREATE TABLE standby (
+  id          INTEGER PRIMARY KEY,
+  customer_id INTEGER NOT NULL REFERENCES customer(id),
+  reason      TEXT NOT NULL CHECK (reason IN ('inactivity', 'awaiting-approval', 'third-party-integration')),
+  requested   TEXT NOT NULL,
+  first_day   TEXT NOT NULL,
+  last_day    TEXT NOT NULL,
+  decision    TEXT NOT NULL DEFAULT 'accepted',
+  ended_early TEXT
+) STRICT;
+CREATE INDEX standby_customer ON standby(customer_id, first_day);
+
+-- Late-payment stage transitions as applied (L3, L6).
+CREATE TABLE stage_transition (
+  id          INTEGER PRIMARY KEY,
+  customer_id INTEGER NOT NULL REFERENCES customer(id),
+  from_stage  TEXT NOT NULL,
+  to_stage    TEXT NOT NULL,
+  date        TEXT NOT NULL
+) STRICT;
+CREATE INDEX stage_customer ON stage_transition(customer_id, date);
+
+-- What penalty invoices billed for each late invoice (L5, L6).
+CREATE TABLE penalty_billing (
+  id                 INTEGER PRIMARY KEY,
+  invoice_id         INTEGER NOT NULL REFERENCES invoice(id),
+  penalty_invoice_id INTEGER NOT NULL REFERENCES invoice(id),
+  through            TEXT NOT NULL,   -- interest billed up to this day
+  interest           INTEGER NOT NULL,
+  indemnity          INTEGER NOT NULL
+) STRICT;
+CREATE INDEX penalty_invoice ON penalty_billing(invoice_id);
+
+-- Bank statement lines that matched no invoice (tally import payments).
+CREATE TABLE suspense (
+  id         INTEGER PRIMARY KEY,
+  date       TEXT NOT NULL,
+  amount     INTEGER NOT NULL,
+  reference  TEXT NOT NULL UNIQUE,
+  label      TEXT NOT NULL DEFAULT '',
+  method     TEXT NOT NULL DEFAULT 'transfer',
+  payment_id INTEGER REFERENCES payment(id)
+) STRICT;
+
+-- Locked months (tally report close --lock).
+CREATE TABLE period_lock (
+  month     TEXT PRIMARY KEY,   -- YYYY-MM
+  locked_at TEXT NOT NULL
+) STRICT;
+
+-- The journal: one event per writing command, hash-chained.
+CREATE TABLE journal (
+  id        INTEGER PRIMARY KEY,
+  at        TEXT NOT NULL,
+  os_user   TEXT NOT NULL,
+  command   TEXT NOT NULL,
+  kind      TEXT NOT NULL,
+  payload   TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash      TEXT NOT NULL
+) STRICT;
+)sql",
+};
+
+}  // namespace
+
+void migrate(SQLite::Database& db) {
+  const int have = db.execAndGet("PRAGMA user_version").getInt();
+  const int want = static_cast<int>(kMigrations.size());
+  static_assert(kSchemaVersion >= 1);
+  if (have > want) {
+    throw Error(ExitCode::internal,
+                fmt::format("ledger '{}' has schema version {}, newer than this tally ({}): "
+                            "upgrade tally",
+                            db.getFilename(), have, want));
+  }
+  if (have == want) return;
+  SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+  // Another process may have migrated while we waited for the lock.
+  const int now = db.execAndGet("PRAGMA user_version").getInt();
+  for (int v = now; v < want; ++v) db.exec(kMigrations[static_cast<std::size_t>(v)]);
+  db.exec(fmt::format("PRAGMA user_version = {}", want));
+  tx.commit();
+}
+
+}  // namespace tally

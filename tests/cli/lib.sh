@@ -1,0 +1,75 @@
+# Shared helpers for the end-to-end tests: each test_*.sh sources this file,
+# runs the real binary ($TALLY) on a temporary ledger and asserts on what users see.
+set -uo pipefail
+
+: "${TALLY:?set TALLY to the tally binary}"
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+export TALLY_DB="$WORK/ledger.db"
+export NO_COLOR=1
+unset TALLY_AS_OF TALLY_FORMAT
+FAILURES=0
+CHECKS=0
+OUT=""
+ERR=""
+RC=0
+
+# t ARGS...: runs tally, keeping stdout in $OUT, stderr in $ERR, exit code in $RC.
+t() {
+  OUT=$("$TALLY" "$@" 2>"$WORK/stderr")
+  RC=$?
+  ERR=$(cat "$WORK/stderr")
+}
+
+fail() {
+  echo "FAIL: $*" >&2
+  FAILURES=$((FAILURES + 1))
+}
+
+# ok ARGS...: runs tally and expects exit 0.
+ok() {
+  t "$@"
+  CHECKS=$((CHECKS + 1))
+  [ "$RC" -eq 0 ] || fail "tally $* exited $RC: $ERR"
+}
+
+# expect_exit CODE ARGS...: runs tally and expects that exit code and, for a
+# non-zero code, a one-line 'tally: error:' message.
+expect_exit() {
+  local code=$1; shift
+  t "$@"
+  CHECKS=$((CHECKS + 1))
+  [ "$RC" -eq "$code" ] || fail "tally $* exited $RC, expected $code (stderr: $ERR)"
+  if [ "$code" -ne 0 ]; then
+    [[ "$ERR" == "tally: error: "* ]] || fail "tally $*: stderr does not start with 'tally: error: ': $ERR"
+    [ "$(printf '%s\n' "$ERR" | grep -c 'tally: error:')" -eq 1 ] || fail "tally $*: expected one error line: $ERR"
+  fi
+}
+
+# expect_eq WHAT ACTUAL EXPECTED
+expect_eq() {
+  CHECKS=$((CHECKS + 1))
+  [ "$2" == "$3" ] || fail "$1: got '$2', expected '$3'"
+}
+
+# expect_contains WHAT HAYSTACK NEEDLE
+expect_contains() {
+  CHECKS=$((CHECKS + 1))
+  [[ "$2" == *"$3"* ]] || fail "$1: '$3' not found in: $2"
+}
+
+# jf FILTER: applies a jq filter to the last $OUT (raw output).
+jf() { printf '%s' "$OUT" | jq -r "$1"; }
+
+# snapshot / expect_unchanged: the ledger's full content (dump) before and after.
+snapshot() { sqlite3 "$TALLY_DB" .dump > "$WORK/snapshot.sql"; }
+expect_unchanged() {
+  CHECKS=$((CHECKS + 1))
+  sqlite3 "$TALLY_DB" .dump | cmp -s - "$WORK/snapshot.sql" || fail "ledger changed: $*"
+}
+
+# finish: prints the summary line and exits non-zero on any failure.
+finish() {
+  echo "$(basename "$0"): $CHECKS checks, $FAILURES failed"
+  [ "$FAILURES" -eq 0 ]
+}

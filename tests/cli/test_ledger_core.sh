@@ -1,0 +1,81 @@
+# End-to-end: init, customers, subscriptions, invoices (issue 2: M1-M4, I1-I6).
+. "$(dirname "$0")/lib.sh"
+
+# A missing ledger: exit 3, says to run init.
+expect_exit 3 customer list
+expect_contains "missing ledger message" "$ERR" "tally init"
+
+ok init
+expect_exit 5 init
+
+# Customers (I4: terms default 30, > 60 refused).
+ok customer add acme --name "ACME SAS" --email billing@acme.test
+ok --format json customer show acme
+expect_eq "default terms" "$(jf .customer.terms_days)" "30"
+expect_eq "default vat" "$(jf .customer.vat_rate)" "20.00"
+snapshot
+expect_exit 4 customer add late --name Late --terms 61
+expect_unchanged "terms > 60 refused"
+expect_exit 5 customer add acme --name Again
+expect_exit 2 customer add "Bad Code" --name X
+expect_exit 2 customer add ok1 --name X --vat-rate 20.123
+expect_unchanged "bad customers refused"
+ok customer add euco --name "EU Co" --vat-rate 0 --terms 60
+
+# Subscriptions and a billing run (I5): monthly from 2026-01-31 -> Feb cycle
+# starts 2026-02-28 (L2 clamping) and ends 2026-03-30.
+ok subscription add --customer acme --amount 1000 --cycle monthly --start 2026-01-31
+ok subscription add --customer euco --amount 250.50 --cycle annual --start 2026-02-10
+ok --as-of 2026-02-01 --format json invoice run --period 2026-02
+expect_eq "two invoices issued" "$(jf '.issued | length')" "2"
+expect_eq "first number" "$(jf '.issued[0].number')" "F2026-000001"
+expect_eq "monthly period" "$(jf '.issued[0].period.first') $(jf '.issued[0].period.last')" "2026-02-28 2026-03-30"
+# 1000.00 HT, VAT 20 % = 200.00, TTC 1200.00, due 30 days after 2026-02-01.
+expect_eq "monthly ttc" "$(jf '.issued[0].total_ttc')" "1200.00"
+expect_eq "monthly due" "$(jf '.issued[0].due_date')" "2026-03-03"
+# Annual: 12 x 250.50 = 3006.00 HT, 0 % VAT, due 60 days later.
+expect_eq "annual ht" "$(jf '.issued[1].total_ht')" "3006.00"
+expect_eq "annual vat" "$(jf '.issued[1].vat')" "0.00"
+expect_eq "annual due" "$(jf '.issued[1].due_date')" "2026-04-02"
+# Run twice: nothing new.
+snapshot
+ok --as-of 2026-02-01 --format json invoice run --period 2026-02
+expect_eq "second run issues nothing" "$(jf '.issued | length')" "0"
+# A future month is refused.
+expect_exit 4 --as-of 2026-02-27 invoice run --period 2026-03
+
+# Invoice create with two lines: 0.10 + 0.05 HT at 20 % -> VAT on the total
+# 0.15 = 0.03 (half away from zero of 0.030), not 0.02 + 0.01 per line.
+ok --as-of 2026-02-05 --format json invoice create --customer acme --kind services --amount 0,10 --amount 0.05
+expect_eq "vat per invoice" "$(jf .invoice.vat)" "0.03"
+expect_eq "third number" "$(jf .invoice.number)" "F2026-000003"
+snapshot
+for bad in 12.345 1.234,5 -5 1e3 "" 1000000000.01 "12 00" abc; do
+  expect_exit 2 --as-of 2026-02-05 invoice create --customer acme --kind setup --amount "$bad"
+done
+expect_exit 3 --as-of 2026-02-05 invoice create --customer nobody --kind setup --amount 10
+expect_exit 2 --as-of 2026-02-05 invoice create --customer acme --kind bogus --amount 10
+expect_exit 2 --as-of 2026-02-05 invoice create --customer acme --kind setup --amount 10 --date 2026-02-30
+expect_exit 3 invoice show F2026-999999
+expect_unchanged "bad invoices refused"
+
+# Void: a full credit note AV2026-000001 citing the invoice.
+ok --as-of 2026-02-06 --format json invoice void F2026-000003 --reason "duplicate"
+expect_eq "credit note number" "$(jf .credit_note.number)" "AV2026-000001"
+expect_eq "credit note cites" "$(jf .credit_note.cites)" "F2026-000003"
+expect_eq "voided status" "$(jf .invoice.status)" "void"
+expect_exit 5 --as-of 2026-02-06 invoice void F2026-000003 --reason "again"
+
+# Listings and filters in the three formats.
+ok --as-of 2026-02-06 --format csv invoice list --status open
+expect_eq "csv header" "$(printf '%s' "$OUT" | head -1 | tr -d '\r')" \
+  "number,customer,kind,issue_date,due_date,total_ht,vat,total_ttc,paid,balance,status"
+expect_eq "csv open rows" "$(printf '%s\n' "$OUT" | tail -n +2 | wc -l)" "2"
+ok --as-of 2026-02-06 --format json invoice list --customer euco
+expect_eq "filter by customer" "$(jf '.invoices | length')" "1"
+expect_exit 2 invoice list --status bogus
+
+# Journal: every write appended one event.
+expect_eq "journal not empty" "$(sqlite3 "$TALLY_DB" 'SELECT COUNT(*) > 5 FROM journal')" "1"
+
+finish

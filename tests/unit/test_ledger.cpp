@@ -1,0 +1,122 @@
+// The ledger on :memory: (issue 2): numbering, immutability, policy versions, journal.
+#include <catch2/catch.hpp>
+
+#include "tally/errors.hpp"
+#include "tally/ledger.hpp"
+
+using namespace tally;
+
+static Date d(const char* s) { return parse_date(s); }
+
+static Ledger with_customer() {
+  Ledger l = Ledger::memory();
+  Customer c;
+  c.code = "acme";
+  c.name = "ACME";
+  c.vat_rate = percent(20);
+  c.terms_days = 30;
+  l.add_customer(c, d("2026-01-01"));
+  return l;
+}
+
+static NewInvoice services(Date issue, Cents ht) {
+  NewInvoice n;
+  n.customer = "acme";
+  n.kind = InvoiceKind::services;
+  n.issue_date = issue;
+  n.lines.push_back(InvoiceLine{"work", 100, ht, ht, percent(20), "I1", ""});
+  return n;
+}
+
+TEST_CASE("I2: numbers are continuous per year of issue, invoices and credit notes apart", "[ledger][I2]") {
+  Ledger l = with_customer();
+  CHECK(l.issue_invoice(services(d("2026-12-30"), 1000)).number == "F2026-000001");
+  CHECK(l.issue_invoice(services(d("2026-12-31"), 1000)).number == "F2026-000002");
+  CHECK(l.issue_invoice(services(d("2027-01-01"), 1000)).number == "F2027-000001");
+  CHECK(l.void_invoice("F2026-000002", "test", d("2027-01-02")).number == "AV2027-000001");
+  CHECK(l.issue_invoice(services(d("2027-01-03"), 1000)).number == "F2027-000002");
+}
+
+TEST_CASE("I2: a failed write consumes no number", "[ledger][I2]") {
+  Ledger l = with_customer();
+  NewInvoice bad = services(d("2026-01-05"), 1000);
+  bad.customer = "nobody";
+  CHECK_THROWS_AS(l.issue_invoice(bad), Error);
+  CHECK(l.issue_invoice(services(d("2026-01-05"), 1000)).number == "F2026-000001");
+}
+
+TEST_CASE("I3: void issues a full credit note; the invoice is unchanged", "[ledger][I3]") {
+  Ledger l = with_customer();
+  const Invoice inv = l.issue_invoice(services(d("2026-01-05"), 12345));
+  const Invoice note = l.void_invoice(inv.number, "wrong customer", d("2026-01-06"));
+  CHECK(note.credit_note);
+  CHECK(note.cites == inv.number);
+  CHECK(note.total_ttc == inv.total_ttc);
+  const Invoice after = l.invoice(inv.number, d("2026-01-06"));
+  CHECK(after.status == "void");
+  CHECK(after.total_ttc == inv.total_ttc);
+  CHECK(after.balance == 0);
+  // As of the day before the credit note, it was still open.
+  CHECK(l.invoice(inv.number, d("2026-01-05")).status == "open");
+  try {
+    l.void_invoice(inv.number, "again", d("2026-01-07"));
+    FAIL("voided twice");
+  } catch (const Error& e) {
+    CHECK(e.code() == ExitCode::conflict);
+  }
+}
+
+TEST_CASE("I3: a partial credit note then void credits only the rest", "[ledger][I3]") {
+  Ledger l = with_customer();
+  const Invoice inv = l.issue_invoice(services(d("2026-01-05"), 10000));  // 120.00 TTC
+  l.issue_credit_note(inv.number, {InvoiceLine{"discount", 100, 2500, 2500, percent(20), "I3", ""}}, d("2026-01-06"),
+                      "discount");
+  CHECK(l.invoice(inv.number, d("2026-01-06")).balance == 9000);
+  const Invoice rest = l.void_invoice(inv.number, "cancel", d("2026-01-07"));
+  CHECK(rest.total_ht == 7500);
+  CHECK(rest.total_ttc == 9000);
+  CHECK(l.invoice(inv.number, d("2026-01-07")).status == "void");
+}
+
+TEST_CASE("I5: a billing run invoices each cycle once", "[ledger][I5]") {
+  Ledger l = with_customer();
+  Subscription s;
+  s.customer = "acme";
+  s.amount_ht = 50000;
+  s.cycle = Cycle::quarterly;
+  s.start = d("2026-01-01");
+  l.add_subscription(s);
+  CHECK(l.run_billing(d("2026-01-01"), d("2026-01-01")).size() == 1);
+  CHECK(l.run_billing(d("2026-01-01"), d("2026-01-20")).empty());
+  CHECK(l.run_billing(d("2026-02-01"), d("2026-02-01")).empty());
+  const auto april = l.run_billing(d("2026-04-01"), d("2026-04-01"));
+  REQUIRE(april.size() == 1);
+  CHECK(april[0].total_ht == 150000);
+  CHECK(april[0].total_ttc == 180000);
+}
+
+TEST_CASE("policy versions apply from their effective date and never rewrite", "[ledger][policy]") {
+  Ledger l = with_customer();
+  CHECK(l.policy_at(d("2026-01-01")).card_fee_rate == percent(2));
+  l.set_policy("card_fee_rate", "0", d("2027-01-01"));
+  CHECK(l.policy_at(d("2026-12-31")).card_fee_rate == percent(2));
+  CHECK(l.policy_at(d("2027-01-01")).card_fee_rate == percent(0));
+  CHECK_THROWS_AS(l.set_policy("card_fee_rate", "1", d("2027-01-01")), Error);  // same date: conflict
+  CHECK_THROWS_AS(l.set_policy("no_such_key", "1", d("2027-01-01")), Error);
+  CHECK_THROWS_AS(l.set_policy("payment_terms_days", "61", d("2027-01-01")), Error);
+}
+
+TEST_CASE("journal: one hash-chained event per write; dry run writes nothing", "[ledger][journal]") {
+  Ledger l = with_customer();
+  l.issue_invoice(services(d("2026-01-05"), 1000));
+  auto events = l.journal();
+  REQUIRE(events.size() == 2);
+  CHECK(events[0].kind == "customer.add");
+  CHECK(events[1].prev_hash == events[0].hash);
+  CHECK(journal_hash(events[1]) == events[1].hash);
+  l.set_dry_run(true);
+  l.issue_invoice(services(d("2026-01-06"), 1000));
+  l.set_dry_run(false);
+  CHECK(l.journal().size() == 2);
+  CHECK(l.invoices({}, d("2026-12-31")).size() == 1);
+}
