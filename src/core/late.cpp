@@ -1,0 +1,274 @@
+// L1-L7: lateness, interest, indemnity, stages, capabilities and the notice.
+#include "tally/late.hpp"
+
+#include <algorithm>
+#include <array>
+
+#include "tally/errors.hpp"
+
+namespace tally {
+namespace {
+
+constexpr std::array<std::pair<Stage, std::string_view>, 5> kStageNames = {{
+    {Stage::active, "active"},
+    {Stage::late, "late"},
+    {Stage::admin_disabled, "admin-disabled"},
+    {Stage::platform_disabled, "platform-disabled"},
+    {Stage::data_deleted, "data-deleted"},
+}};
+
+// The balance of each day from `due` to d-1 (end of day), folded into what
+// interest and lateness need.
+struct Walk {
+  std::int64_t cents_days = 0;             // sum of balance x days over days with balance > 0
+  std::optional<Cents> first_late_balance; // the balance that first went late
+  std::optional<Date> delay_end;           // the day after the last day with balance > 0
+  int segments = 0;                        // periods of constant positive balance
+};
+
+// REQUIRES: timeline sorted by date.
+Walk walk(const std::vector<BalanceChange>& timeline, Date due, Date d) {
+  Walk w;
+  Cents balance = 0;
+  std::size_t i = 0;
+  for (; i < timeline.size() && timeline[i].date <= due; ++i) balance += timeline[i].delta;
+  for (Date t = due; t < d;) {
+    const Date next = i < timeline.size() ? std::min(timeline[i].date, d) : d;
+    if (balance > 0) {
+      w.cents_days += balance * days_between(t, next);
+      if (!w.first_late_balance) w.first_late_balance = balance;
+      w.delay_end = next;
+      ++w.segments;
+    }
+    t = next;
+    for (; i < timeline.size() && timeline[i].date <= t; ++i) balance += timeline[i].delta;
+  }
+  return w;
+}
+
+Decision interest_of(const Walk& w, const Policy& p) {
+  if (!w.first_late_balance) return {0, "L4", "never late: no interest"};
+  if (p.interest_mode == InterestMode::flat) {
+    return {apply_rate(*w.first_late_balance, p.interest_rate), "L4",
+            fmt::format("flat {} % of {} unpaid when it went late", format_rate(p.interest_rate),
+                        format_amount(*w.first_late_balance))};
+  }
+  // balance x rate x days / 365, summed exactly, rounded once (M3).
+  const Cents amount = mul_div_round(w.cents_days, p.interest_rate.bp, 10'000 * 365);
+  return {amount, "L4",
+          fmt::format("{} % a year, actual/365, on the unpaid balance incl. VAT ({} balance period{})",
+                      format_rate(p.interest_rate), w.segments, w.segments == 1 ? "" : "s")};
+}
+
+}  // namespace
+
+std::string_view to_string(Stage s) {
+  for (const auto& [stage, name] : kStageNames)
+    if (stage == s) return name;
+  return "active";
+}
+
+Stage parse_stage(std::string_view text) {
+  for (const auto& [stage, name] : kStageNames)
+    if (name == text) return stage;
+  throw usage_error("invalid stage '{}': expected active, late, admin-disabled, platform-disabled or data-deleted",
+                    text);
+}
+
+Cents balance_on(const std::vector<BalanceChange>& timeline, Date d) {
+  Cents b = 0;
+  for (const auto& c : timeline)
+    if (c.date <= d) b += c.delta;
+  return b;
+}
+
+Lateness evaluate_lateness(std::vector<BalanceChange> timeline, Date due, Date d, const Policy& policy) {
+  std::stable_sort(timeline.begin(), timeline.end(),
+                   [](const BalanceChange& a, const BalanceChange& b) { return a.date < b.date; });
+  const Walk w = walk(timeline, due, d);
+  Lateness out;
+  out.balance = balance_on(timeline, d);
+  out.late = d > due && out.balance > 0;
+  out.was_late = w.first_late_balance.has_value();
+  if (out.was_late) {
+    const Date end = out.late ? d : *w.delay_end;
+    out.days_late = days_between(due, end);
+    out.months_late = months_between(due, end);
+  }
+  out.interest = interest_of(w, policy);
+  out.indemnity = out.was_late
+                      ? Decision{policy.indemnity, "L5", "fixed recovery indemnity, once per late invoice"}
+                      : Decision{0, "L5", "never late: no indemnity"};
+  return out;
+}
+
+Stage stage_for_months(int months_late, const Policy& policy) {
+  if (months_late >= policy.data_deletion_months) return Stage::data_deleted;
+  if (months_late >= policy.platform_disable_months) return Stage::platform_disabled;
+  if (months_late >= policy.admin_disable_months) return Stage::admin_disabled;
+  return Stage::late;
+}
+
+StageAt stage_on(std::optional<Date> oldest_due, Date d, bool deletion_applied, const Policy& policy) {
+  StageAt out;
+  if (deletion_applied) {
+    out.stage = Stage::data_deleted;
+    return out;
+  }
+  if (!oldest_due) return out;
+  out.stage = stage_for_months(months_between(*oldest_due, d), policy);
+  const std::array<std::pair<Stage, int>, 3> thresholds = {{
+      {Stage::admin_disabled, policy.admin_disable_months},
+      {Stage::platform_disabled, policy.platform_disable_months},
+      {Stage::data_deleted, policy.data_deletion_months},
+  }};
+  for (const auto& [stage, months] : thresholds) {
+    const Date start = add_months(*oldest_due, months);
+    if (stage > out.stage && start > d) out.upcoming.emplace_back(stage, start);
+  }
+  std::stable_sort(out.upcoming.begin(), out.upcoming.end(),
+                   [](const auto& a, const auto& b) { return a.second < b.second; });
+  if (!out.upcoming.empty()) {
+    out.next = out.upcoming.front().first;
+    out.next_date = out.upcoming.front().second;
+  }
+  return out;
+}
+
+std::string_view to_string(Access a) {
+  switch (a) {
+    case Access::on: return "on";
+    case Access::off: return "off";
+    case Access::limited: return "limited";
+  }
+  return "on";
+}
+
+Capabilities capabilities(Stage stage, bool in_standby, bool contract_ended) {
+  Capabilities c;
+  if (contract_ended) return {Access::off, Access::off, Access::off, Access::off};
+  if (stage >= Stage::admin_disabled) c.admin = Access::off;
+  if (stage >= Stage::platform_disabled) {
+    c.platform = Access::off;
+    c.operations = Access::off;
+    c.support = Access::limited;
+  }
+  if (in_standby) {  // S4: the URL and the admin area stay; no operation; limited support
+    c.operations = Access::off;
+    c.support = Access::limited;
+  }
+  return c;
+}
+
+// ---- L7: the notice ----
+
+namespace {
+
+std::string french_date(Date d) {
+  static constexpr std::array<std::string_view, 12> months = {"janvier", "février", "mars",      "avril",
+                                                              "mai",     "juin",    "juillet",   "août",
+                                                              "septembre", "octobre", "novembre", "décembre"};
+  const date::year_month_day ymd{d};
+  const unsigned day = static_cast<unsigned>(ymd.day());
+  return fmt::format("{}{} {} {}", day, day == 1 ? "er" : "", months[static_cast<unsigned>(ymd.month()) - 1],
+                     static_cast<int>(ymd.year()));
+}
+
+std::string euros(Cents c) {
+  std::string s = format_amount(c);
+  std::replace(s.begin(), s.end(), '.', ',');
+  return s + " EUR";
+}
+
+std::string_view stage_label(Stage s) {
+  switch (s) {
+    case Stage::active: return "compte à jour";
+    case Stage::late: return "retard de paiement";
+    case Stage::admin_disabled: return "accès à l'espace administrateur désactivé";
+    case Stage::platform_disabled: return "plateforme désactivée (les données sont conservées)";
+    case Stage::data_deleted: return "données de la plateforme supprimées";
+  }
+  return "";
+}
+
+std::string_view next_stage_label(Stage s) {
+  switch (s) {
+    case Stage::admin_disabled: return "désactivation de l'accès à votre espace administrateur";
+    case Stage::platform_disabled: return "désactivation complète de la plateforme, les données étant conservées";
+    case Stage::data_deleted: return "suppression des données de votre plateforme";
+    default: return "";
+  }
+}
+
+}  // namespace
+
+std::string late_notice(const Notice& n, bool markdown) {
+  const char* bullet = markdown ? "- " : "  - ";
+  std::string out;
+  auto line = [&out](std::string_view s = {}) {
+    out += s;
+    out += '\n';
+  };
+  Cents balance = 0, interest = 0, indemnity = 0;
+  for (const auto& i : n.invoices) {
+    balance += i.balance;
+    interest += i.interest;
+    indemnity += i.indemnity;
+  }
+  line(markdown ? fmt::format("**{}**", kPostalAddress) : std::string(kPostalAddress));
+  line(fmt::format("Tél. {} - {}", kContactPhone, kContactEmail));
+  line();
+  line(fmt::format("{}{} ({})", markdown ? "**À l'attention de** " : "À l'attention de ", n.customer_name,
+                   n.customer_code));
+  line();
+  line(fmt::format("Paris, le {}", french_date(n.date)));
+  line();
+  line(fmt::format("{}Objet : retard de paiement - {}", markdown ? "## " : "", stage_label(n.stage.stage)));
+  line();
+  line("Madame, Monsieur,");
+  line();
+  line(fmt::format("Sauf erreur de notre part, les factures ci-dessous restent impayées au {} :",
+                   french_date(n.date)));
+  line();
+  if (markdown) {
+    line("| Facture | Échéance | Jours de retard | Solde TTC | Intérêts de retard | Indemnité forfaitaire |");
+    line("|---|---|---:|---:|---:|---:|");
+    for (const auto& i : n.invoices)
+      line(fmt::format("| {} | {} | {} | {} | {} | {} |", i.number, format_date(i.due_date), i.days_late,
+                       euros(i.balance), euros(i.interest), euros(i.indemnity)));
+  } else {
+    line(fmt::format("{:<14}{:<12}{:>8}{:>18}{:>14}{:>14}", "Facture", "Échéance", "Jours", "Solde TTC", "Intérêts",
+                     "Indemnité"));
+    for (const auto& i : n.invoices)
+      line(fmt::format("{:<14}{:<12}{:>8}{:>18}{:>14}{:>14}", i.number, format_date(i.due_date), i.days_late,
+                       euros(i.balance), euros(i.interest), euros(i.indemnity)));
+  }
+  line();
+  line(fmt::format("{}Total : {} de factures, {} d'intérêts de retard et {} d'indemnités forfaitaires pour frais "
+                   "de recouvrement, soit {}.{}",
+                   markdown ? "**" : "", euros(balance), euros(interest), euros(indemnity),
+                   euros(balance + interest + indemnity), markdown ? "**" : ""));
+  line();
+  line("Conformément à nos conditions, les sommes impayées portent intérêts de retard par jour, calculés sur le "
+       "montant TTC, jusqu'au jour du règlement, et chaque facture réglée en retard donne lieu à une indemnité "
+       "forfaitaire pour frais de recouvrement. Ces pénalités ne sont pas soumises à la TVA.");
+  line();
+  line(fmt::format("Situation de votre compte : {} ({}).", stage_label(n.stage.stage), to_string(n.stage.stage)));
+  if (!n.stage.upcoming.empty()) {
+    line();
+    line("Sans règlement de votre part :");
+    for (const auto& [stage, when] : n.stage.upcoming)
+      line(fmt::format("{}le {} : {} ({})", bullet, french_date(when), next_stage_label(stage), to_string(stage)));
+  }
+  line();
+  line(fmt::format("Pour régulariser votre situation et éviter l'interruption de nos services, contactez-nous au "
+                   "{} ou à {}.",
+                   kContactPhone, kContactEmail));
+  line();
+  line("Nous vous prions d'agréer, Madame, Monsieur, l'expression de nos salutations distinguées.");
+  line();
+  line("Le service comptabilité");
+  return out;
+}
+
+}  // namespace tally

@@ -1,0 +1,358 @@
+// Late payment in the ledger (L1-L7): balance timelines read from allocations
+// and credit notes, the overdue report, the apply step and a customer's status.
+#include "tally/overdue.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "ledger/impl.hpp"
+#include "tally/errors.hpp"
+
+namespace tally {
+namespace {
+
+// The invoices that may be late on ?1 or owe penalties not yet billed, for
+// customer ?2 (NULL: all). Open invoices come from the invoice_open index; an
+// invoice settled on or before its due date never was late; one settled late
+// is read until an application on or after its settlement billed it.
+constexpr const char* kCandidates = R"sql(
+WITH cand(id) AS (
+  SELECT id FROM invoice
+   WHERE settled_on IS NULL AND credit_note = 0 AND due_date < ?1 AND kind <> 'penalty'
+     AND issue_date <= ?1 AND (?2 IS NULL OR customer_id = ?2)
+  UNION ALL
+  SELECT i.id FROM invoice i
+   WHERE i.settled_on > i.due_date AND i.credit_note = 0 AND i.due_date < ?1 AND i.kind <> 'penalty'
+     AND i.issue_date <= ?1 AND (?2 IS NULL OR i.customer_id = ?2)
+     AND NOT EXISTS (SELECT 1 FROM penalty_billing b
+                      WHERE b.invoice_id = i.id AND b.through >= i.settled_on AND b.through <= ?1))
+)sql";
+
+// The policy versions, read once, evaluated at any day as Ledger::policy_at does.
+class PolicyHistory {
+ public:
+  explicit PolicyHistory(Ledger& ledger) : versions_(ledger.policy_versions()) {}
+  Policy at(Date d) const {
+    Policy p;
+    for (const auto& v : versions_) {
+      if (v.effective > d) continue;
+      for (const auto& param : policy_params()) {
+        if (param.key == v.key) {
+          param.set(p, v.value);
+          p.effective = v.effective;
+        }
+      }
+    }
+    return p;
+  }
+
+ private:
+  std::vector<Ledger::PolicyVersion> versions_;  // ordered by effective date
+};
+
+void bind_scope(SQLite::Statement& q, Date d, std::optional<std::int64_t> customer_id) {
+  q.bind(1, db_date(d));
+  if (customer_id) q.bind(2, *customer_id);
+}
+
+std::optional<std::int64_t> scope_id(Ledger::Impl& impl, const std::optional<std::string>& customer) {
+  if (!customer) return std::nullopt;
+  return impl.customer_id(*customer);
+}
+
+// The balance changes of every candidate invoice up to d, by invoice id:
+// - each allocation on its date, + back on its reversal date (P5), - each
+// credit note's applied part on its issue date. The invoice total is added by
+// the caller.
+std::map<std::int64_t, std::vector<BalanceChange>> movements(Ledger::Impl& impl, Date d,
+                                                             std::optional<std::int64_t> customer_id) {
+  auto& q = impl.stmt(std::string(kCandidates) + R"sql(
+SELECT a.invoice_id, a.date, -a.amount FROM allocation a JOIN cand ON cand.id = a.invoice_id WHERE a.date <= ?1
+UNION ALL
+SELECT a.invoice_id, a.reversed_on, a.amount FROM allocation a JOIN cand ON cand.id = a.invoice_id
+ WHERE a.date <= ?1 AND a.reversed_on IS NOT NULL AND a.reversed_on <= ?1
+UNION ALL
+SELECT n.cites_id, n.issue_date, -n.applied FROM invoice n JOIN cand ON cand.id = n.cites_id
+ WHERE n.credit_note = 1 AND n.issue_date <= ?1 AND n.applied <> 0
+)sql");
+  bind_scope(q, d, customer_id);
+  std::map<std::int64_t, std::vector<BalanceChange>> out;
+  while (q.executeStep())
+    out[q.getColumn(0).getInt64()].push_back({parse_date(q.getColumn(1).getString()), q.getColumn(2).getInt64()});
+  return out;
+}
+
+// Each customer's last recorded stage on or before d, and whether a transition
+// to data-deleted was applied by then (final, L3).
+struct Recorded {
+  std::map<std::string, Stage> last;
+  std::set<std::string> deleted;
+};
+
+Recorded recorded_stages(Ledger::Impl& impl, Date d) {
+  auto& q = impl.stmt(
+      "SELECT c.code, t.to_stage FROM stage_transition t JOIN customer c ON c.id = t.customer_id "
+      "WHERE t.date <= ? ORDER BY t.date, t.id");
+  q.bind(1, db_date(d));
+  Recorded r;
+  while (q.executeStep()) {
+    const std::string code = q.getColumn(0).getString();
+    const Stage s = parse_stage(q.getColumn(1).getString());
+    r.last[code] = s;
+    if (s == Stage::data_deleted) r.deleted.insert(code);
+  }
+  return r;
+}
+
+// L3: every customer's stage (or the one asked) from the late invoices on d.
+std::vector<CustomerStage> stages(Ledger& ledger, Date d, const std::optional<std::string>& customer,
+                                  const std::vector<LateInvoice>& invoices) {
+  std::map<std::string, Date> oldest;  // earliest due date among invoices late on d
+  for (const auto& i : invoices) {
+    if (!i.late) continue;
+    auto [it, fresh] = oldest.emplace(i.customer, i.due_date);
+    if (!fresh) it->second = std::min(it->second, i.due_date);
+  }
+  const Recorded recorded = recorded_stages(ledger.impl(), d);
+  const Policy policy = ledger.policy_at(d);
+  std::vector<CustomerStage> out;
+  for (const Customer& c : ledger.customers()) {
+    if (customer && c.code != *customer) continue;
+    const auto it = oldest.find(c.code);
+    out.push_back({c.code, stage_on(it == oldest.end() ? std::nullopt : std::optional<Date>(it->second), d,
+                                    recorded.deleted.count(c.code) > 0, policy)});
+  }
+  return out;
+}
+
+// L6: refuses an application dated before one already made (for the scope).
+void check_application_order(Ledger::Impl& impl, Date d, std::optional<std::int64_t> customer_id) {
+  auto& q = impl.stmt(
+      "SELECT MAX(x) FROM ("
+      " SELECT b.through AS x FROM penalty_billing b JOIN invoice i ON i.id = b.invoice_id"
+      "  WHERE ?2 IS NULL OR i.customer_id = ?2"
+      " UNION ALL SELECT date FROM stage_transition WHERE ?2 IS NULL OR customer_id = ?2)"
+      " WHERE x > ?1");
+  bind_scope(q, d, customer_id);
+  if (q.executeStep() && !q.getColumn(0).isNull())
+    throw refused("L6", "applying penalties and stages on {} refused: they were already applied on {}; apply in "
+                  "date order (run 'tally overdue' without --apply to evaluate an earlier date)",
+                  format_date(d), q.getColumn(0).getString());
+}
+
+// The lines of one customer's penalty invoice: per invoice, the interest not
+// yet billed (L4) and the indemnity not yet billed (L5), no VAT (M4).
+std::vector<InvoiceLine> penalty_lines(const std::vector<const LateInvoice*>& invoices, Date d) {
+  std::vector<InvoiceLine> lines;
+  for (const LateInvoice* i : invoices) {
+    if (const Cents interest = i->interest_unbilled(); interest > 0) {
+      const std::string what =
+          i->interest_mode == InterestMode::flat
+              ? fmt::format("flat {} %", format_rate(i->interest_rate))
+              : fmt::format("{} % a year, from {} to {}", format_rate(i->interest_rate),
+                            format_date(i->billed_through.value_or(i->due_date)), format_date(d));
+      lines.push_back(InvoiceLine{fmt::format("Late-payment interest on {} (due {}), {}", i->number,
+                                              format_date(i->due_date), what),
+                                  100, interest, interest, Rate{0}, "L4", ""});
+    }
+    if (const Cents indemnity = i->indemnity_unbilled(); indemnity > 0)
+      lines.push_back(InvoiceLine{fmt::format("Fixed recovery indemnity on {} (due {})", i->number,
+                                              format_date(i->due_date)),
+                                  100, indemnity, indemnity, Rate{0}, "L5", ""});
+  }
+  return lines;
+}
+
+// Records, per invoice, what penalty invoice `penalty_id` billed through day d:
+// all of its interest and indemnity not yet billed.
+void record_billing(Ledger::Impl& impl, const std::vector<const LateInvoice*>& invoices, std::int64_t penalty_id,
+                    Date d) {
+  auto& ins = impl.stmt(
+      "INSERT INTO penalty_billing(invoice_id, penalty_invoice_id, through, interest, indemnity) "
+      "VALUES (?, ?, ?, ?, ?)");
+  for (const LateInvoice* i : invoices) {
+    ins.reset();
+    ins.clearBindings();
+    ins.bind(1, i->id);
+    ins.bind(2, penalty_id);
+    ins.bind(3, db_date(d));
+    ins.bind(4, i->interest_unbilled());
+    ins.bind(5, i->indemnity_unbilled());
+    ins.exec();
+  }
+}
+
+// Records a stage change as applied (L3, L6).
+void record_transition(Ledger::Impl& impl, const StageTransition& t) {
+  auto& ins = impl.stmt("INSERT INTO stage_transition(customer_id, from_stage, to_stage, date) VALUES (?, ?, ?, ?)");
+  ins.bind(1, impl.customer_id(t.customer));
+  ins.bind(2, std::string(to_string(t.from)));
+  ins.bind(3, std::string(to_string(t.to)));
+  ins.bind(4, db_date(t.date));
+  ins.exec();
+}
+
+}  // namespace
+
+std::vector<LateInvoice> late_invoices(Ledger& ledger, Date as_of, std::optional<std::string> customer) {
+  Ledger::Impl& impl = ledger.impl();
+  const auto cid = scope_id(impl, customer);
+  auto moves = movements(impl, as_of, cid);
+  const PolicyHistory history(ledger);
+  auto& q = impl.stmt(std::string(kCandidates) + R"sql(
+SELECT i.id, i.number, c.code, i.kind, i.issue_date, i.due_date, i.total_ttc,
+       COALESCE(SUM(b.interest), 0), COALESCE(SUM(b.indemnity), 0), MAX(b.through)
+  FROM cand JOIN invoice i ON i.id = cand.id JOIN customer c ON c.id = i.customer_id
+  LEFT JOIN penalty_billing b ON b.invoice_id = i.id AND b.through <= ?1
+ GROUP BY i.id
+ ORDER BY c.code, i.due_date, i.id
+)sql");
+  bind_scope(q, as_of, cid);
+  std::vector<LateInvoice> out;
+  while (q.executeStep()) {
+    LateInvoice li;
+    li.id = q.getColumn(0).getInt64();
+    li.number = q.getColumn(1).getString();
+    li.customer = q.getColumn(2).getString();
+    li.kind = parse_invoice_kind(q.getColumn(3).getString());
+    li.due_date = parse_date(q.getColumn(5).getString());
+    auto& timeline = moves[li.id];
+    timeline.push_back({parse_date(q.getColumn(4).getString()), q.getColumn(6).getInt64()});
+    const Policy policy = history.at(li.due_date);
+    const Lateness l = evaluate_lateness(std::move(timeline), li.due_date, as_of, policy);
+    li.late = l.late;
+    li.days_late = l.days_late;
+    li.months_late = l.months_late;
+    li.balance = l.balance;
+    li.interest_accrued = l.interest.amount;
+    li.indemnity = l.indemnity.amount;
+    li.interest_billed = q.getColumn(7).getInt64();
+    li.indemnity_billed = q.getColumn(8).getInt64();
+    if (!q.getColumn(9).isNull()) li.billed_through = parse_date(q.getColumn(9).getString());
+    li.interest_rate = policy.interest_rate;
+    li.interest_mode = policy.interest_mode;
+    if (li.late || li.interest_unbilled() > 0 || li.indemnity_unbilled() > 0) out.push_back(std::move(li));
+  }
+  return out;
+}
+
+OverdueReport overdue(Ledger& ledger, Date as_of, std::optional<std::string> customer) {
+  OverdueReport r;
+  r.as_of = as_of;
+  r.invoices = late_invoices(ledger, as_of, customer);
+  r.customers = stages(ledger, as_of, customer, r.invoices);
+  return r;
+}
+
+namespace {
+
+// What an application on a day would do: the penalty invoices (one per
+// customer with something not yet billed) and the stage changes.
+struct Plan {
+  OverdueReport report;
+  std::map<std::string, std::vector<const LateInvoice*>> billed;  // by customer: invoices with unbilled amounts
+  std::map<std::string, std::vector<InvoiceLine>> lines;           // by customer: the penalty invoice's lines
+  std::vector<StageTransition> transitions;
+  bool empty() const { return lines.empty() && transitions.empty(); }
+};
+
+Plan plan_application(Ledger& ledger, Date as_of, const std::optional<std::string>& customer) {
+  Plan plan;
+  plan.report = overdue(ledger, as_of, customer);
+  for (const auto& i : plan.report.invoices)
+    if (i.interest_unbilled() > 0 || i.indemnity_unbilled() > 0) plan.billed[i.customer].push_back(&i);
+  for (const auto& [code, invoices] : plan.billed) plan.lines[code] = penalty_lines(invoices, as_of);
+  const Recorded recorded = recorded_stages(ledger.impl(), as_of);
+  for (const auto& c : plan.report.customers) {
+    const auto it = recorded.last.find(c.customer);
+    const Stage from = it == recorded.last.end() ? Stage::active : it->second;
+    if (from != c.stage.stage) plan.transitions.push_back({c.customer, from, c.stage.stage, as_of});
+  }
+  return plan;
+}
+
+}  // namespace
+
+ApplyResult apply_overdue(Ledger& ledger, Date as_of, std::optional<std::string> customer) {
+  ApplyResult result;
+  // Nothing to bill or record: no write at all (L6, idempotent).
+  if (plan_application(ledger, as_of, customer).empty()) {
+    result.report = overdue(ledger, as_of, customer);
+    return result;
+  }
+  ledger.write("overdue.apply", [&] {
+    Ledger::Impl& impl = ledger.impl();
+    impl.check_open_period(as_of, "penalty application");
+    check_application_order(impl, as_of, scope_id(impl, customer));
+    const Plan plan = plan_application(ledger, as_of, customer);  // again, under the write lock
+    for (const auto& [code, lines] : plan.lines) {
+      NewInvoice n;
+      n.customer = code;
+      n.kind = InvoiceKind::penalty;
+      n.issue_date = as_of;
+      n.lines = lines;
+      result.issued.push_back(ledger.issue_invoice(n));
+      record_billing(impl, plan.billed.at(code), result.issued.back().id, as_of);
+    }
+    for (const auto& t : plan.transitions) record_transition(impl, t);
+    result.transitions = plan.transitions;
+
+    nlohmann::json ev{{"as_of", format_date(as_of)},
+                      {"customer", customer ? nlohmann::json(*customer) : nlohmann::json(nullptr)},
+                      {"issued", nlohmann::json::array()},
+                      {"transitions", nlohmann::json::array()}};
+    for (const auto& i : result.issued)
+      ev["issued"].push_back({{"number", i.number}, {"customer", i.customer}, {"total_ttc", format_amount(i.total_ttc)}});
+    for (const auto& t : result.transitions)
+      ev["transitions"].push_back({{"customer", t.customer}, {"from", to_string(t.from)}, {"to", to_string(t.to)}});
+    return ev.dump();
+  });
+  result.report = overdue(ledger, as_of, customer);
+  return result;
+}
+
+CustomerStatus customer_status(Ledger& ledger, std::string_view customer, Date as_of) {
+  const Customer c = ledger.customer(customer);
+  CustomerStatus s;
+  s.customer = c.code;
+  s.stage = overdue(ledger, as_of, c.code).customers.front().stage;
+
+  auto& sb = ledger.impl().stmt(
+      "SELECT reason, first_day, COALESCE(ended_early, last_day) FROM standby "
+      "WHERE customer_id = ?1 AND decision = 'accepted' AND first_day <= ?2 AND COALESCE(ended_early, last_day) >= ?2 "
+      "ORDER BY first_day LIMIT 1");
+  sb.bind(1, c.id);
+  sb.bind(2, db_date(as_of));
+  if (sb.executeStep())
+    s.standby = StandbyState{sb.getColumn(0).getString(),
+                             Period{parse_date(sb.getColumn(1).getString()), parse_date(sb.getColumn(2).getString())}};
+
+  // Cancelled once every subscription has its letter by then: the latest letter and end.
+  const auto subs = ledger.subscriptions(c.code);
+  const bool all_cancelled = !subs.empty() && std::all_of(subs.begin(), subs.end(), [&](const Subscription& x) {
+    return x.letter_date && *x.letter_date <= as_of && x.end_date;
+  });
+  if (all_cancelled) {
+    CancelState cs{*subs.front().letter_date, subs.front().letter_ref, *subs.front().end_date};
+    for (const auto& x : subs) {
+      if (*x.letter_date > cs.letter_date) {
+        cs.letter_date = *x.letter_date;
+        cs.letter_ref = x.letter_ref;
+      }
+      cs.effective_date = std::max(cs.effective_date, *x.end_date);
+    }
+    s.cancelled = cs;
+  }
+  s.capabilities = capabilities(s.stage.stage, s.standby.has_value(), s.cancelled && s.cancelled->effective_date < as_of);
+
+  InvoiceFilter f;
+  f.customer = c.code;
+  for (const auto& i : ledger.invoices(f, as_of)) s.balance += i.balance;
+  s.credit = ledger.credit(c.code, as_of);
+  return s;
+}
+
+}  // namespace tally
