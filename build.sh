@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # The build entry point of tally. Two commands do all the set-up:
 #   ./build.sh demo   install what is missing, build, run a demo month on a fresh ledger
-#   ./build.sh test   install what is missing, build, run every test (ctest)
-# Other verbs: deps (install only), build, bench, asan (tests under ASan+UBSan), fuzz.
+#   ./build.sh test   install what is missing, build, run every test (ctest), then
+#                     again under AddressSanitizer + UndefinedBehaviorSanitizer (asan)
+# Other verbs: deps (install only), build, bench,
+#   asan              only the sanitizer suite (its own tree, build-asan)
+#   fuzz [SECONDS]    the libFuzzer targets built with clang (build-fuzz), each run
+#                     SECONDS (default 60) from tests/fuzz/corpus
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -12,7 +16,9 @@ JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 # Debian 12 packages: build tools and libraries, then what only the tests use.
 BUILD_PACKAGES=(g++ cmake make pkg-config libcli11-dev libsqlitecpp-dev libsqlite3-dev libfmt-dev
   libhowardhinnant-date-dev nlohmann-json3-dev libssl-dev)
-TEST_PACKAGES=(catch2 sqlite3 jq python3)
+TEST_PACKAGES=(catch2 sqlite3 jq python3 chromium)
+# Only ./build.sh fuzz needs clang and its libFuzzer runtime.
+FUZZ_PACKAGES=(clang libclang-rt-14-dev)
 
 install_packages() {
   local missing=()
@@ -35,6 +41,29 @@ configure_and_build() {
   cmake --build "$BUILD_DIR" -j "$JOBS"
 }
 
+# The whole ctest suite built with -fsanitize=address,undefined in its own tree:
+# any sanitizer report fails the test that triggered it.
+run_asan() {
+  BUILD_DIR=${ASAN_BUILD_DIR:-build-asan} configure_and_build -DTALLY_BUILD_TESTS=ON -DTALLY_SANITIZE=ON
+  ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1} \
+    UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
+    ctest --test-dir "${ASAN_BUILD_DIR:-build-asan}" --output-on-failure -j "$JOBS"
+}
+
+# Builds the libFuzzer targets with clang and runs each for $1 seconds; new
+# inputs land in build-fuzz/corpus/AREA (merge the useful ones into
+# tests/fuzz/corpus/AREA with fuzz_AREA -merge=1, see docs/architecture.md).
+run_fuzz() {
+  local seconds=${1:-60} dir=${FUZZ_BUILD_DIR:-build-fuzz} target area
+  BUILD_DIR=$dir configure_and_build -DTALLY_BUILD_TESTS=OFF -DTALLY_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++
+  for target in "$dir"/tests/fuzz/fuzz_*; do
+    area=${target##*/fuzz_}
+    mkdir -p "$dir/corpus/$area"
+    echo "build.sh: fuzzing $area for $seconds s" >&2
+    "$target" -max_total_time="$seconds" -print_final_stats=1 "$dir/corpus/$area" "tests/fuzz/corpus/$area"
+  done
+}
+
 case "${1:-demo}" in
   deps)
     install_packages "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}" ;;
@@ -48,7 +77,14 @@ case "${1:-demo}" in
   test)
     install_packages "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
     configure_and_build -DTALLY_BUILD_TESTS=ON
-    ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$JOBS" ;;
+    ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$JOBS"
+    run_asan ;;
+  asan)
+    install_packages "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+    run_asan ;;
+  fuzz)
+    install_packages "${BUILD_PACKAGES[@]}" "${FUZZ_PACKAGES[@]}"
+    run_fuzz "${2:-60}" ;;
   *)
-    echo "usage: ./build.sh [demo|test|deps|build]" >&2; exit 2 ;;
+    echo "usage: ./build.sh [demo|test|deps|build|asan|fuzz [SECONDS]]" >&2; exit 2 ;;
 esac

@@ -2,6 +2,7 @@
 // listing payments in the ledger.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -18,15 +19,33 @@ namespace tally {
 enum class Method { transfer, card, sepa, other, credit };
 
 std::string_view to_string(Method m);
-// Parses transfer|card|sepa|other (credit is not a command-line means).
-// Throws Error(usage) naming the accepted values.
-Method parse_method(std::string_view text);
+// Parses transfer|card|sepa|other (credit is not a command-line means of
+// payment; allow_credit also accepts it, for filters). Throws Error(usage)
+// naming the accepted values.
+Method parse_method(std::string_view text, bool allow_credit = false);
 
 // P2: the processing fee HT that a payment settling `settled_ttc` of an invoice
 // of `kind` (and `cycle`, for subscription invoices) triggers. amount 0 when no
 // fee applies; rule "P2"; why names the case.
+// - card: card_fee_rate x settled_ttc (M3 rounding);
+// - transfer: transfer_fee on a subscription invoice whose cycle is not annual
+//   (an unknown cycle counts as not annual), else 0;
+// - sepa: sepa_fee; other: other_fee; credit: 0;
+// - paying a `fee` or `penalty` invoice triggers no fee (fees would chain).
 Decision processing_fee(Method method, InvoiceKind kind, std::optional<Cycle> cycle, Cents settled_ttc,
                         const Policy& policy);
+
+// P4: a reference is any non-empty printable text (UTF-8, no control
+// characters) of at most kMaxRefLength characters. Throws Error(usage) quoting
+// it (invalid bytes as \xNN, a long value cut, with its size).
+inline constexpr std::size_t kMaxRefLength = 128;
+void check_ref(std::string_view ref);
+
+// Free text recorded with a payment (detail, waive reason, reversal reason):
+// printable UTF-8 of at most kMaxNoteLength characters, possibly empty.
+// Throws Error(usage) naming `what` and quoting the text as check_ref does.
+inline constexpr std::size_t kMaxNoteLength = 1000;
+void check_note(std::string_view text, std::string_view what);
 
 struct PaymentRequest {
   std::string invoice;         // invoice number
@@ -54,38 +73,72 @@ struct Payment {
   std::string reverse_reason;
 };
 
+// Where part of a payment went: an invoice's balance.
+struct Allocation {
+  std::string invoice;  // invoice number
+  Cents amount = 0;
+};
+
 struct PaymentResult {
   Payment payment;
-  std::vector<Invoice> fees;  // fee invoices issued
+  std::vector<Invoice> fees;  // fee invoices issued (a duplicate: the one it issued then)
   Invoice invoice;            // the invoice after payment
   Cents credit = 0;           // customer credit after payment
   bool duplicate = false;     // P4: same reference, same details: nothing recorded
+  // Where the amount went: the invoice, then its fee invoice, then to_credit
+  // (P3); they add up to payment.amount. Empty for a duplicate.
+  std::vector<Allocation> allocations;
+  Cents to_credit = 0;        // part that became customer credit (P3)
+  Decision fee;               // the P2 decision, also when waived or 0
 };
 
-// Records a payment (P1-P6) in one write. Throws Error(not_found) for an
-// unknown invoice, Error(refused) for a void or paid invoice or a date outside
-// the issue date..today window (P6), Error(usage) for an amount <= 0,
-// Error(conflict) for a known reference with other details (P4).
+// Records a payment (P1-P6) in one write; the fee invoice it triggers (P2) is
+// issued in the same write, dated and due on the payment date, with the
+// customer's VAT rate (M4), under the policy in force that day.
+// The amount goes to the invoice's balance, then to the fee invoice, then to
+// customer credit. No amount: the balance plus the fee TTC (P3).
+// A known reference with the same invoice, method, date and amount (when one
+// is given) returns that payment with duplicate = true and writes nothing (P4).
+// Throws Error(not_found) for an unknown invoice, Error(refused) for a void,
+// paid or credit-note invoice, a date outside the issue date..today window
+// (P6) or a locked month, Error(usage) for an amount <= 0, a bad reference or
+// `other` without detail, Error(conflict) for a known reference with other
+// details (P4). A waive_reason when no fee applies is not recorded.
 PaymentResult pay(Ledger& ledger, const PaymentRequest& request);
 
 // Settles an invoice from the customer's credit (P3): amount none = as much of
 // the balance as the credit covers. No fee. Throws Error(refused) when there is
-// no credit.
+// no credit, or when amount exceeds the credit available on `date` (and on
+// every later day) or the invoice's balance; otherwise as pay().
 PaymentResult pay_from_credit(Ledger& ledger, std::string_view invoice, std::optional<Cents> amount, Date date,
                               Date today);
 
+// A reversal and what it changed, evaluated at the business date.
+struct ReversalResult {
+  Payment payment;                // reversed_on and reverse_reason set
+  std::vector<Invoice> invoices;  // the invoices it had paid, reopened
+  Cents credit = 0;               // customer credit after (may be negative: credit already spent)
+};
+
 // P5: reverses a payment from `date` on (returned SEPA debit, chargeback): its
 // allocations stop counting from that day, the invoice reopens, the fee it
-// triggered stays owed. Throws Error(not_found), Error(conflict) when already
-// reversed, Error(refused) for a date before the payment or after today.
+// triggered stays owed, and the credit it left (or used) is taken back.
+// Throws Error(not_found), Error(conflict) when already reversed,
+// Error(refused) for a date before the payment or after today, a SEPA debit
+// past sepa_return_weeks, or a locked month; Error(usage) for an empty reason.
+ReversalResult record_reversal(Ledger& ledger, std::int64_t payment_id, std::string reason, Date date, Date today);
+// record_reversal(...).payment.
 Payment reverse_payment(Ledger& ledger, std::int64_t payment_id, std::string reason, Date date, Date today);
 
 struct PaymentFilter {
-  std::optional<std::string> customer;
-  std::optional<std::string> invoice;
+  std::optional<std::string> customer;  // customer code
+  std::optional<std::string> invoice;   // the invoice named, or any invoice the payment went to
   std::optional<Method> method;
 };
 
+// Payments dated on or before as_of, by date then id; a reversal after as_of
+// is not shown (reversed_on empty). Throws Error(not_found) for an unknown
+// customer or invoice in the filter.
 std::vector<Payment> payments(Ledger& ledger, const PaymentFilter& filter, Date as_of);
 
 }  // namespace tally

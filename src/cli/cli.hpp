@@ -18,7 +18,8 @@ namespace tally::cli {
 
 using Json = nlohmann::ordered_json;
 
-enum class Format { table, json, csv };
+// html: a self-contained page, only for the commands that set Context::html_ok.
+enum class Format { table, json, csv, html };
 
 // A table for people (table format) and for scripts (csv, the first table).
 struct Table {
@@ -35,6 +36,7 @@ struct Output {
   std::vector<Table> tables;
   std::vector<std::string> lines;
   int exit_code = 0;  // a command may succeed in printing yet exit non-zero (verify: 7)
+  std::optional<std::string> raw;  // printed verbatim whatever the format (completion scripts)
 };
 
 // The global options of CLI.md, as parsed.
@@ -45,6 +47,7 @@ struct Globals {
   bool dry_run = false;
   bool quiet = false;
   bool no_color = false;
+  std::string grid;  // --grid FILE: the services grid, over the policy's services_grid (D3)
 };
 
 // Everything a command needs from the shell.
@@ -52,9 +55,11 @@ class Context {
  public:
   Globals g;
   std::string command_line;  // recorded in the journal
+  bool html_ok = false;      // set while parsing by a command that writes --format html (report close)
 
   // The business date (--as-of / TALLY_AS_OF, else today). Throws Error(usage).
   Date as_of() const;
+  // The --format. Throws Error(usage) for an unknown one, and for html unless html_ok.
   Format format() const;
   // The ledger at --db (opened on first use, dry-run and busy timeout set).
   Ledger& ledger();

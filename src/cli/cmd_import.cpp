@@ -1,14 +1,134 @@
-// Placeholder until its issue lands: the command exists in the table and says so.
-#include "cli/cli.hpp"
+// tally import payments FILE.csv: a bank statement, idempotent by reference.
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "cli/progress.hpp"
+#include "cli/views.hpp"
 #include "tally/errors.hpp"
+#include "tally/import.hpp"
 
 namespace tally::cli {
+namespace {
+
+struct PaymentsOpts {
+  std::string file;
+};
+
+// The file's bytes ("-": standard input). Throws Error(not_found) for a missing
+// file, Error(internal) for one that cannot be read.
+std::string read_input(const std::string& file) {
+  if (file == "-") {
+    std::ostringstream ss;
+    ss << std::cin.rdbuf();
+    return ss.str();
+  }
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    std::error_code ec;
+    if (!std::filesystem::exists(file, ec)) throw not_found("no file '{}': expected a bank statement CSV", file);
+    throw Error(ExitCode::internal, fmt::format("cannot read '{}'", file));
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  if (in.bad()) throw Error(ExitCode::internal, fmt::format("cannot read '{}'", file));
+  return ss.str();
+}
+
+std::string_view status_name(ImportStatus s) {
+  switch (s) {
+    case ImportStatus::recorded: return "recorded";
+    case ImportStatus::duplicate: return "duplicate";
+    case ImportStatus::suspense: return "suspense";
+  }
+  return "suspense";
+}
+
+Json line_json(const ImportedLine& l) {
+  const BankLine& s = l.source;
+  Json j{{"line", s.line},
+         {"date", format_date(s.date)},
+         {"amount", amount(s.amount)},
+         {"reference", s.reference},
+         {"label", s.label},
+         {"method", to_string(s.method)}};
+  switch (l.status) {
+    case ImportStatus::recorded:
+      j["invoice"] = l.invoice;
+      j["payment"] = l.payment_id;
+      j["fee_invoice"] = l.fee_invoice.empty() ? Json(nullptr) : Json(l.fee_invoice);
+      j["to_credit"] = amount(l.to_credit);
+      break;
+    case ImportStatus::duplicate:
+      j["payment"] = l.payment_id ? Json(l.payment_id) : Json(nullptr);  // null: a suspense line
+      j["invoice"] = l.invoice.empty() ? Json(nullptr) : Json(l.invoice);
+      break;
+    case ImportStatus::suspense: j["reason"] = l.reason; break;
+  }
+  return j;
+}
+
+Output run_payments(Context& ctx, const PaymentsOpts& o) {
+  const Date today = ctx.as_of();
+  const std::string text = read_input(o.file);
+  ImportResult r;
+  {
+    Progress bar(ctx, "import payments");
+    r = import_payments(ctx.ledger(), text, o.file, today,
+                        [&bar](std::size_t done, std::size_t total) { bar.update(done, total); });
+  }
+  Output out;
+  out.json = Json{{"file", o.file},
+                  {"recorded", Json::array()},
+                  {"duplicates", Json::array()},
+                  {"suspense", Json::array()},
+                  {"rejected", Json::array()}};
+  Table t{"", {"line", "status", "date", "amount", "reference", "invoice", "payment", "fee_invoice", "detail"}, {}};
+  Cents recorded = 0;
+  for (const auto& l : r.lines) {
+    const char* key = l.status == ImportStatus::recorded ? "recorded"
+                      : l.status == ImportStatus::duplicate ? "duplicates"
+                                                            : "suspense";
+    out.json[key].push_back(line_json(l));
+    if (l.status == ImportStatus::recorded) recorded += l.source.amount;
+    std::string detail = l.status == ImportStatus::suspense ? l.reason : l.source.label;
+    if (l.to_credit > 0) detail = fmt::format("{} to customer credit; {}", format_amount(l.to_credit), detail);
+    t.rows.push_back({std::to_string(l.source.line), std::string(status_name(l.status)), format_date(l.source.date),
+                      format_amount(l.source.amount), l.source.reference, l.invoice,
+                      l.payment_id ? std::to_string(l.payment_id) : "", l.fee_invoice, detail});
+  }
+  if (!r.rejected.empty()) {
+    Table rej{"", {"line", "reason"}, {}};
+    for (const auto& e : r.rejected) {
+      out.json["rejected"].push_back(Json{{"line", e.line}, {"reason", e.reason}});
+      rej.rows.push_back({std::to_string(e.line), e.reason});
+    }
+    out.tables.push_back(std::move(rej));
+    out.exit_code = static_cast<int>(ExitCode::usage);
+    std::cerr << fmt::format("tally: error: {}: {} malformed line(s), nothing recorded: line {}: {}{}\n", o.file,
+                             r.rejected.size(), r.rejected.front().line, r.rejected.front().reason,
+                             r.rejected.size() > 1 ? " (all of them: --format json, or the table)" : "");
+    return out;
+  }
+  out.tables.push_back(std::move(t));
+  out.lines.push_back(fmt::format("{}: {} line(s): {} recorded ({}), {} duplicate(s), {} in suspense{}", o.file,
+                                  r.lines.size(), r.count(ImportStatus::recorded), format_amount(recorded),
+                                  r.count(ImportStatus::duplicate), r.count(ImportStatus::suspense),
+                                  r.count(ImportStatus::suspense) ? " (see tally report suspense)" : ""));
+  return out;
+}
+
+}  // namespace
 
 void setup_import(CLI::App& cmd, Context& ctx, Action& action) {
-  cmd.allow_extras();
-  on_parse(&cmd, ctx, action, std::make_shared<int>(0), [](Context&, const int&) -> Output {
-    throw Error(ExitCode::internal, "'import' is not implemented yet");
-  });
+  cmd.require_subcommand(1);
+  auto o = std::make_shared<PaymentsOpts>();
+  auto* payments = cmd.add_subcommand(
+      "payments", "record a bank statement: date,amount,reference,label[,method] (idempotent by reference)");
+  payments->add_option("FILE", o->file, "the statement CSV ('-' for standard input)")->required();
+  example(payments, "tally --dry-run import payments statement-2026-03.csv  (then without --dry-run)");
+  on_parse(payments, ctx, action, o, run_payments);
 }
 
 }  // namespace tally::cli

@@ -20,6 +20,7 @@ void setup_report(CLI::App&, Context&, Action&);
 void setup_import(CLI::App&, Context&, Action&);
 void setup_verify(CLI::App&, Context&, Action&);
 void setup_backup(CLI::App&, Context&, Action&);
+void setup_completion(CLI::App&, Context&, Action&);
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
@@ -40,6 +41,7 @@ const std::vector<Command>& commands() {
       {"import", "import a bank statement of payments", setup_import},
       {"verify", "check the integrity of the ledger and its journal", setup_verify},
       {"backup", "a consistent copy of the ledger while others write", setup_backup},
+      {"completion", "print the bash completion script", setup_completion},
   };
   return table;
 }

@@ -14,7 +14,10 @@ Format Context::format() const {
   if (g.format == "table") return Format::table;
   if (g.format == "json") return Format::json;
   if (g.format == "csv") return Format::csv;
-  throw usage_error("invalid --format '{}': expected table, json or csv", g.format);
+  if (g.format == "html" && html_ok) return Format::html;
+  if (g.format == "html")
+    throw usage_error("invalid --format 'html': only 'report close' writes html; expected table, json or csv");
+  throw usage_error("invalid --format '{}': expected table, json or csv (html for report close)", g.format);
 }
 
 std::string Context::db_path() const { return g.db.empty() ? default_ledger_path() : g.db; }

@@ -1,5 +1,6 @@
 // tally: parse the command line, run the chosen command, map failures to the
 // exit codes of CLI.md in one place.
+#include <algorithm>
 #include <iostream>
 
 #include "cli/cli.hpp"
@@ -17,6 +18,42 @@ std::string join_args(int argc, char** argv) {
     s += argv[i];
   }
   return s;
+}
+
+// Levenshtein distance, for "did you mean".
+std::size_t distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diag = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+// The command of the table closest to a mistyped word, if close enough.
+std::string suggestion(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string word = argv[i];
+    if (word.empty() || word[0] == '-') continue;
+    std::string best;
+    std::size_t best_d = 3;
+    for (const Command& c : commands()) {
+      if (word == c.name) return "";
+      const std::size_t d = distance(word, c.name);
+      if (d < best_d) {
+        best_d = d;
+        best = c.name;
+      }
+    }
+    if (!best.empty()) return fmt::format(" (did you mean '{}'?)", best);
+  }
+  return "";
 }
 
 int fail(ExitCode code, const std::string& message) {
@@ -37,10 +74,11 @@ int main(int argc, char** argv) {
   app.add_option("--db", ctx.g.db, "the SQLite ledger (default $XDG_DATA_HOME/tally/ledger.db)")->envname("TALLY_DB");
   app.add_option("--as-of", ctx.g.as_of, "business date YYYY-MM-DD every rule is evaluated at (default today)")
       ->envname("TALLY_AS_OF");
-  app.add_option("--format", ctx.g.format, "output: table, json or csv (default table)")->envname("TALLY_FORMAT");
+  app.add_option("--format", ctx.g.format, "output: table, json or csv (default table; html for report close)")->envname("TALLY_FORMAT");
   app.add_flag("--dry-run", ctx.g.dry_run, "compute and print what a writing command would do, write nothing");
   app.add_flag("-q,--quiet", ctx.g.quiet, "print nothing on success in table format");
   app.add_flag("--no-color", ctx.g.no_color, "never colour the output (also NO_COLOR)");
+  app.add_option("--grid", ctx.g.grid, "services grid CSV for quote and invoice create --item (default: policy)");
   app.footer("\nExamples:\n  tally init\n  tally customer add acme --name 'ACME SAS'\n"
              "  tally --as-of 2026-03-01 invoice run --period 2026-03\n  tally --format json overdue\n\n"
              "Exit codes: 0 done, 1 internal, 2 usage, 3 not found, 4 refused by the policy, 5 conflict, "
@@ -60,7 +98,8 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     std::string msg = e.what();
     if (msg.empty()) msg = "missing command: run 'tally --help' for the list";
-    return fail(ExitCode::usage, msg + " (see 'tally --help')");
+    const std::string hint = suggestion(argc, argv);
+    return fail(ExitCode::usage, msg + (hint.empty() ? " (see 'tally --help')" : hint));
   } catch (const Error& e) {
     return fail(e.code(), e.what());
   }

@@ -64,9 +64,15 @@ void print_csv_row(const std::vector<std::string>& row, std::ostream& os) {
 }  // namespace
 
 void emit(const Context& ctx, const Output& out) {
+  if (out.raw) {
+    std::cout << *out.raw << std::flush;
+    return;
+  }
   switch (ctx.format()) {
     case Format::json:
       std::cout << out.json.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+      break;
+    case Format::html:  // the page is out.raw, printed above
       break;
     case Format::csv:
       if (!out.tables.empty()) {

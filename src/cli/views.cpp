@@ -60,6 +60,36 @@ Json to_json(const Invoice& inv) {
   return j;
 }
 
+namespace {
+Json text_or_null(const std::string& s) { return s.empty() ? Json(nullptr) : Json(s); }
+}  // namespace
+
+Json to_json(const Payment& p) {
+  return Json{{"id", p.id},
+              {"invoice", p.invoice},
+              {"customer", p.customer},
+              {"amount", amount(p.amount)},
+              {"method", to_string(p.method)},
+              {"date", format_date(p.date)},
+              {"ref", text_or_null(p.ref)},
+              {"detail", text_or_null(p.detail)},
+              {"waive_reason", text_or_null(p.waive_reason)},
+              {"fee_invoice", text_or_null(p.fee_invoice)},
+              {"reversed_on", p.reversed_on ? Json(format_date(*p.reversed_on)) : Json(nullptr)},
+              {"reverse_reason", text_or_null(p.reverse_reason)}};
+}
+
+Table payment_table(const std::vector<Payment>& payments, std::string title) {
+  Table t{std::move(title),
+          {"id", "date", "customer", "invoice", "method", "amount", "ref", "fee_invoice", "reversed_on"},
+          {}};
+  for (const auto& p : payments)
+    t.rows.push_back({std::to_string(p.id), format_date(p.date), p.customer, p.invoice, std::string(to_string(p.method)),
+                      format_amount(p.amount), p.ref, p.fee_invoice,
+                      p.reversed_on ? format_date(*p.reversed_on) : ""});
+  return t;
+}
+
 Table invoice_table(const std::vector<Invoice>& invoices, std::string title) {
   Table t{std::move(title),
           {"number", "customer", "kind", "issue_date", "due_date", "total_ht", "vat", "total_ttc", "paid", "balance",

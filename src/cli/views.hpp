@@ -2,6 +2,7 @@
 #pragma once
 
 #include "cli/cli.hpp"
+#include "tally/payments.hpp"
 
 namespace tally::cli {
 
@@ -10,9 +11,14 @@ Json to_json(const Customer& c);
 Json to_json(const Subscription& s);
 Json to_json(const Invoice& inv);
 Json to_json(const InvoiceLine& l);
+// A payment: id, invoice, customer, amount, method, date, ref, detail,
+// waive_reason, fee_invoice, reversed_on, reverse_reason (absent texts: null).
+Json to_json(const Payment& p);
 
 // One row per invoice: number, customer, kind, issue, due, HT, VAT, TTC, paid, balance, status.
 Table invoice_table(const std::vector<Invoice>& invoices, std::string title = {});
 Table invoice_lines_table(const Invoice& inv);
+// One row per payment: id, date, customer, invoice, method, amount, ref, fee_invoice, reversed_on.
+Table payment_table(const std::vector<Payment>& payments, std::string title = {});
 
 }  // namespace tally::cli

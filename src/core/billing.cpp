@@ -5,6 +5,7 @@
 #include <map>
 
 #include "tally/errors.hpp"
+#include "tally/standby.hpp"
 
 namespace tally {
 
@@ -100,25 +101,40 @@ Period cycle_containing(Date start, Cycle cycle, Date d) {
 std::vector<InvoiceLine> subscription_cycle_lines(Cents amount_ht_per_month, Cycle cycle, Period period,
                                                   std::optional<Date> end_date, Rate vat_rate,
                                                   const std::vector<Period>& standbys, const Policy& policy) {
-  (void)standbys;  // S3 reductions: see standby rules
-  (void)policy;
   const int months = cycle_months(cycle);
   const Cents cycle_amount = amount_ht_per_month * months;
-  const std::string span = format_date(period.first) + " to " + format_date(period.last);
   std::vector<InvoiceLine> lines;
   if (end_date && *end_date < period.first) return lines;  // C4: nothing after the effective date
-  if (end_date && *end_date < period.last) {
-    const int days_cycle = days_between(period.first, period.last) + 1;
-    const int days_billed = days_between(period.first, *end_date) + 1;
-    const Cents amount = mul_div_round(cycle_amount, days_billed, days_cycle);
-    lines.push_back(InvoiceLine{fmt::format("Licence {} {} to {} ({}/{} days, contract ends)", to_string(cycle),
-                                            format_date(period.first), format_date(*end_date), days_billed,
-                                            days_cycle),
-                                100, amount, amount, vat_rate, "C4", ""});
+  const bool ends = end_date && *end_date < period.last;
+  const Period billed{period.first, ends ? *end_date : period.last};
+  const int days_cycle = days_between(period.first, period.last) + 1;
+  const int days_billed = days_between(billed.first, billed.last) + 1;
+  const int days_standby = standby_days(billed, standbys);
+  if (!ends && days_standby == 0) {
+    lines.push_back(InvoiceLine{fmt::format("Licence {} {} to {}", to_string(cycle), format_date(period.first),
+                                            format_date(period.last)),
+                                months * 100, amount_ht_per_month, cycle_amount, vat_rate, "I5", ""});
     return lines;
   }
-  lines.push_back(InvoiceLine{fmt::format("Licence {} {}", to_string(cycle), span), months * 100,
-                              amount_ht_per_month, cycle_amount, vat_rate, "I5", ""});
+  // By day (C4, S3): the billed days at full price, less the standby reduction,
+  // each rounded once; the standby days' line is what they cost after it.
+  const Cents billed_amount = ends ? mul_div_round(cycle_amount, days_billed, days_cycle) : cycle_amount;
+  const Cents standby_full = mul_div_round(cycle_amount, days_standby, days_cycle);
+  if (days_billed > days_standby) {
+    const Cents amount = billed_amount - standby_full;
+    lines.push_back(InvoiceLine{
+        fmt::format("Licence {} {} to {} ({}/{} days{}{})", to_string(cycle), format_date(billed.first),
+                    format_date(billed.last), days_billed - days_standby, days_cycle,
+                    days_standby > 0 ? ", outside standby" : "", ends ? ", contract ends" : ""),
+        100, amount, amount, vat_rate, ends ? "C4" : "I5", ""});
+  }
+  if (days_standby > 0) {
+    const Cents amount = standby_full - standby_reduction(cycle_amount, days_cycle, days_standby, policy);
+    lines.push_back(InvoiceLine{fmt::format("Licence {} {} to {} ({}/{} days in standby at {} %)", to_string(cycle),
+                                            format_date(billed.first), format_date(billed.last), days_standby,
+                                            days_cycle, format_rate(policy.standby_rate)),
+                                100, amount, amount, vat_rate, "S3", ""});
+  }
   return lines;
 }
 

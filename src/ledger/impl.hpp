@@ -24,6 +24,12 @@ struct Ledger::Impl {
   // A cached prepared statement, reset and with bindings cleared, ready to bind.
   SQLite::Statement& stmt(const std::string& sql);
 
+  // Resets every cached statement. A statement stepped and not reset keeps a
+  // read snapshot open; BEGIN IMMEDIATE on a stale snapshot fails at once with
+  // SQLITE_BUSY instead of waiting for the lock, so write() calls this first.
+  // REQUIRES: no caller is iterating a cached statement.
+  void release_statements();
+
   // Refuses (Error refused) any write dated on or before the end of a locked month.
   void check_open_period(Date d, std::string_view what);
 

@@ -61,6 +61,10 @@ SQLite::Statement& Ledger::Impl::stmt(const std::string& sql) {
   return *it->second;
 }
 
+void Ledger::Impl::release_statements() {
+  for (auto& entry : cache_) entry.second->reset();
+}
+
 void Ledger::Impl::check_open_period(Date d, std::string_view what) {
   auto& q = stmt("SELECT MAX(month) FROM period_lock");
   if (q.executeStep() && !q.getColumn(0).isNull()) {
@@ -153,6 +157,7 @@ void Ledger::write(std::string_view kind, const std::function<std::string()>& bo
     append_journal(*impl_, kind, body());
     return;
   }
+  impl_->release_statements();  // wait for the lock, not fail on a stale read snapshot
   try {
     SQLite::Transaction tx(impl_->db, SQLite::TransactionBehavior::IMMEDIATE);
     ++impl_->depth;

@@ -79,6 +79,8 @@ CREATE TABLE invoice (
 CREATE INDEX invoice_customer ON invoice(customer_id, issue_date);
 CREATE INDEX invoice_cites ON invoice(cites_id) WHERE cites_id IS NOT NULL;
 CREATE INDEX invoice_open ON invoice(due_date) WHERE settled_on IS NULL AND credit_note = 0;
+-- Invoices settled after a day (report aging as of a past day).
+CREATE INDEX invoice_settled ON invoice(settled_on, issue_date) WHERE settled_on IS NOT NULL AND credit_note = 0;
 -- I5: a subscription cycle is invoiced at most once.
 CREATE UNIQUE INDEX invoice_cycle ON invoice(subscription_id, period_first)
   WHERE credit_note = 0 AND kind = 'subscription';
@@ -182,6 +184,7 @@ CREATE TABLE suspense (
   reference  TEXT NOT NULL UNIQUE,
   label      TEXT NOT NULL DEFAULT '',
   method     TEXT NOT NULL DEFAULT 'transfer',
+  reason     TEXT NOT NULL DEFAULT '',   -- why it was not recorded as a payment
   payment_id INTEGER REFERENCES payment(id)
 ) STRICT;
 

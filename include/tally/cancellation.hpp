@@ -1,0 +1,99 @@
+// Cancellation (C1-C4): the effective date of a cancellation (C2), the
+// balance statement communicated to the customer (C3), and the ledger verb that
+// records a cancellation letter.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tally/billing.hpp"
+#include "tally/ledger.hpp"
+#include "tally/policy.hpp"
+
+namespace tally {
+
+// C2: the day a cancellation received on `letter` takes effect: the last day of
+// the first commitment term that ends on or after add_months(letter, notice).
+// Terms run from `start` in blocks of `commitment_months`, renewed tacitly:
+// term k ends on add_months(start, k x commitment_months) - 1 day (L2).
+// REQUIRES: commitment_months > 0, notice_months >= 0.
+Date cancellation_effective_date(Date start, int commitment_months, int notice_months, Date letter);
+
+// C1: checks the registered letter's postal reference. Throws Error(refused,
+// "C1") when it is empty or blank, Error(usage) when it holds control
+// characters or is longer than 100 characters.
+void check_letter_ref(std::string_view ref);
+
+// C3: the cycles of a subscription from `start` that begin on or before
+// `effective` and are not in `invoiced` (the first days of the cycles already
+// invoiced), in order.
+std::vector<Period> cycles_not_invoiced(Date start, Cycle cycle, Date effective, const std::vector<Date>& invoiced);
+
+// One line of the balance statement. Amounts incl. VAT where VAT applies;
+// what reduces the balance (customer credit) is negative.
+struct StatementLine {
+  std::string label;
+  Cents amount = 0;
+  std::string kind;  // open-balance | interest | indemnity | licence | credit
+  std::string rule;  // the rule that makes it owed: I5, C4, S3, L4, L5, P3...
+};
+
+struct Statement {
+  Date as_of;
+  std::vector<StatementLine> lines;
+  Cents total_due = 0;  // the sum of the lines; negative when owed to the customer
+};
+
+// C3: the statement line of a licence cycle still due and not yet invoiced:
+// the lines `subscription_cycle_lines` would bill (the last cycle prorated by
+// day up to `effective`, standby days reduced) with their VAT (M2), incl. VAT.
+StatementLine licence_due(const Subscription& s, Period cycle, Date effective, Rate vat_rate,
+                          const std::vector<Period>& standbys, const Policy& policy);
+
+// C3: adds the line of the customer credit (if any, as a negative amount) and
+// sums the lines into total_due.
+Statement make_statement(Date as_of, std::vector<StatementLine> lines, Cents credit);
+
+// The letter-ready statement document (Markdown, readable as plain text):
+// the vendor's address, the customer, the letter's reference and reception
+// date, the effective date of each subscription, the lines and the total.
+struct StatementLetter {
+  Customer customer;
+  Date letter_date;
+  std::string letter_ref;
+  std::vector<Subscription> subscriptions;  // each with its end_date (effective)
+  Statement statement;
+  bool draft = false;  // a dry-run preview: marked as such
+};
+std::string statement_letter(const StatementLetter& letter);
+
+// ---- In the ledger ----
+
+struct CancelRequest {
+  std::string customer;
+  Date letter_date;        // the reception date of the registered letter (C1)
+  std::string letter_ref;  // its postal reference (C1)
+  Date today;              // the business date (--as-of)
+};
+
+struct CancelResult {
+  Customer customer;
+  std::vector<Subscription> subscriptions;  // those cancelled by this letter, with end_date
+  Date effective_date;                      // the latest of their end dates
+  Statement statement;                      // C3, evaluated on today
+};
+
+// C1-C4: in one write, records the letter on every subscription of the
+// customer not yet cancelled, with its effective date (C2), and computes the
+// balance statement on `today` (C3): open invoice balances, interest and
+// indemnities accrued and not billed (L4, L5), licences due up to the
+// effective date and not yet invoiced, minus customer credit.
+// Throws Error(not_found) for an unknown customer; Error(refused) "C1" for a
+// blank reference, "C2" for a customer without subscription; Error(usage) for a
+// letter dated after today; Error(conflict) when every subscription is already
+// cancelled (naming the letter).
+CancelResult cancel(Ledger& ledger, const CancelRequest& request);
+
+}  // namespace tally

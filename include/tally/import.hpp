@@ -1,0 +1,123 @@
+// Bank-statement import (tally import payments): a strict RFC 4180 CSV reader,
+// the statement lines it holds, and their recording as payments (the rules of
+// pay, P1-P6) or as suspense lines, all or nothing.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tally/calendar.hpp"
+#include "tally/ledger.hpp"
+#include "tally/money.hpp"
+#include "tally/payments.hpp"
+
+namespace tally {
+
+// ---- CSV (pure: src/core/csv.cpp) ----
+
+// One record of a CSV text: its fields and the line it starts on (1-based).
+struct CsvRecord {
+  int line = 0;
+  std::vector<std::string> fields;
+};
+
+// A line that could not be accepted, and why.
+struct LineError {
+  int line = 0;
+  std::string reason;
+};
+
+struct CsvDocument {
+  std::vector<CsvRecord> records;
+  std::vector<LineError> errors;  // by line; records holds the lines read without error
+};
+
+// Reads CSV per RFC 4180: fields separated by ',', records ended by CRLF or LF
+// (the last one may lack it); a field is either plain text without '"', CR or
+// LF, or quoted, with '""' for a quote and any character, line breaks
+// included. Strict: a quote inside a plain field, text after a closing quote,
+// an unterminated quote, a lone CR or text that is not UTF-8 is an error of the
+// line holding it (the reader goes on with the next line; an unterminated
+// quote ends the text). A UTF-8 byte order mark at the start is skipped; empty
+// lines are skipped. Never throws.
+CsvDocument parse_csv(std::string_view text);
+
+// ---- Bank statement lines (pure: src/core/statement.cpp) ----
+
+// One line of a bank statement: money received.
+struct BankLine {
+  int line = 0;  // in the file (1-based, the header is line 1)
+  Date date;
+  Cents amount = 0;
+  std::string reference;  // the bank's transaction id: the import is idempotent by it (P4)
+  std::string label;
+  Method method = Method::transfer;
+  std::vector<std::string> invoices;  // invoice_numbers_in(reference), then label's, distinct
+};
+
+struct BankStatement {
+  std::vector<BankLine> lines;
+  std::vector<LineError> errors;  // malformed lines, by line
+};
+
+// The invoice numbers F{YYYY}-{NNNNNN} written in text as words (not preceded
+// by a letter or digit, not followed by a digit), distinct, in order.
+std::vector<std::string> invoice_numbers_in(std::string_view text);
+
+// Parses a bank statement: a header naming the columns date, amount, reference
+// and label (any order, lowercase; other columns ignored; an optional method
+// column: transfer, card, sepa or other, empty for transfer), then one line per
+// payment received: an ISO date not after `today` (P6), an amount above 0 (M1,
+// parse_amount), a reference (check_ref) and a label. Every malformed line is
+// reported with its number and reason; a header missing a column is an error
+// of line 1. Never throws.
+BankStatement parse_statement(std::string_view text, Date today);
+
+// ---- Import into the ledger (src/ledger/import.cpp) ----
+
+enum class ImportStatus {
+  recorded,   // recorded as a payment (with the fee it triggers, P2)
+  duplicate,  // its reference is already a payment or a suspense line with the same details
+  suspense,   // recorded in the suspense list, with the reason
+};
+
+struct ImportedLine {
+  BankLine source;
+  ImportStatus status = ImportStatus::suspense;
+  std::int64_t payment_id = 0;  // recorded, or a duplicate of a payment; else 0
+  std::string invoice;          // the invoice it paid (recorded, duplicate of a payment)
+  std::string fee_invoice;      // recorded: the fee invoice it issued, "" for none
+  Cents to_credit = 0;          // recorded: the part that became customer credit (P3)
+  std::string reason;           // suspense: why it was not recorded as a payment
+};
+
+struct ImportResult {
+  std::vector<ImportedLine> lines;  // in file order; empty when rejected
+  std::vector<LineError> rejected;  // malformed lines: then nothing was recorded
+  std::size_t count(ImportStatus s) const;
+};
+
+// Called after each statement line: lines done, lines in all.
+using ImportProgress = std::function<void(std::size_t done, std::size_t total)>;
+
+// Imports a bank statement (CSV text) read from `source` (a file name, for the
+// journal) in one write: every line or none. A line whose reference is already
+// a payment or a suspense line with the same date and amount (and method and
+// invoice, for a payment) is a duplicate and changes nothing, so importing a
+// file again records nothing and writes nothing. Each other line naming exactly
+// one invoice is paid with tally::pay (date, amount, method, reference, label
+// as detail); a line naming none or several, an unknown invoice, or a payment
+// the rules refuse (already paid, before the issue date...) goes to the
+// suspense list with the reason, never dropped. Malformed lines are returned in
+// `rejected` and nothing is written.
+// Throws Error(conflict) listing the lines whose reference is known with other
+// details (P4), Error(refused, rule "lock") listing the new lines dated in a
+// locked month; then nothing is written either.
+ImportResult import_payments(Ledger& ledger, std::string_view csv, std::string_view source, Date today,
+                             const ImportProgress& progress = {});
+
+}  // namespace tally

@@ -1,0 +1,63 @@
+// Ledger integrity (issue 8): `tally verify` and `tally backup`.
+//
+// verify() proves the ledger has not lost, doubled or silently altered money:
+// it checks the SQLite file, the foreign keys, the hash-chained journal, the
+// invoice numbering (I2), every issued document against its lines and its
+// journal event (I3), and every cached balance against its recomputation from
+// allocations, credit notes, reversals and credit movements (P3, P5).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tally/ledger.hpp"
+
+namespace tally {
+
+// One check of verify(): its name, what it covered, and the broken items it
+// found, in ledger order (the first one is the first broken item).
+struct IntegrityCheck {
+  std::string name;                   // "sqlite_integrity", "journal_chain", ...
+  std::string summary;                // what was checked, e.g. "57 events"
+  std::vector<std::string> findings;  // e.g. "journal event 17: hash mismatch"; empty when intact
+  std::int64_t more = 0;              // findings left out past kMaxFindings
+  bool ok() const { return findings.empty(); }
+  // The first finding plus how many others, or the summary when intact.
+  std::string detail() const;
+};
+
+// verify() keeps at most this many findings per check (and counts the rest).
+inline constexpr std::size_t kMaxFindings = 20;
+
+struct IntegrityReport {
+  std::vector<IntegrityCheck> checks;  // always every check, in a fixed order
+  bool ok() const;
+  // "check: first finding" of the first failing check; none when ok().
+  std::optional<std::string> first_failure() const;
+};
+
+// Runs every check inside one read transaction (a consistent snapshot, so it
+// may run while others write). Never throws for a broken ledger: a check that
+// cannot run (e.g. a corrupt table) reports that as its finding.
+IntegrityReport verify(Ledger& ledger);
+
+struct BackupResult {
+  std::string path;             // the copy written
+  std::int64_t bytes = 0;       // its size
+  std::int64_t journal_events = 0;  // events in the copy (the last id)
+  std::string last_hash;        // hash of the copy's last journal event ("" when none)
+};
+
+// Writes a consistent copy of the ledger to `path` with SQLite's online backup
+// API: the copy is one snapshot of the ledger, taken while other processes may
+// keep writing. The copy is built under a temporary name beside `path`, checked
+// (PRAGMA integrity_check), then renamed, so `path` holds either nothing or the
+// whole copy. In dry-run mode nothing is written and the result describes the
+// ledger as it would be copied.
+// Throws Error(conflict) if `path` exists (unless overwrite), Error(usage) for
+// the ledger's own path or a missing directory, Error(internal) on I/O failure.
+BackupResult backup(Ledger& ledger, const std::string& path, bool overwrite = false);
+
+}  // namespace tally

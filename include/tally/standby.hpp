@@ -1,0 +1,101 @@
+// Standby (S1-S5): the pure rules (reasons, length and overlap, the licence
+// reduction by day) and the ledger verbs that start, end and list standbys.
+// A standby belongs to a customer and applies to all its subscriptions.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tally/billing.hpp"
+#include "tally/ledger.hpp"
+#include "tally/policy.hpp"
+
+namespace tally {
+
+// S1: the accepted reasons.
+enum class StandbyReason { inactivity, awaiting_approval, third_party_integration };
+
+// "inactivity", "awaiting-approval", "third-party-integration".
+std::string_view to_string(StandbyReason r);
+// S1: parses the command-line spelling. Throws Error(refused, "S1") naming the
+// three accepted reasons for anything else.
+StandbyReason parse_standby_reason(std::string_view text);
+
+// S2: the last day of the longest standby starting on `first`:
+// add_months(first, policy.standby_max_months) - 1 day (L2 clamping).
+Date standby_max_last_day(Date first, const Policy& policy);
+
+// S2: checks a requested standby against the customer's existing ones (as
+// billed: an early end shortens them). Throws Error(refused, "S2") when it
+// overlaps one, or when the procedure it belongs to (itself plus the standbys
+// back to back with it, each starting the day after the previous one ends) is
+// longer than policy.standby_max_months calendar months. Throws Error(usage)
+// when request.last < request.first.
+void check_standby(Period request, const std::vector<Period>& existing, const Policy& policy);
+
+// S3: the number of days of `cycle` inside the standby periods (which do not overlap).
+int standby_days(Period cycle, const std::vector<Period>& standbys);
+
+// S3: what `standby_days` days of a cycle of `days_in_cycle` days billed
+// `cycle_amount` HT are not billed: cycle_amount x standby_days / days_in_cycle
+// x (1 - policy.standby_rate), rounded once half away from zero (M3).
+// 1000.00 x 22/31 x 50 % = 354.84. REQUIRES: days_in_cycle > 0.
+Cents standby_reduction(Cents cycle_amount, int days_in_cycle, int standby_days, const Policy& policy);
+
+// ---- In the ledger ----
+
+// A standby as recorded (S5): the request's date, reason and decision.
+struct Standby {
+  std::int64_t id = 0;
+  std::string customer;  // customer code
+  StandbyReason reason = StandbyReason::inactivity;
+  Date requested;        // the date of the request e-mail (S5)
+  Date first_day;
+  Date last_day;         // as granted
+  std::optional<Date> ended_early;  // the last day in standby after an early end
+  std::string decision = "accepted";
+
+  // The last day in standby: the early end if any, else last_day.
+  Date billed_last() const { return ended_early ? *ended_early : last_day; }
+};
+
+struct StandbyRequest {
+  std::string customer;
+  std::string reason;          // as typed; checked against S1
+  Date first_day;
+  std::optional<Date> last_day;  // none: the longest allowed (S2)
+  Date requested;              // the e-mail's date (S5), <= today
+  Date today;                  // the business date (--as-of)
+};
+
+// What a standby start or end did: the standby and the documents that settle
+// the licence of cycles already invoiced (S3): credit notes on start, invoices
+// (kind subscription, rule S3) when an early end restores part of a reduction.
+struct StandbyResult {
+  Standby standby;
+  std::vector<Invoice> documents;
+};
+
+// S1-S5, C4: records an accepted standby in one write, and issues a credit
+// note dated today for the reduction on every subscription invoice already
+// issued for a cycle it overlaps. Refusals change nothing and are not recorded:
+// Error(refused) "S1" for an unknown reason or a customer without subscription,
+// "S2" for too long or overlapping, "C4" when it reaches past the end of a
+// cancelled contract; Error(usage) for last < first or a request dated after
+// today; Error(not_found) for an unknown customer.
+StandbyResult start_standby(Ledger& ledger, const StandbyRequest& request);
+
+// S3: ends the customer's standby holding `last_day` early: `last_day` becomes
+// its last day in standby, and the licence of cycles already invoiced is
+// recomputed (an invoice for what a credit note over-reduced). Ending it on its
+// current last day changes nothing. Throws Error(not_found) when no standby of
+// the customer holds that day.
+StandbyResult end_standby(Ledger& ledger, std::string_view customer, Date last_day, Date today);
+
+// Every standby (of one customer when given), by customer then first day.
+std::vector<Standby> standbys(Ledger& ledger, std::optional<std::string> customer = {});
+
+}  // namespace tally

@@ -1,0 +1,104 @@
+// C1-C3: the cancellation letter, its effective date and the balance statement.
+#include "tally/cancellation.hpp"
+
+#include <algorithm>
+
+#include "tally/errors.hpp"
+
+namespace tally {
+
+Date cancellation_effective_date(Date start, int commitment_months, int notice_months, Date letter) {
+  const Date earliest = add_months(letter, notice_months);
+  auto term_end = [&](int k) { return add_months(start, k * commitment_months) - date::days{1}; };
+  // Start near the answer, then step back and forth to the first term that fits.
+  int k = std::max(1, months_between(start, earliest) / commitment_months);
+  while (k > 1 && term_end(k - 1) >= earliest) --k;
+  while (term_end(k) < earliest) ++k;
+  return term_end(k);
+}
+
+void check_letter_ref(std::string_view ref) {
+  if (ref.find_first_not_of(" \t") == std::string_view::npos)
+    throw refused("C1", "cancellation refused: the postal reference of the registered letter is required "
+                  "(--letter-ref, e.g. 1A12345678901)");
+  if (ref.size() > 100)
+    throw usage_error("invalid --letter-ref of {} characters: expected a postal reference of at most 100",
+                      ref.size());
+  for (unsigned char c : ref)
+    if (c < 0x20 || c == 0x7f)
+      throw usage_error("invalid --letter-ref: control characters are not accepted in a postal reference");
+}
+
+std::vector<Period> cycles_not_invoiced(Date start, Cycle cycle, Date effective, const std::vector<Date>& invoiced) {
+  const int len = cycle_months(cycle);
+  std::vector<Period> out;
+  for (int k = 0;; ++k) {
+    const Period p{add_months(start, k * len), add_months(start, (k + 1) * len) - date::days{1}};
+    if (p.first > effective) break;
+    if (std::find(invoiced.begin(), invoiced.end(), p.first) == invoiced.end()) out.push_back(p);
+  }
+  return out;
+}
+
+StatementLine licence_due(const Subscription& s, Period cycle, Date effective, Rate vat_rate,
+                          const std::vector<Period>& standbys, const Policy& policy) {
+  const auto lines = subscription_cycle_lines(s.amount_ht, s.cycle, cycle, effective, vat_rate, standbys, policy);
+  const Totals t = invoice_totals(lines);
+  std::string rule = "I5";
+  for (const auto& l : lines)
+    if (l.rule != "I5") rule = l.rule;  // C4 (prorated) or S3 (standby) tells more
+  const Date last = std::min(cycle.last, effective);
+  return StatementLine{fmt::format("Licence {} {} to {}, not yet invoiced{} (HT {} + VAT {})", to_string(s.cycle),
+                                   format_date(cycle.first), format_date(last),
+                                   last < cycle.last ? ", prorated by day" : "", format_amount(t.ht),
+                                   format_amount(t.vat)),
+                       t.ttc, "licence", rule};
+}
+
+Statement make_statement(Date as_of, std::vector<StatementLine> lines, Cents credit) {
+  Statement st{as_of, std::move(lines), 0};
+  if (credit != 0) st.lines.push_back(StatementLine{"Customer credit", -credit, "credit", "P3"});
+  for (const auto& l : st.lines) st.total_due += l.amount;
+  return st;
+}
+
+std::string statement_letter(const StatementLetter& l) {
+  std::string out;
+  auto add = [&out](const std::string& s) { out += s + "\n"; };
+  if (l.draft) add("**DRAFT (dry run): nothing was recorded.**\n");
+  add(std::string(kPostalAddress));
+  add("");
+  add(fmt::format("To: {} ({})", l.customer.name, l.customer.code));
+  add(fmt::format("Date: {}", format_date(l.statement.as_of)));
+  add("");
+  add("# Cancellation of your subscription: balance statement");
+  add("");
+  add("Dear Sir or Madam,");
+  add("");
+  add(fmt::format("We received your registered letter with acknowledgment of receipt, reference {}, on {}.",
+                  l.letter_ref, format_date(l.letter_date)));
+  add("Under your contract terms (commitment term renewed tacitly, notice period), the cancellation takes effect:");
+  add("");
+  for (const auto& s : l.subscriptions)
+    add(fmt::format("- subscription {} ({}, {} excl. VAT per month, started {}): last day {}", s.id,
+                    to_string(s.cycle), format_amount(s.amount_ht), format_date(s.start),
+                    s.end_date ? format_date(*s.end_date) : "-"));
+  add("");
+  add(fmt::format("The balance of your account as of {}, in euros:", format_date(l.statement.as_of)));
+  add("");
+  add("| Item | Amount (EUR) |");
+  add("|---|---:|");
+  for (const auto& line : l.statement.lines) add(fmt::format("| {} | {} |", line.label, format_amount(line.amount)));
+  add(fmt::format("| **{}** | **{}** |", l.statement.total_due < 0 ? "Total owed to you" : "Total due",
+                  format_amount(l.statement.total_due < 0 ? -l.statement.total_due : l.statement.total_due)));
+  add("");
+  add("Licences are invoiced up to the effective date; nothing is invoiced after it.");
+  add(fmt::format("For any question: {}, {}.", kContactPhone, kContactEmail));
+  add("");
+  add("Yours faithfully,");
+  add("");
+  add("Particeep, customer accounts");
+  return out;
+}
+
+}  // namespace tally

@@ -1,0 +1,140 @@
+// Bank statement lines: the columns of the import, each line checked (M1, P1,
+// P4, P6) and the invoice numbers it names.
+#include <algorithm>
+#include <array>
+#include <optional>
+
+#include "tally/errors.hpp"
+#include "tally/import.hpp"
+
+namespace tally {
+namespace {
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_alnum(char c) { return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+enum Column { kDate, kAmount, kReference, kLabel, kMethod, kColumns };
+constexpr std::array<std::string_view, kColumns> kColumnNames = {"date", "amount", "reference", "label", "method"};
+
+// Where each known column is in the header; an error of the header line when a
+// required one is missing or a column is named twice.
+struct Header {
+  std::array<std::optional<std::size_t>, kColumns> at;
+  std::string error;
+};
+
+Header read_header(const CsvRecord& rec) {
+  Header h;
+  for (std::size_t i = 0; i < rec.fields.size(); ++i) {
+    for (std::size_t c = 0; c < kColumns; ++c) {
+      if (rec.fields[i] != kColumnNames[c]) continue;
+      if (h.at[c]) {
+        h.error = fmt::format("column '{}' is named twice in the header", kColumnNames[c]);
+        return h;
+      }
+      h.at[c] = i;
+    }
+  }
+  std::string missing;
+  for (std::size_t c = 0; c < kMethod; ++c)
+    if (!h.at[c]) missing += fmt::format("{}'{}'", missing.empty() ? "" : ", ", kColumnNames[c]);
+  if (!missing.empty())
+    h.error = fmt::format("the header lacks {}: expected the columns date,amount,reference,label (in any order, "
+                          "lowercase; method optional, other columns ignored)",
+                          missing);
+  return h;
+}
+
+// Runs one check of a field; a failure (Error) adds its message to `reasons`.
+template <typename F>
+void check(std::vector<std::string>& reasons, F&& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    reasons.push_back(e.what());
+  }
+}
+
+// A line's fields checked into a BankLine; "" reasons when it is fine.
+std::string read_line(const CsvRecord& rec, const Header& h, Date today, BankLine& out) {
+  const auto field = [&](Column c) -> const std::string& { return rec.fields[*h.at[c]]; };
+  std::vector<std::string> reasons;
+  out.line = rec.line;
+  check(reasons, [&] {
+    out.date = parse_date(field(kDate));
+    if (out.date > today)
+      throw usage_error("date {} is after the business date {} (--as-of): a payment cannot be in the future (P6)",
+                        field(kDate), format_date(today));
+  });
+  check(reasons, [&] {
+    out.amount = parse_amount(field(kAmount));
+    if (out.amount == 0) throw usage_error("invalid amount '{}': a payment received is above 0.00", field(kAmount));
+  });
+  check(reasons, [&] {
+    out.reference = field(kReference);
+    if (out.reference.empty())
+      throw usage_error("no reference: each line needs the bank's transaction reference (the import is idempotent "
+                        "by it)");
+    check_ref(out.reference);
+  });
+  out.label = field(kLabel);
+  if (h.at[kMethod] && !field(kMethod).empty()) check(reasons, [&] { out.method = parse_method(field(kMethod)); });
+  std::string joined;
+  for (const auto& r : reasons) joined += (joined.empty() ? "" : "; ") + r;
+  return joined;
+}
+
+}  // namespace
+
+std::vector<std::string> invoice_numbers_in(std::string_view text) {
+  std::vector<std::string> out;
+  constexpr std::size_t kLen = 12;  // F2026-000001
+  for (std::size_t i = 0; i + kLen <= text.size(); ++i) {
+    if (text[i] != 'F' || (i > 0 && is_alnum(text[i - 1]))) continue;
+    const std::string_view w = text.substr(i, kLen);
+    const bool shape = std::all_of(w.begin() + 1, w.begin() + 5, is_digit) && w[5] == '-' &&
+                       std::all_of(w.begin() + 6, w.end(), is_digit);
+    if (!shape || (i + kLen < text.size() && is_digit(text[i + kLen]))) continue;
+    if (std::find(out.begin(), out.end(), w) == out.end()) out.emplace_back(w);
+  }
+  return out;
+}
+
+BankStatement parse_statement(std::string_view text, Date today) {
+  CsvDocument doc = parse_csv(text);
+  BankStatement st;
+  st.errors = std::move(doc.errors);
+  if (doc.records.empty()) {
+    if (st.errors.empty())
+      st.errors.push_back({1, "empty file: expected a header date,amount,reference,label and a line per payment"});
+    return st;
+  }
+  const Header h = read_header(doc.records.front());
+  if (!h.error.empty()) {
+    st.errors.push_back({doc.records.front().line, h.error});
+  } else {
+    const std::size_t width = doc.records.front().fields.size();
+    for (std::size_t r = 1; r < doc.records.size(); ++r) {
+      const CsvRecord& rec = doc.records[r];
+      if (rec.fields.size() != width) {
+        st.errors.push_back({rec.line, fmt::format("{} field(s) where the header has {}", rec.fields.size(), width)});
+        continue;
+      }
+      BankLine line;
+      if (std::string reason = read_line(rec, h, today, line); !reason.empty()) {
+        st.errors.push_back({rec.line, std::move(reason)});
+        continue;
+      }
+      line.invoices = invoice_numbers_in(line.reference);
+      for (auto& n : invoice_numbers_in(line.label))
+        if (std::find(line.invoices.begin(), line.invoices.end(), n) == line.invoices.end())
+          line.invoices.push_back(std::move(n));
+      st.lines.push_back(std::move(line));
+    }
+  }
+  std::stable_sort(st.errors.begin(), st.errors.end(),
+                   [](const LineError& a, const LineError& b) { return a.line < b.line; });
+  return st;
+}
+
+}  // namespace tally

@@ -1,0 +1,223 @@
+// tally import payments: a bank statement recorded line by line with the rules
+// of pay (P1-P6), unmatched lines kept in the suspense list, all in one write.
+#include "tally/import.hpp"
+
+#include <sqlite3.h>
+
+#include <nlohmann/json.hpp>
+
+#include "ledger/impl.hpp"
+#include "tally/errors.hpp"
+#include "tally/reports.hpp"
+
+namespace tally {
+namespace {
+
+// Thrown inside the write when every line was already known: nothing to commit.
+struct NothingNew {};
+
+// While an import runs outside any transaction, SQLite keeps the undo pages of
+// each line's savepoint in memory (PRAGMA temp_store = MEMORY) instead of a
+// temporary file written page by page; the connection's setting is restored after.
+class MemoryTempStore {
+ public:
+  explicit MemoryTempStore(SQLite::Database& db)
+      : db_(db), active_(sqlite3_get_autocommit(db.getHandle()) != 0),
+        before_(active_ ? db.execAndGet("PRAGMA temp_store").getInt() : 0) {
+    if (active_) db_.exec("PRAGMA temp_store = MEMORY");
+  }
+  MemoryTempStore(const MemoryTempStore&) = delete;
+  MemoryTempStore& operator=(const MemoryTempStore&) = delete;
+  ~MemoryTempStore() {  // never throws: a failure only leaves the faster setting
+    if (active_)
+      sqlite3_exec(db_.getHandle(), fmt::format("PRAGMA temp_store = {}", before_).c_str(), nullptr, nullptr,
+                   nullptr);
+  }
+
+ private:
+  SQLite::Database& db_;
+  bool active_;
+  int before_;
+};
+
+// "line 3: why; line 7: why" for at most the first 10, then "and N more".
+std::string list_lines(const std::vector<LineError>& lines) {
+  constexpr std::size_t kShown = 10;
+  std::string out;
+  for (std::size_t i = 0; i < lines.size() && i < kShown; ++i)
+    out += fmt::format("{}line {}: {}", i ? "; " : "", lines[i].line, lines[i].reason);
+  if (lines.size() > kShown) out += fmt::format("; and {} more", lines.size() - kShown);
+  return out;
+}
+
+// What differs between a known record (payment or suspense line) and a
+// statement line with the same reference; "" when they are the same (P4).
+std::string differences(const BankLine& l, Date date, Cents amount) {
+  std::string diff;
+  if (date != l.date) diff += fmt::format("date {} (file {})", format_date(date), format_date(l.date));
+  if (amount != l.amount)
+    diff += fmt::format("{}amount {} (file {})", diff.empty() ? "" : ", ", format_amount(amount), format_amount(l.amount));
+  return diff;
+}
+
+// P4: whether the line's reference is already a payment or a suspense line.
+// Same details: fills `out` as a duplicate and returns true; other details: adds
+// the line to `conflicts` and returns true; unknown: false.
+bool known(Ledger::Impl& impl, const BankLine& l, ImportedLine& out, std::vector<LineError>& conflicts) {
+  auto& p = impl.stmt(
+      "SELECT p.id, COALESCE(i.number, ''), p.method, p.amount, p.date FROM payment p "
+      "LEFT JOIN invoice i ON i.id = p.invoice_id WHERE p.ref = ?");
+  p.bind(1, l.reference);
+  if (p.executeStep()) {
+    const std::string invoice = p.getColumn(1).getString();
+    const std::string method = p.getColumn(2).getString();
+    std::string diff = differences(l, parse_date(p.getColumn(4).getString()), p.getColumn(3).getInt64());
+    if (method != to_string(l.method))
+      diff += fmt::format("{}method {} (file {})", diff.empty() ? "" : ", ", method, to_string(l.method));
+    if (l.invoices.size() == 1 && l.invoices.front() != invoice)
+      diff += fmt::format("{}invoice {} (file {})", diff.empty() ? "" : ", ", invoice, l.invoices.front());
+    if (!diff.empty()) {
+      conflicts.push_back({l.line, fmt::format("reference '{}' is already payment {} with other details: {}",
+                                               l.reference, p.getColumn(0).getInt64(), diff)});
+    } else {
+      out.status = ImportStatus::duplicate;
+      out.payment_id = p.getColumn(0).getInt64();
+      out.invoice = invoice;
+    }
+    return true;
+  }
+  auto& s = impl.stmt("SELECT id, date, amount FROM suspense WHERE reference = ?");
+  s.bind(1, l.reference);
+  if (!s.executeStep()) return false;
+  if (const std::string diff = differences(l, parse_date(s.getColumn(1).getString()), s.getColumn(2).getInt64());
+      !diff.empty()) {
+    conflicts.push_back({l.line, fmt::format("reference '{}' is already suspense line {} with other details: {}",
+                                             l.reference, s.getColumn(0).getInt64(), diff)});
+  } else {
+    out.status = ImportStatus::duplicate;
+  }
+  return true;
+}
+
+void to_suspense(Ledger::Impl& impl, ImportedLine& out, std::string reason) {
+  const BankLine& l = out.source;
+  auto& ins = impl.stmt("INSERT INTO suspense(date, amount, reference, label, method, reason) VALUES (?, ?, ?, ?, ?, ?)");
+  ins.bind(1, db_date(l.date));
+  ins.bind(2, l.amount);
+  ins.bind(3, l.reference);
+  ins.bind(4, l.label);
+  ins.bind(5, std::string(to_string(l.method)));
+  ins.bind(6, reason);
+  ins.exec();
+  out.status = ImportStatus::suspense;
+  out.reason = std::move(reason);
+}
+
+// Pays the one invoice the line names, inside a savepoint: a payment the rules
+// refuse (or an unknown invoice) leaves no trace and sends the line to suspense.
+void record(Ledger& ledger, ImportedLine& out, Date today) {
+  const BankLine& l = out.source;
+  Ledger::Impl& impl = ledger.impl();
+  if (l.invoices.empty())
+    return to_suspense(impl, out, "no invoice number (F{YYYY}-{NNNNNN}) in the reference or label");
+  if (l.invoices.size() > 1) {
+    std::string numbers;
+    for (const auto& n : l.invoices) numbers += (numbers.empty() ? "" : ", ") + n;
+    return to_suspense(impl, out, fmt::format("several invoice numbers ({}): record each part with tally pay", numbers));
+  }
+  PaymentRequest r;
+  r.invoice = l.invoices.front();
+  r.method = l.method;
+  r.amount = l.amount;
+  r.date = l.date;
+  r.today = today;
+  r.ref = l.reference;
+  r.detail = l.label.empty() ? l.reference : l.label;
+  impl.db.exec("SAVEPOINT import_line");
+  try {
+    const PaymentResult paid = pay(ledger, r);
+    impl.db.exec("RELEASE import_line");
+    out.status = ImportStatus::recorded;
+    out.payment_id = paid.payment.id;
+    out.invoice = paid.payment.invoice;
+    out.fee_invoice = paid.payment.fee_invoice;
+    out.to_credit = paid.to_credit;
+  } catch (const Error& e) {
+    impl.db.exec("ROLLBACK TO import_line");
+    impl.db.exec("RELEASE import_line");
+    if (e.code() != ExitCode::refused && e.code() != ExitCode::not_found) throw;
+    to_suspense(impl, out, e.what());
+  }
+}
+
+nlohmann::json event_of(const ImportResult& r, std::string_view source) {
+  nlohmann::json payments = nlohmann::json::array(), suspense = nlohmann::json::array();
+  for (const auto& l : r.lines) {
+    if (l.status == ImportStatus::recorded) payments.push_back(l.payment_id);
+    if (l.status != ImportStatus::suspense) continue;
+    suspense.push_back({{"line", l.source.line},
+                        {"date", format_date(l.source.date)},
+                        {"amount", format_amount(l.source.amount)},
+                        {"reference", l.source.reference},
+                        {"label", l.source.label},
+                        {"method", to_string(l.source.method)},
+                        {"reason", l.reason}});
+  }
+  return {{"source", source},
+          {"lines", r.lines.size()},
+          {"payments", payments},
+          {"duplicates", r.count(ImportStatus::duplicate)},
+          {"suspense", suspense}};
+}
+
+}  // namespace
+
+std::size_t ImportResult::count(ImportStatus s) const {
+  std::size_t n = 0;
+  for (const auto& l : lines) n += l.status == s ? 1 : 0;
+  return n;
+}
+
+ImportResult import_payments(Ledger& ledger, std::string_view csv, std::string_view source, Date today,
+                             const ImportProgress& progress) {
+  BankStatement st = parse_statement(csv, today);
+  ImportResult result;
+  if (!st.errors.empty()) {
+    result.rejected = std::move(st.errors);
+    return result;
+  }
+  const MemoryTempStore temp_store(ledger.impl().db);
+  try {
+    ledger.write("import.payments", [&] {
+      Ledger::Impl& impl = ledger.impl();
+      const auto locked = locked_through(ledger);
+      std::vector<LineError> conflicts, in_locked;
+      result.lines.clear();
+      for (std::size_t k = 0; k < st.lines.size(); ++k) {
+        ImportedLine out{st.lines[k], ImportStatus::suspense, 0, "", "", 0, ""};
+        const BankLine& l = out.source;
+        if (!known(impl, l, out, conflicts)) {
+          if (locked && format_month(l.date) <= *locked)
+            in_locked.push_back({l.line, fmt::format("dated {}", format_date(l.date))});
+          else
+            record(ledger, out, today);
+        }
+        result.lines.push_back(std::move(out));
+        if (progress) progress(k + 1, st.lines.size());
+      }
+      if (!conflicts.empty())
+        throw conflict("{}: {} line(s) reuse a known reference with other details (P4), nothing recorded: {}", source,
+                       conflicts.size(), list_lines(conflicts));
+      if (!in_locked.empty())
+        throw refused("lock", "{}: {} new line(s) dated in or before the locked month {}, nothing recorded: {}", source,
+                      in_locked.size(), *locked, list_lines(in_locked));
+      if (result.count(ImportStatus::duplicate) == result.lines.size()) throw NothingNew{};
+      return event_of(result, source).dump();
+    });
+  } catch (const NothingNew&) {
+    // Every line was already recorded: nothing written (idempotent).
+  }
+  return result;
+}
+
+}  // namespace tally

@@ -1,0 +1,427 @@
+// Payments (P1-P6): recording money received, fees, customer credit,
+// idempotency by reference, reversals and listings.
+#include "tally/payments.hpp"
+
+#include <algorithm>
+
+#include <nlohmann/json.hpp>
+
+#include "ledger/impl.hpp"
+#include "tally/errors.hpp"
+
+namespace tally {
+namespace {
+
+constexpr const char* kPaymentSelect =
+    "SELECT p.id, COALESCE(i.number, ''), c.code, p.amount, p.method, p.date, COALESCE(p.ref, ''), p.detail, "
+    "COALESCE(p.waive_reason, ''), COALESCE(f.number, ''), p.reversed_on, COALESCE(p.reverse_reason, '') "
+    "FROM payment p JOIN customer c ON c.id = p.customer_id "
+    "LEFT JOIN invoice i ON i.id = p.invoice_id LEFT JOIN invoice f ON f.id = p.fee_invoice_id ";
+
+// A row of kPaymentSelect. A reversal dated after as_of is not shown.
+Payment read_payment(SQLite::Statement& q, std::optional<Date> as_of) {
+  Payment p;
+  p.id = q.getColumn(0).getInt64();
+  p.invoice = q.getColumn(1).getString();
+  p.customer = q.getColumn(2).getString();
+  p.amount = q.getColumn(3).getInt64();
+  p.method = parse_method(q.getColumn(4).getString(), true);
+  p.date = parse_date(q.getColumn(5).getString());
+  p.ref = q.getColumn(6).getString();
+  p.detail = q.getColumn(7).getString();
+  p.waive_reason = q.getColumn(8).getString();
+  p.fee_invoice = q.getColumn(9).getString();
+  if (!q.getColumn(10).isNull()) {
+    const Date reversed = parse_date(q.getColumn(10).getString());
+    if (!as_of || reversed <= *as_of) {
+      p.reversed_on = reversed;
+      p.reverse_reason = q.getColumn(11).getString();
+    }
+  }
+  return p;
+}
+
+// The payment with that id, all of it (reversal included). Throws Error(not_found).
+Payment payment_by_id(Ledger::Impl& impl, std::int64_t id) {
+  auto& q = impl.stmt(std::string(kPaymentSelect) + "WHERE p.id = ?");
+  q.bind(1, id);
+  if (!q.executeStep()) throw not_found("unknown payment '{}': see 'tally payment list'", id);
+  Payment p = read_payment(q, std::nullopt);
+  q.reset();
+  return p;
+}
+
+std::optional<Payment> payment_by_ref(Ledger::Impl& impl, const std::string& ref) {
+  auto& q = impl.stmt(std::string(kPaymentSelect) + "WHERE p.ref = ?");
+  q.bind(1, ref);
+  if (!q.executeStep()) return std::nullopt;
+  Payment p = read_payment(q, std::nullopt);
+  q.reset();
+  return p;
+}
+
+// P4: what differs between a recorded payment and a request with its reference;
+// "" when they are the same payment. A request without amount matches any amount.
+std::string differences(const Payment& p, const PaymentRequest& r) {
+  std::string diff;
+  auto add = [&diff](std::string_view what, const std::string& have, const std::string& asked) {
+    if (have == asked) return;
+    diff += fmt::format("{}{} {} (asked {})", diff.empty() ? "" : ", ", what, have, asked);
+  };
+  add("invoice", p.invoice, r.invoice);
+  add("method", std::string(to_string(p.method)), std::string(to_string(r.method)));
+  if (r.amount) add("amount", format_amount(p.amount), format_amount(*r.amount));
+  add("date", format_date(p.date), format_date(r.date));
+  return diff;
+}
+
+// The state of an invoice and its customer credit after a payment, at `today`.
+PaymentResult result_of(Ledger& ledger, Payment p, Date today) {
+  PaymentResult out;
+  out.invoice = ledger.invoice(p.invoice, today);
+  if (!p.fee_invoice.empty()) out.fees.push_back(ledger.invoice(p.fee_invoice, today));
+  out.credit = ledger.credit(p.customer, today);
+  out.payment = std::move(p);
+  return out;
+}
+
+// P4: the payment already recorded under the request's reference, as a
+// duplicate result; none when the reference is new. Throws Error(conflict)
+// when it was recorded with other details.
+std::optional<PaymentResult> duplicate_of(Ledger& ledger, const PaymentRequest& r) {
+  if (r.ref.empty()) return std::nullopt;
+  auto known = payment_by_ref(ledger.impl(), r.ref);
+  if (!known) return std::nullopt;
+  if (const std::string diff = differences(*known, r); !diff.empty())
+    throw conflict("reference '{}' is already payment {} with other details: {} (P4: one reference, one payment)",
+                   r.ref, known->id, diff);
+  PaymentResult out = result_of(ledger, std::move(*known), r.today);
+  out.duplicate = true;
+  return out;
+}
+
+// Thrown from inside write() when a concurrent writer recorded the reference
+// first: write() rolls back and pay() returns the duplicate.
+struct DuplicateFound {
+  PaymentResult result;
+};
+
+// P6 and I3: the invoice can be paid on `date`; returns its balance with every
+// movement counted (so no payment can allocate more than is owed).
+Cents payable_balance(Ledger::Impl& impl, const Invoice& inv, Date date, Date today) {
+  if (inv.credit_note)
+    throw refused("P6", "'{}' is a credit note: only invoices can be paid", inv.number);
+  auto& q = impl.stmt("SELECT total_ttc, paid, credited FROM invoice WHERE id = ?");
+  q.bind(1, inv.id);
+  q.executeStep();
+  const Cents ttc = q.getColumn(0).getInt64();
+  const Cents balance = ttc - q.getColumn(1).getInt64() - q.getColumn(2).getInt64();
+  const bool fully_credited = ttc > 0 && q.getColumn(2).getInt64() == ttc;
+  q.reset();
+  if (fully_credited) throw refused("P6", "invoice {} is void (fully credited): nothing to pay", inv.number);
+  if (balance <= 0)
+    throw refused("P6", "invoice {} is already paid (balance {}): nothing to pay", inv.number,
+                  format_amount(balance));
+  if (date < inv.issue_date)
+    throw refused("P6", "payment dated {} refused: before the issue date {} of {}", format_date(date),
+                  format_date(inv.issue_date), inv.number);
+  if (date > today)
+    throw refused("P6", "payment dated {} refused: after the business date {} (--as-of)", format_date(date),
+                  format_date(today));
+  impl.check_open_period(date, "payment");
+  return balance;
+}
+
+void check_amount(std::optional<Cents> amount) {
+  if (amount && *amount <= 0)
+    throw usage_error("invalid amount '{}': a payment must be above 0.00", format_amount(*amount));
+}
+
+std::int64_t insert_payment(Ledger::Impl& impl, std::int64_t customer_id, std::int64_t invoice_id, Cents amount,
+                            Method method, Date date, const std::string& ref, const std::string& detail,
+                            const std::string& waive_reason) {
+  auto& ins = impl.stmt(
+      "INSERT INTO payment(customer_id, invoice_id, amount, method, date, ref, detail, waive_reason) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  ins.bind(1, customer_id);
+  ins.bind(2, invoice_id);
+  ins.bind(3, amount);
+  ins.bind(4, std::string(to_string(method)));
+  ins.bind(5, db_date(date));
+  if (!ref.empty()) ins.bind(6, ref);
+  ins.bind(7, detail);
+  if (!waive_reason.empty()) ins.bind(8, waive_reason);
+  ins.exec();
+  return impl.db.getLastInsertRowid();
+}
+
+void allocate(Ledger::Impl& impl, std::int64_t invoice_id, std::int64_t payment_id, Cents amount, Date date) {
+  auto& ins = impl.stmt("INSERT INTO allocation(invoice_id, payment_id, amount, date) VALUES (?, ?, ?, ?)");
+  ins.bind(1, invoice_id);
+  ins.bind(2, payment_id);
+  ins.bind(3, amount);
+  ins.bind(4, db_date(date));
+  ins.exec();
+  impl.refresh_invoice(invoice_id);
+}
+
+void move_credit(Ledger::Impl& impl, std::int64_t customer_id, Date date, Cents amount, std::int64_t payment_id,
+                 const std::string& note) {
+  auto& ins = impl.stmt(
+      "INSERT INTO credit_movement(customer_id, date, amount, payment_id, note) VALUES (?, ?, ?, ?, ?)");
+  ins.bind(1, customer_id);
+  ins.bind(2, db_date(date));
+  ins.bind(3, amount);
+  ins.bind(4, payment_id);
+  ins.bind(5, note);
+  ins.exec();
+}
+
+// P3: the credit a customer can spend on `date`: its credit that day, and no
+// more than it holds on any later day (so no later movement goes negative).
+Cents credit_available(Ledger::Impl& impl, std::int64_t customer_id, Date date) {
+  auto& q = impl.stmt(
+      "WITH daily AS (SELECT date, SUM(amount) AS s FROM credit_movement WHERE customer_id = ?1 GROUP BY date), "
+      "running AS (SELECT date, SUM(s) OVER (ORDER BY date) AS run FROM daily) "
+      "SELECT (SELECT COALESCE(SUM(s), 0) FROM daily WHERE date <= ?2), "
+      "       (SELECT MIN(run) FROM running WHERE date > ?2)");
+  q.bind(1, customer_id);
+  q.bind(2, db_date(date));
+  q.executeStep();
+  Cents available = q.getColumn(0).getInt64();
+  if (!q.getColumn(1).isNull()) available = std::min(available, q.getColumn(1).getInt64());
+  q.reset();
+  return available;
+}
+
+nlohmann::json event_of(const PaymentResult& r) {
+  const Payment& p = r.payment;
+  nlohmann::json allocations = nlohmann::json::array();
+  for (const auto& a : r.allocations) allocations.push_back({{"invoice", a.invoice}, {"amount", format_amount(a.amount)}});
+  return {{"id", p.id},
+          {"invoice", p.invoice},
+          {"customer", p.customer},
+          {"amount", format_amount(p.amount)},
+          {"method", to_string(p.method)},
+          {"date", format_date(p.date)},
+          {"ref", p.ref},
+          {"detail", p.detail},
+          {"waive_reason", p.waive_reason},
+          {"fee_invoice", p.fee_invoice},
+          {"allocations", allocations},
+          {"to_credit", format_amount(r.to_credit)}};
+}
+
+void check_request(const PaymentRequest& r) {
+  check_amount(r.amount);
+  if (!r.ref.empty()) check_ref(r.ref);
+  check_note(r.detail, "detail");
+  check_note(r.waive_reason, "waive reason");
+  if (r.method == Method::credit)
+    throw usage_error("invalid method 'credit': settle from customer credit with 'tally pay NUMBER --from-credit'");
+  if (r.method == Method::other && r.detail.empty())
+    throw usage_error("a payment by 'other' means needs its detail (P1): --detail 'cheque 123', 'cash'...");
+}
+
+}  // namespace
+
+PaymentResult pay(Ledger& ledger, const PaymentRequest& r) {
+  check_request(r);
+  if (auto dup = duplicate_of(ledger, r)) return std::move(*dup);
+  PaymentResult out;
+  try {
+    ledger.write("pay", [&] {
+      if (auto dup = duplicate_of(ledger, r)) throw DuplicateFound{std::move(*dup)};  // a writer was faster
+      Ledger::Impl& impl = ledger.impl();
+      const Invoice inv = ledger.invoice(r.invoice, r.today);
+      const Cents balance = payable_balance(impl, inv, r.date, r.today);
+      const Customer customer = ledger.customer(inv.customer);
+      std::optional<Cycle> cycle;
+      if (inv.subscription_id) cycle = ledger.subscription(*inv.subscription_id).cycle;
+
+      // P2, P3: the fee on what this payment settles, then where the money goes.
+      const Cents settled = r.amount ? std::min(*r.amount, balance) : balance;
+      out.fee = processing_fee(r.method, inv.kind, cycle, settled, ledger.policy_at(r.date));
+      const bool waived = out.fee.amount > 0 && !r.waive_reason.empty();
+      const bool charged = out.fee.amount > 0 && !waived;
+      InvoiceLine fee_line{"", 100, out.fee.amount, out.fee.amount, customer.vat_rate, "P2", ""};
+      const Cents fee_ttc = charged ? invoice_totals({fee_line}).ttc : 0;  // M4: fees carry VAT
+      const Cents amount = r.amount ? *r.amount : balance + fee_ttc;
+      const Cents to_fee = std::min(amount - settled, fee_ttc);
+      out.to_credit = amount - settled - to_fee;
+
+      const std::int64_t id = insert_payment(impl, customer.id, inv.id, amount, r.method, r.date, r.ref, r.detail,
+                                             waived ? r.waive_reason : "");
+      allocate(impl, inv.id, id, settled, r.date);
+      out.allocations.push_back({inv.number, settled});
+      if (charged) {
+        NewInvoice n;
+        n.customer = customer.code;
+        n.kind = InvoiceKind::fee;
+        n.issue_date = r.date;
+        n.due_date = r.date;
+        fee_line.description = fmt::format("Processing fee: payment {} of {} by {} for {} ({})", id,
+                                           format_amount(amount), to_string(r.method), inv.number, out.fee.why);
+        n.lines.push_back(fee_line);
+        const Invoice fee = ledger.issue_invoice(n);
+        auto& link = impl.stmt("UPDATE payment SET fee_invoice_id = ? WHERE id = ?");
+        link.bind(1, fee.id);
+        link.bind(2, id);
+        link.exec();
+        if (to_fee > 0) {
+          allocate(impl, fee.id, id, to_fee, r.date);
+          out.allocations.push_back({fee.number, to_fee});
+        }
+      }
+      if (out.to_credit > 0)
+        move_credit(impl, customer.id, r.date, out.to_credit, id,
+                    fmt::format("overpayment of payment {} on {}", id, inv.number));
+      PaymentResult state = result_of(ledger, payment_by_id(impl, id), r.today);
+      out.payment = std::move(state.payment);
+      out.invoice = std::move(state.invoice);
+      out.fees = std::move(state.fees);
+      out.credit = state.credit;
+      return event_of(out).dump();
+    });
+  } catch (DuplicateFound& d) {
+    return std::move(d.result);
+  }
+  return out;
+}
+
+PaymentResult pay_from_credit(Ledger& ledger, std::string_view invoice, std::optional<Cents> amount, Date date,
+                              Date today) {
+  check_amount(amount);
+  PaymentResult out;
+  ledger.write("pay", [&] {
+    Ledger::Impl& impl = ledger.impl();
+    const Invoice inv = ledger.invoice(invoice, today);
+    const Cents balance = payable_balance(impl, inv, date, today);
+    const std::int64_t customer_id = impl.customer_id(inv.customer);
+    const Cents available = credit_available(impl, customer_id, date);
+    if (available <= 0)
+      throw refused("P3", "customer {} has no credit to use on {} (available {})", inv.customer, format_date(date),
+                    format_amount(available));
+    if (amount && *amount > available)
+      throw refused("P3", "amount {} exceeds the credit customer {} can use on {}: {}", format_amount(*amount),
+                    inv.customer, format_date(date), format_amount(available));
+    if (amount && *amount > balance)
+      throw refused("P3", "amount {} exceeds the balance {} of {}: credit only settles what is owed",
+                    format_amount(*amount), format_amount(balance), inv.number);
+    const Cents used = amount ? *amount : std::min(balance, available);
+    out.fee = processing_fee(Method::credit, inv.kind, std::nullopt, used, ledger.policy_at(date));
+    const std::int64_t id = insert_payment(impl, customer_id, inv.id, used, Method::credit, date, "", "", "");
+    allocate(impl, inv.id, id, used, date);
+    out.allocations.push_back({inv.number, used});
+    move_credit(impl, customer_id, date, -used, id, fmt::format("credit used by payment {} on {}", id, inv.number));
+    PaymentResult state = result_of(ledger, payment_by_id(impl, id), today);
+    out.payment = std::move(state.payment);
+    out.invoice = std::move(state.invoice);
+    out.credit = state.credit;
+    return event_of(out).dump();
+  });
+  return out;
+}
+
+ReversalResult record_reversal(Ledger& ledger, std::int64_t payment_id, std::string reason, Date date, Date today) {
+  if (reason.empty()) throw usage_error("a reversal needs a reason (--reason 'returned SEPA debit', 'chargeback')");
+  check_note(reason, "reason");
+  ReversalResult out;
+  ledger.write("payment.reverse", [&] {
+    Ledger::Impl& impl = ledger.impl();
+    const Payment p = payment_by_id(impl, payment_id);
+    if (p.reversed_on)
+      throw conflict("payment {} is already reversed (on {}: {})", p.id, format_date(*p.reversed_on),
+                     p.reverse_reason);
+    if (date < p.date)
+      throw refused("P5", "reversal dated {} refused: before the payment's date {}", format_date(date),
+                    format_date(p.date));
+    if (date > today)
+      throw refused("P5", "reversal dated {} refused: after the business date {} (--as-of)", format_date(date),
+                    format_date(today));
+    if (p.method == Method::sepa) {
+      const int weeks = ledger.policy_at(p.date).sepa_return_weeks;
+      const Date last = p.date + date::days{7 * weeks};
+      if (date > last)
+        throw refused("P5", "a SEPA debit collected on {} can be returned up to {} weeks later ({}): {} is too late",
+                      format_date(p.date), weeks, format_date(last), format_date(date));
+    }
+    impl.check_open_period(date, "payment reversal");
+
+    auto& up = impl.stmt("UPDATE payment SET reversed_on = ?, reverse_reason = ? WHERE id = ?");
+    up.bind(1, db_date(date));
+    up.bind(2, reason);
+    up.bind(3, p.id);
+    up.exec();
+    auto& alloc = impl.stmt("UPDATE allocation SET reversed_on = ? WHERE payment_id = ?");
+    alloc.bind(1, db_date(date));
+    alloc.bind(2, p.id);
+    alloc.exec();
+    // The credit it left (or used) is taken back (or given back) on that day.
+    auto& back = impl.stmt(
+        "INSERT INTO credit_movement(customer_id, date, amount, payment_id, note) "
+        "SELECT customer_id, ?1, -SUM(amount), payment_id, ?2 FROM credit_movement WHERE payment_id = ?3 "
+        "GROUP BY customer_id, payment_id HAVING SUM(amount) <> 0");
+    back.bind(1, db_date(date));
+    back.bind(2, fmt::format("reversal of payment {}", p.id));
+    back.bind(3, p.id);
+    back.exec();
+
+    std::vector<std::string> numbers;
+    auto& touched = impl.stmt(
+        "SELECT DISTINCT a.invoice_id, i.number FROM allocation a JOIN invoice i ON i.id = a.invoice_id "
+        "WHERE a.payment_id = ? ORDER BY a.invoice_id");
+    touched.bind(1, p.id);
+    std::vector<std::int64_t> ids;
+    while (touched.executeStep()) {
+      ids.push_back(touched.getColumn(0).getInt64());
+      numbers.push_back(touched.getColumn(1).getString());
+    }
+    touched.reset();
+    for (auto id : ids) impl.refresh_invoice(id);
+    for (const auto& n : numbers) out.invoices.push_back(ledger.invoice(n, today));
+    out.payment = payment_by_id(impl, p.id);
+    out.credit = ledger.credit(p.customer, today);
+    return nlohmann::json{{"id", p.id},
+                          {"invoice", p.invoice},
+                          {"amount", format_amount(p.amount)},
+                          {"method", to_string(p.method)},
+                          {"date", format_date(p.date)},
+                          {"reversed_on", format_date(date)},
+                          {"reason", reason},
+                          {"reopened", numbers}}
+        .dump();
+  });
+  return out;
+}
+
+Payment reverse_payment(Ledger& ledger, std::int64_t payment_id, std::string reason, Date date, Date today) {
+  return record_reversal(ledger, payment_id, std::move(reason), date, today).payment;
+}
+
+std::vector<Payment> payments(Ledger& ledger, const PaymentFilter& filter, Date as_of) {
+  Ledger::Impl& impl = ledger.impl();
+  std::string sql = std::string(kPaymentSelect) + "WHERE p.date <= ?1";
+  std::int64_t customer_id = 0, invoice_id = 0;
+  if (filter.customer) {
+    customer_id = impl.customer_id(*filter.customer);
+    sql += " AND p.customer_id = ?2";
+  }
+  if (filter.invoice) {
+    invoice_id = impl.invoice_id(*filter.invoice);
+    sql += " AND (p.invoice_id = ?3 OR p.id IN (SELECT payment_id FROM allocation WHERE invoice_id = ?3))";
+  }
+  if (filter.method) sql += " AND p.method = ?4";
+  sql += " ORDER BY p.date, p.id";
+  auto& q = impl.stmt(sql);
+  q.bind(1, db_date(as_of));
+  if (filter.customer) q.bind(2, customer_id);
+  if (filter.invoice) q.bind(3, invoice_id);
+  if (filter.method) q.bind(4, std::string(to_string(*filter.method)));
+  std::vector<Payment> out;
+  while (q.executeStep()) out.push_back(read_payment(q, as_of));
+  q.reset();
+  return out;
+}
+
+}  // namespace tally

@@ -1,0 +1,343 @@
+// Month-end reports: aging, balances, suspense, the close of a month and the
+// period lock. Each report is a few SQL aggregates evaluated as of a day.
+#include "tally/reports.hpp"
+
+#include <map>
+
+#include <nlohmann/json.hpp>
+
+#include "ledger/impl.hpp"
+#include "tally/errors.hpp"
+
+namespace tally {
+namespace {
+
+AgingReport aging_on(Ledger::Impl& impl, Date as_of, const Policy& policy) {
+  // owed: the balance incl. VAT of every invoice on ?1 with its customer and
+  // due date, as Ledger::invoice evaluates it (allocations dated by ?1 and not
+  // reversed by then, credit notes issued by then). Only invoices not settled
+  // by ?1 can owe anything: the open ones (index invoice_open) and those
+  // settled after ?1 (index invoice_settled); each balance is computed once
+  // (MATERIALIZED).
+  // Buckets by due date, as aging_bucket decides them: on or after as_of not
+  // due; on or before the cutoff of N months (?2, ?3, ?4: admin, platform,
+  // deletion thresholds), at least N months late (L2), the oldest bucket first.
+  auto& q = impl.stmt(R"sql(
+WITH cand(id, customer_id, due_date, total_ttc) AS (
+  SELECT id, customer_id, due_date, total_ttc FROM invoice INDEXED BY invoice_open
+   WHERE settled_on IS NULL AND credit_note = 0 AND issue_date <= ?1
+  UNION ALL
+  SELECT id, customer_id, due_date, total_ttc FROM invoice INDEXED BY invoice_settled
+   WHERE settled_on > ?1 AND credit_note = 0 AND issue_date <= ?1),
+owed(customer_id, due_date, balance) AS MATERIALIZED (
+  SELECT c.customer_id, c.due_date, c.total_ttc
+         - (SELECT COALESCE(SUM(a.amount), 0) FROM allocation a
+             WHERE a.invoice_id = c.id AND a.date <= ?1 AND (a.reversed_on IS NULL OR a.reversed_on > ?1))
+         - (SELECT COALESCE(SUM(n.applied), 0) FROM invoice n WHERE n.cites_id = c.id AND n.issue_date <= ?1)
+    FROM cand c)
+SELECT cu.code,
+       SUM(CASE WHEN o.due_date >= ?1 THEN o.balance ELSE 0 END),
+       SUM(CASE WHEN o.due_date < ?1 AND o.due_date > ?2 AND o.due_date > ?3 AND o.due_date > ?4
+                THEN o.balance ELSE 0 END),
+       SUM(CASE WHEN o.due_date < ?1 AND o.due_date <= ?2 AND o.due_date > ?3 AND o.due_date > ?4
+                THEN o.balance ELSE 0 END),
+       SUM(CASE WHEN o.due_date < ?1 AND o.due_date <= ?3 AND o.due_date > ?4 THEN o.balance ELSE 0 END),
+       SUM(CASE WHEN o.due_date < ?1 AND o.due_date <= ?4 THEN o.balance ELSE 0 END)
+  FROM owed o JOIN customer cu ON cu.id = o.customer_id
+ WHERE o.balance > 0
+ GROUP BY cu.code
+ ORDER BY cu.code
+)sql");
+  q.bind(1, db_date(as_of));
+  q.bind(2, db_date(latest_due_months_late(as_of, policy.admin_disable_months)));
+  q.bind(3, db_date(latest_due_months_late(as_of, policy.platform_disable_months)));
+  q.bind(4, db_date(latest_due_months_late(as_of, policy.data_deletion_months)));
+  AgingReport r;
+  r.as_of = as_of;
+  while (q.executeStep()) {
+    AgingRow row{q.getColumn(0).getString(), {}};
+    for (std::size_t b = 0; b < kAgingBuckets.size(); ++b) {
+      row.amounts.by_bucket[b] = q.getColumn(static_cast<int>(b) + 1).getInt64();
+      r.total.by_bucket[b] += row.amounts.by_bucket[b];
+    }
+    r.customers.push_back(std::move(row));
+  }
+  return r;
+}
+
+// ---- close ----
+
+// [?1, ?2]: the days of the month counted.
+void bind_range(SQLite::Statement& q, Date first, Date end) {
+  q.bind(1, db_date(first));
+  q.bind(2, db_date(end));
+}
+
+DocumentTotals read_totals(SQLite::Statement& q, int col) {
+  return DocumentTotals{q.getColumn(col).getInt64(), q.getColumn(col + 1).getInt64(), q.getColumn(col + 2).getInt64(),
+                        q.getColumn(col + 3).getInt64()};
+}
+
+void add(DocumentTotals& to, const DocumentTotals& t) {
+  to.count += t.count;
+  to.ht += t.ht;
+  to.vat += t.vat;
+  to.ttc += t.ttc;
+}
+
+// Invoices by kind (I1), credit notes, and the F numbers of the month.
+void documents(Ledger::Impl& impl, CloseReport& r) {
+  for (InvoiceKind k : {InvoiceKind::subscription, InvoiceKind::setup, InvoiceKind::services, InvoiceKind::fee,
+                        InvoiceKind::penalty})
+    r.invoiced.emplace_back(k, DocumentTotals{});
+  auto& q = impl.stmt(
+      "SELECT credit_note, kind, COUNT(*), SUM(total_ht), SUM(vat), SUM(total_ttc), MIN(number), MAX(number) "
+      "FROM invoice WHERE issue_date BETWEEN ?1 AND ?2 GROUP BY credit_note, kind");
+  bind_range(q, r.month, r.end);
+  while (q.executeStep()) {
+    const DocumentTotals t = read_totals(q, 2);
+    if (q.getColumn(0).getInt() != 0) {
+      add(r.credit_notes, t);
+      continue;
+    }
+    const InvoiceKind kind = parse_invoice_kind(q.getColumn(1).getString());
+    for (auto& [k, totals] : r.invoiced)
+      if (k == kind) totals = t;
+    add(r.invoiced_total, t);
+    if (kind == InvoiceKind::fee) r.fees = t;
+    // Numbers have a fixed width within a year: text order is number order.
+    const std::string first = q.getColumn(6).getString(), last = q.getColumn(7).getString();
+    if (r.first_number.empty() || first < r.first_number) r.first_number = first;
+    if (last > r.last_number) r.last_number = last;
+  }
+}
+
+// M2: VAT per invoice (or credit note) on the HT total of each rate, rounded
+// per document as invoice_totals does (M3), then summed by rate.
+void vat_by_rate(Ledger::Impl& impl, CloseReport& r) {
+  auto& q = impl.stmt(
+      "SELECT i.credit_note, l.vat_rate_bp, SUM(l.amount_ht) FROM invoice_line l JOIN invoice i ON i.id = l.invoice_id "
+      "WHERE i.issue_date BETWEEN ?1 AND ?2 GROUP BY i.id, l.vat_rate_bp");
+  bind_range(q, r.month, r.end);
+  std::map<std::int64_t, VatRateTotals> by_rate;
+  while (q.executeStep()) {
+    const Rate rate{q.getColumn(1).getInt64()};
+    const Cents ht = q.getColumn(2).getInt64();
+    VatRateTotals& t = by_rate[rate.bp];
+    t.rate = rate;
+    if (q.getColumn(0).getInt() != 0) {
+      t.credited_ht += ht;
+      t.credited_vat += apply_rate(ht, rate);
+    } else {
+      t.invoiced_ht += ht;
+      t.invoiced_vat += apply_rate(ht, rate);
+    }
+  }
+  for (const auto& [bp, t] : by_rate) r.vat_by_rate.push_back(t);
+}
+
+// P1, P5: money received and reversed by means; settlements from credit apart.
+void collected(Ledger::Impl& impl, CloseReport& r) {
+  for (Method m : {Method::transfer, Method::card, Method::sepa, Method::other})
+    r.collected.emplace_back(m, CollectedTotals{});
+  auto& q = impl.stmt(
+      "SELECT method, SUM(CASE WHEN date BETWEEN ?1 AND ?2 THEN amount ELSE 0 END), "
+      "       SUM(CASE WHEN reversed_on BETWEEN ?1 AND ?2 THEN amount ELSE 0 END), "
+      "       SUM(CASE WHEN date BETWEEN ?1 AND ?2 AND waive_reason IS NOT NULL THEN 1 ELSE 0 END) "
+      "FROM payment WHERE date BETWEEN ?1 AND ?2 OR reversed_on BETWEEN ?1 AND ?2 GROUP BY method");
+  bind_range(q, r.month, r.end);
+  while (q.executeStep()) {
+    const Method method = parse_method(q.getColumn(0).getString(), true);
+    const CollectedTotals t{q.getColumn(1).getInt64(), q.getColumn(2).getInt64()};
+    r.fees_waived += q.getColumn(3).getInt64();
+    if (method == Method::credit) {
+      r.credit_settled = t.net();
+      continue;
+    }
+    for (auto& [m, totals] : r.collected)
+      if (m == method) totals = t;
+    r.collected_total.received += t.received;
+    r.collected_total.reversed += t.reversed;
+  }
+}
+
+// L4, L5: what the penalty invoices of the month billed.
+void penalties(Ledger::Impl& impl, CloseReport& r) {
+  auto& q = impl.stmt(
+      "SELECT COUNT(DISTINCT i.id), COALESCE(SUM(b.interest), 0), COALESCE(SUM(b.indemnity), 0), "
+      "       (SELECT COALESCE(SUM(total_ttc), 0) FROM invoice WHERE kind = 'penalty' AND credit_note = 0 "
+      "         AND issue_date BETWEEN ?1 AND ?2) "
+      "FROM invoice i JOIN penalty_billing b ON b.penalty_invoice_id = i.id "
+      "WHERE i.kind = 'penalty' AND i.credit_note = 0 AND i.issue_date BETWEEN ?1 AND ?2");
+  bind_range(q, r.month, r.end);
+  q.executeStep();
+  r.penalties = PenaltyTotals{q.getColumn(0).getInt64(), q.getColumn(1).getInt64(), q.getColumn(2).getInt64(),
+                              q.getColumn(3).getInt64()};
+}
+
+// I2: the series 1..last of the year, last being the highest number issued on
+// or before `end`; the absent numbers are listed only when some are.
+NumberSequence sequence(Ledger::Impl& impl, bool credit_note, Date end) {
+  NumberSequence s;
+  s.year = year_of(end);
+  s.prefix = credit_note ? "AV" : "F";
+  auto& q = impl.stmt(
+      "SELECT COALESCE(MAX(seq), 0) FROM invoice WHERE credit_note = ?1 AND year = ?2 AND issue_date <= ?3");
+  q.bind(1, credit_note ? 1 : 0);
+  q.bind(2, s.year);
+  q.bind(3, db_date(end));
+  q.executeStep();
+  s.last = q.getColumn(0).getInt64();
+  q.reset();
+  auto& count = impl.stmt("SELECT COUNT(*) FROM invoice WHERE credit_note = ?1 AND year = ?2 AND seq <= ?3");
+  count.bind(1, credit_note ? 1 : 0);
+  count.bind(2, s.year);
+  count.bind(3, s.last);
+  count.executeStep();
+  s.count = count.getColumn(0).getInt64();
+  count.reset();
+  if (s.gapless()) return s;
+  auto& seqs = impl.stmt("SELECT seq FROM invoice WHERE credit_note = ?1 AND year = ?2 AND seq <= ?3 ORDER BY seq");
+  seqs.bind(1, credit_note ? 1 : 0);
+  seqs.bind(2, s.year);
+  seqs.bind(3, s.last);
+  std::int64_t expected = 1;
+  auto list_up_to = [&](std::int64_t stop) {
+    for (; expected < stop && s.missing.size() < kMaxMissingListed; ++expected)
+      s.missing.push_back(fmt::format("{}{}-{:06}", s.prefix, s.year, expected));
+    expected = stop + 1;
+  };
+  while (seqs.executeStep()) list_up_to(seqs.getColumn(0).getInt64());
+  list_up_to(s.last + 1);
+  return s;
+}
+
+std::vector<StageTransition> transitions(Ledger::Impl& impl, Date first, Date end) {
+  auto& q = impl.stmt(
+      "SELECT c.code, t.from_stage, t.to_stage, t.date FROM stage_transition t JOIN customer c ON c.id = t.customer_id "
+      "WHERE t.date BETWEEN ?1 AND ?2 ORDER BY t.date, t.id");
+  bind_range(q, first, end);
+  std::vector<StageTransition> out;
+  while (q.executeStep())
+    out.push_back({q.getColumn(0).getString(), parse_stage(q.getColumn(1).getString()),
+                   parse_stage(q.getColumn(2).getString()), parse_date(q.getColumn(3).getString())});
+  return out;
+}
+
+}  // namespace
+
+AgingReport aging_report(Ledger& ledger, Date as_of) { return aging_on(ledger.impl(), as_of, ledger.policy_at(as_of)); }
+
+BalanceReport balance_report(Ledger& ledger, Date as_of) {
+  // One pass over the documents, allocations and credit movements dated by
+  // as_of, summed per customer.
+  auto& q = ledger.impl().stmt(R"sql(
+WITH m(customer_id, invoiced, fees, penalties, credited, paid, credit) AS (
+  SELECT customer_id,
+         CASE WHEN credit_note = 0 AND kind NOT IN ('fee', 'penalty') THEN total_ttc ELSE 0 END,
+         CASE WHEN credit_note = 0 AND kind = 'fee' THEN total_ttc ELSE 0 END,
+         CASE WHEN credit_note = 0 AND kind = 'penalty' THEN total_ttc ELSE 0 END,
+         CASE WHEN credit_note = 1 THEN applied ELSE 0 END, 0, 0
+    FROM invoice WHERE issue_date <= ?1
+  UNION ALL
+  SELECT p.customer_id, 0, 0, 0, 0, a.amount, 0
+    FROM allocation a JOIN payment p ON p.id = a.payment_id
+   WHERE a.date <= ?1 AND (a.reversed_on IS NULL OR a.reversed_on > ?1)
+  UNION ALL
+  SELECT customer_id, 0, 0, 0, 0, 0, amount FROM credit_movement WHERE date <= ?1),
+t AS (SELECT customer_id, SUM(invoiced) AS invoiced, SUM(fees) AS fees, SUM(penalties) AS penalties,
+             SUM(credited) AS credited, SUM(paid) AS paid, SUM(credit) AS credit
+        FROM m GROUP BY customer_id)
+SELECT c.code, COALESCE(t.invoiced, 0), COALESCE(t.fees, 0), COALESCE(t.penalties, 0), COALESCE(t.credited, 0),
+       COALESCE(t.paid, 0), COALESCE(t.credit, 0)
+  FROM customer c LEFT JOIN t ON t.customer_id = c.id
+ WHERE c.created <= ?1 OR t.customer_id IS NOT NULL
+ ORDER BY c.code
+)sql");
+  q.bind(1, db_date(as_of));
+  BalanceReport r;
+  r.as_of = as_of;
+  while (q.executeStep()) {
+    BalanceRow row;
+    row.customer = q.getColumn(0).getString();
+    row.invoiced = q.getColumn(1).getInt64();
+    row.fees = q.getColumn(2).getInt64();
+    row.penalties = q.getColumn(3).getInt64();
+    row.credited = q.getColumn(4).getInt64();
+    row.paid = q.getColumn(5).getInt64();
+    row.credit = q.getColumn(6).getInt64();
+    row.balance = row.invoiced + row.fees + row.penalties - row.credited - row.paid;
+    for (auto [to, from] : {std::pair{&r.total.invoiced, row.invoiced}, {&r.total.fees, row.fees},
+                            {&r.total.penalties, row.penalties}, {&r.total.credited, row.credited},
+                            {&r.total.paid, row.paid}, {&r.total.balance, row.balance}, {&r.total.credit, row.credit}})
+      *to += from;
+    r.customers.push_back(std::move(row));
+  }
+  return r;
+}
+
+std::vector<SuspenseLine> suspense_lines(Ledger& ledger, Date as_of) {
+  auto& q = ledger.impl().stmt(
+      "SELECT id, date, amount, reference, label, method, reason FROM suspense WHERE date <= ? ORDER BY date, id");
+  q.bind(1, db_date(as_of));
+  std::vector<SuspenseLine> out;
+  while (q.executeStep())
+    out.push_back(SuspenseLine{q.getColumn(0).getInt64(), parse_date(q.getColumn(1).getString()),
+                               q.getColumn(2).getInt64(), q.getColumn(3).getString(), q.getColumn(4).getString(),
+                               parse_method(q.getColumn(5).getString()), q.getColumn(6).getString()});
+  return out;
+}
+
+std::optional<std::string> locked_through(Ledger& ledger) {
+  auto& q = ledger.impl().stmt("SELECT MAX(month) FROM period_lock");
+  if (!q.executeStep() || q.getColumn(0).isNull()) return std::nullopt;
+  return q.getColumn(0).getString();
+}
+
+CloseReport close_report(Ledger& ledger, Date month, Date as_of) {
+  if (month_first(month) > as_of)
+    throw usage_error("invalid --month '{}': it starts after the business date {} (--as-of)", format_month(month),
+                      format_date(as_of));
+  Ledger::Impl& impl = ledger.impl();
+  CloseReport r;
+  r.month = month_first(month);
+  r.complete = as_of > month_last(month);
+  r.end = r.complete ? month_last(month) : as_of;
+  documents(impl, r);
+  vat_by_rate(impl, r);
+  collected(impl, r);
+  penalties(impl, r);
+  r.invoice_numbers = sequence(impl, false, r.end);
+  r.credit_note_numbers = sequence(impl, true, r.end);
+  r.aging = aging_report(ledger, r.end);
+  r.transitions = transitions(impl, r.month, r.end);
+  r.locked_through = locked_through(ledger);
+  r.locked = r.locked_through && format_month(r.month) <= *r.locked_through;
+  return r;
+}
+
+bool lock_month(Ledger& ledger, Date month, Date as_of) {
+  const std::string m = format_month(month);
+  if (as_of <= month_last(month))
+    throw refused("lock", "month {} cannot be locked on {}: it has not ended (lock it from {} on)", m,
+                  format_date(as_of), format_date(month_last(month) + date::days{1}));
+  const auto already = [&] {
+    const auto through = locked_through(ledger);
+    return through && m <= *through;
+  };
+  if (already()) return false;
+  bool locked = false;
+  ledger.write("period.lock", [&] {
+    if (!already()) {  // a concurrent close may have locked it meanwhile
+      auto& ins = ledger.impl().stmt("INSERT INTO period_lock(month, locked_at) VALUES (?, ?)");
+      ins.bind(1, m);
+      ins.bind(2, db_date(as_of));
+      ins.exec();
+      locked = true;
+    }
+    return nlohmann::json{{"month", m}, {"locked_at", format_date(as_of)}, {"locked", locked}}.dump();
+  });
+  return locked;
+}
+
+}  // namespace tally

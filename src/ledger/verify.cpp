@@ -1,0 +1,420 @@
+// tally verify: every stored fact checked against what it must equal (issue 8).
+#include <map>
+#include <utility>
+
+#include <nlohmann/json.hpp>
+
+#include "ledger/impl.hpp"
+#include "tally/errors.hpp"
+#include "tally/integrity.hpp"
+
+namespace tally {
+namespace {
+
+using Json = nlohmann::json;
+
+// Collects the findings of one check, keeping the first kMaxFindings.
+class Findings {
+ public:
+  explicit Findings(IntegrityCheck& check) : check_(check) {}
+  template <typename... Args>
+  void add(fmt::format_string<Args...> f, Args&&... args) {
+    if (check_.findings.size() < kMaxFindings)
+      check_.findings.push_back(fmt::format(f, std::forward<Args>(args)...));
+    else
+      ++check_.more;
+  }
+
+ private:
+  IntegrityCheck& check_;
+};
+
+// What the journal says was issued and paid, gathered while walking the chain.
+struct JournalIndex {
+  std::map<std::string, std::vector<std::pair<std::int64_t, Json>>> issued;  // number -> (event id, payload)
+  std::map<std::int64_t, std::vector<std::pair<std::int64_t, Json>>> paid;   // payment id -> (event id, payload)
+};
+
+std::string text(const Json& j, const char* key) {
+  const auto it = j.find(key);
+  if (it == j.end()) return "";
+  return it->is_string() ? it->get<std::string>() : it->dump();
+}
+
+IntegrityCheck check_sqlite(SQLite::Database& db) {
+  IntegrityCheck c{"sqlite_integrity", "PRAGMA integrity_check", {}, 0};
+  Findings f(c);
+  SQLite::Statement q(db, "PRAGMA integrity_check");
+  while (q.executeStep()) {
+    const std::string row = q.getColumn(0).getString();
+    if (row != "ok") f.add("sqlite: {}", row);
+  }
+  return c;
+}
+
+IntegrityCheck check_foreign_keys(SQLite::Database& db) {
+  IntegrityCheck c{"foreign_keys", "PRAGMA foreign_key_check", {}, 0};
+  Findings f(c);
+  SQLite::Statement q(db, "PRAGMA foreign_key_check");
+  while (q.executeStep())
+    f.add("{} row {}: refers to a missing {} row", q.getColumn(0).getString(), q.getColumn(1).getString(),
+          q.getColumn(2).getString());
+  return c;
+}
+
+// Ids continuous from 1, each prev_hash the previous event's hash, each hash
+// the SHA-256 of the event's content. Fills `index` from the intact payloads.
+IntegrityCheck check_journal_chain(SQLite::Database& db, JournalIndex& index) {
+  IntegrityCheck c{"journal_chain", "", {}, 0};
+  Findings f(c);
+  SQLite::Statement q(db, "SELECT id, at, os_user, command, kind, payload, prev_hash, hash FROM journal ORDER BY id");
+  std::int64_t expected_id = 1;
+  std::string prev_hash(64, '0');
+  std::int64_t events = 0;
+  while (q.executeStep()) {
+    JournalEvent e{q.getColumn(0).getInt64(), q.getColumn(1).getString(), q.getColumn(2).getString(),
+                   q.getColumn(3).getString(), q.getColumn(4).getString(), q.getColumn(5).getString(),
+                   q.getColumn(6).getString(), q.getColumn(7).getString()};
+    ++events;
+    if (e.id != expected_id)
+      f.add("journal event {}: missing (ids jump from {} to {})", expected_id, expected_id - 1, e.id);
+    if (e.prev_hash != prev_hash)
+      f.add("journal event {}: prev_hash does not match the hash of event {} (chain broken)", e.id, e.id - 1);
+    if (journal_hash(e) != e.hash) f.add("journal event {}: hash mismatch (content altered)", e.id);
+    expected_id = e.id + 1;
+    prev_hash = e.hash;
+    Json payload = Json::parse(e.payload, nullptr, false);
+    if (payload.is_discarded() || !payload.is_object()) {
+      f.add("journal event {}: payload is not a JSON object", e.id);
+      continue;
+    }
+    if (e.kind == "invoice.issue" || e.kind == "credit-note.issue")
+      index.issued[text(payload, "number")].emplace_back(e.id, std::move(payload));
+    else if (e.kind == "pay" && payload.contains("id") && payload["id"].is_number_integer())
+      index.paid[payload["id"].get<std::int64_t>()].emplace_back(e.id, std::move(payload));
+  }
+  c.summary = fmt::format("{} events, hash chain intact", events);
+  return c;
+}
+
+// I2: per kind (F, AV) and year, numbers 1, 2, 3... with no gap or duplicate,
+// the text F{year}-{seq:06}, the year the issue date's.
+IntegrityCheck check_numbering(SQLite::Database& db) {
+  IntegrityCheck c{"numbering", "", {}, 0};
+  Findings f(c);
+  SQLite::Statement q(db, "SELECT credit_note, year, seq, number, issue_date FROM invoice ORDER BY credit_note, year, seq");
+  std::int64_t documents = 0;
+  int group_note = -1;
+  int group_year = 0;
+  std::int64_t last_seq = 0;
+  while (q.executeStep()) {
+    ++documents;
+    const int note = q.getColumn(0).getInt();
+    const int year = q.getColumn(1).getInt();
+    const std::int64_t seq = q.getColumn(2).getInt64();
+    const std::string number = q.getColumn(3).getString();
+    const std::string issued = q.getColumn(4).getString();
+    const char* prefix = note ? "AV" : "F";
+    if (note != group_note || year != group_year) {
+      group_note = note;
+      group_year = year;
+      last_seq = 0;
+    }
+    if (seq == last_seq)
+      f.add("numbering: {}{} has sequence {:06} twice", prefix, year, seq);
+    else if (seq != last_seq + 1)
+      f.add("numbering: {}{} jumps from {:06} to {:06}", prefix, year, last_seq, seq);
+    last_seq = seq;
+    if (number != fmt::format("{}{}-{:06}", prefix, year, seq))
+      f.add("numbering: {} does not match its year {} and sequence {}", number, year, seq);
+    if (issued.size() < 4 || issued.compare(0, 4, std::to_string(year)) != 0)
+      f.add("numbering: {} is numbered in {} but issued on {}", number, year, issued);
+  }
+  c.summary = fmt::format("{} invoices and credit notes, numbers continuous per year", documents);
+  return c;
+}
+
+struct StoredTotals {
+  std::string number;
+  Cents ht = 0, vat = 0, ttc = 0;
+  std::vector<InvoiceLine> lines;
+};
+
+// M2, M3: each document's stored totals equal invoice_totals() of its lines.
+IntegrityCheck check_invoice_totals(SQLite::Database& db) {
+  IntegrityCheck c{"invoice_totals", "", {}, 0};
+  Findings f(c);
+  std::map<std::int64_t, StoredTotals> docs;
+  SQLite::Statement inv(db, "SELECT id, number, total_ht, vat, total_ttc FROM invoice");
+  while (inv.executeStep())
+    docs[inv.getColumn(0).getInt64()] = StoredTotals{inv.getColumn(1).getString(), inv.getColumn(2).getInt64(),
+                                                     inv.getColumn(3).getInt64(), inv.getColumn(4).getInt64(), {}};
+  SQLite::Statement lines(db, "SELECT invoice_id, amount_ht, vat_rate_bp FROM invoice_line ORDER BY invoice_id, position");
+  while (lines.executeStep()) {
+    const auto it = docs.find(lines.getColumn(0).getInt64());
+    if (it == docs.end()) continue;  // an orphan line: foreign_keys reports it
+    InvoiceLine l;
+    l.amount_ht = lines.getColumn(1).getInt64();
+    l.vat_rate = Rate{lines.getColumn(2).getInt64()};
+    it->second.lines.push_back(l);
+  }
+  for (const auto& [id, d] : docs) {
+    if (d.lines.empty()) {
+      f.add("invoice {}: has no lines", d.number);
+      continue;
+    }
+    const Totals t = invoice_totals(d.lines);
+    if (t.ht != d.ht || t.vat != d.vat || t.ttc != d.ttc)
+      f.add("invoice {}: stored totals {} HT, {} VAT, {} TTC != {} HT, {} VAT, {} TTC recomputed from its lines",
+            d.number, format_amount(d.ht), format_amount(d.vat), format_amount(d.ttc), format_amount(t.ht),
+            format_amount(t.vat), format_amount(t.ttc));
+  }
+  c.summary = fmt::format("{} documents: totals equal their lines", docs.size());
+  return c;
+}
+
+// I3: every document was issued by exactly one journal event recording the
+// same number, customer, kind, date and totals; every payment by one `pay`
+// event with its amount, invoice, method and date. Catches an edit of a row
+// and its lines together, and rows added or removed behind the journal's back.
+IntegrityCheck check_journal_records(SQLite::Database& db, const JournalIndex& index) {
+  IntegrityCheck c{"journal_records", "", {}, 0};
+  Findings f(c);
+  SQLite::Statement docs(db,
+                         "SELECT i.number, c.code, i.kind, i.issue_date, i.total_ht, i.vat, i.total_ttc, "
+                         "COALESCE(o.number, '') FROM invoice i JOIN customer c ON c.id = i.customer_id "
+                         "LEFT JOIN invoice o ON o.id = i.cites_id ORDER BY i.id");
+  std::int64_t documents = 0;
+  std::map<std::string, bool> seen;
+  while (docs.executeStep()) {
+    ++documents;
+    const std::string number = docs.getColumn(0).getString();
+    seen[number] = true;
+    const auto it = index.issued.find(number);
+    if (it == index.issued.end()) {
+      f.add("invoice {}: no journal event issued it", number);
+      continue;
+    }
+    if (it->second.size() > 1)
+      f.add("invoice {}: issued by {} journal events ({} and {})", number, it->second.size(), it->second[0].first,
+            it->second[1].first);
+    const auto& [event_id, e] = it->second.front();
+    const std::pair<const char*, std::string> fields[] = {
+        {"customer", docs.getColumn(1).getString()}, {"kind", docs.getColumn(2).getString()},
+        {"issue_date", docs.getColumn(3).getString()}, {"total_ht", format_amount(docs.getColumn(4).getInt64())},
+        {"vat", format_amount(docs.getColumn(5).getInt64())}, {"total_ttc", format_amount(docs.getColumn(6).getInt64())},
+        {"cites", docs.getColumn(7).getString()}};
+    for (const auto& [key, stored] : fields)
+      if (text(e, key) != stored)
+        f.add("invoice {}: stored {} {} != {} recorded by journal event {}", number, key, stored, text(e, key),
+              event_id);
+  }
+  for (const auto& [number, events] : index.issued)
+    if (!seen.count(number))
+      f.add("invoice {}: issued by journal event {} but missing from the ledger", number, events.front().first);
+
+  SQLite::Statement pays(db,
+                         "SELECT p.id, p.amount, p.method, p.date, COALESCE(i.number, '') FROM payment p "
+                         "LEFT JOIN invoice i ON i.id = p.invoice_id ORDER BY p.id");
+  std::int64_t payments = 0;
+  std::map<std::int64_t, bool> paid;
+  while (pays.executeStep()) {
+    ++payments;
+    const std::int64_t id = pays.getColumn(0).getInt64();
+    paid[id] = true;
+    const auto it = index.paid.find(id);
+    if (it == index.paid.end()) {
+      f.add("payment {}: no journal event recorded it", id);
+      continue;
+    }
+    const auto& [event_id, e] = it->second.front();
+    const std::pair<const char*, std::string> fields[] = {{"amount", format_amount(pays.getColumn(1).getInt64())},
+                                                          {"method", pays.getColumn(2).getString()},
+                                                          {"date", pays.getColumn(3).getString()},
+                                                          {"invoice", pays.getColumn(4).getString()}};
+    for (const auto& [key, stored] : fields)
+      if (text(e, key) != stored)
+        f.add("payment {}: stored {} {} != {} recorded by journal event {}", id, key, stored, text(e, key), event_id);
+  }
+  for (const auto& [id, events] : index.paid)
+    if (!paid.count(id)) f.add("payment {}: recorded by journal event {} but missing from the ledger", id, events.front().first);
+  c.summary = fmt::format("{} documents and {} payments match their journal events", documents, payments);
+  return c;
+}
+
+// The cached paid, credited and settled_on of every invoice equal their
+// recomputation from allocations (net of reversals) and credit notes, and no
+// balance is below zero.
+IntegrityCheck check_settlement(SQLite::Database& db) {
+  IntegrityCheck c{"settlement", "", {}, 0};
+  Findings f(c);
+  SQLite::Statement q(db,
+                      "SELECT i.number, i.credit_note, i.total_ttc, i.paid, i.credited, i.settled_on, i.issue_date, "
+                      " (SELECT COALESCE(SUM(amount), 0) FROM allocation WHERE invoice_id = i.id AND reversed_on IS NULL), "
+                      " (SELECT COALESCE(SUM(applied), 0) FROM invoice n WHERE n.cites_id = i.id), "
+                      " MAX(i.issue_date, "
+                      "     COALESCE((SELECT MAX(date) FROM allocation WHERE invoice_id = i.id AND reversed_on IS NULL), ''), "
+                      "     COALESCE((SELECT MAX(issue_date) FROM invoice n WHERE n.cites_id = i.id), '')) "
+                      "FROM invoice i ORDER BY i.id");
+  std::int64_t invoices = 0;
+  while (q.executeStep()) {
+    ++invoices;
+    const std::string number = q.getColumn(0).getString();
+    const bool note = q.getColumn(1).getInt() != 0;
+    const Cents ttc = q.getColumn(2).getInt64();
+    const Cents paid = q.getColumn(3).getInt64();
+    const Cents credited = q.getColumn(4).getInt64();
+    const std::string settled = q.getColumn(5).isNull() ? "(none)" : q.getColumn(5).getString();
+    // Credit notes are never paid nor credited and settled on issue.
+    const Cents want_paid = note ? 0 : q.getColumn(7).getInt64();
+    const Cents want_credited = note ? 0 : q.getColumn(8).getInt64();
+    const Cents balance = ttc - want_paid - want_credited;
+    const std::string want_settled =
+        note ? q.getColumn(6).getString() : (balance == 0 ? q.getColumn(9).getString() : "(none)");
+    if (paid != want_paid)
+      f.add("invoice {}: stored paid {} != recomputed {}", number, format_amount(paid), format_amount(want_paid));
+    if (credited != want_credited)
+      f.add("invoice {}: stored credited {} != recomputed {}", number, format_amount(credited),
+            format_amount(want_credited));
+    if (settled != want_settled)
+      f.add("invoice {}: stored settled_on {} != recomputed {}", number, settled, want_settled);
+    if (!note && balance < 0)
+      f.add("invoice {}: balance {} below zero (more paid and credited than its total)", number,
+            format_amount(balance));
+  }
+  c.summary = fmt::format("{} documents: paid, credited and settled_on equal their recomputation", invoices);
+  return c;
+}
+
+// I3, P3: a credit note cites an invoice, applies between 0 and its own total,
+// the notes on one invoice credit at most its total, and the part not applied
+// became the customer's credit.
+IntegrityCheck check_credit_notes(SQLite::Database& db) {
+  IntegrityCheck c{"credit_notes", "", {}, 0};
+  Findings f(c);
+  SQLite::Statement q(db,
+                      "SELECT n.number, n.total_ttc, n.applied, o.number, o.credit_note, "
+                      " (SELECT COALESCE(SUM(amount), 0) FROM credit_movement WHERE invoice_id = n.id) "
+                      "FROM invoice n LEFT JOIN invoice o ON o.id = n.cites_id WHERE n.credit_note = 1 ORDER BY n.id");
+  std::int64_t notes = 0;
+  while (q.executeStep()) {
+    ++notes;
+    const std::string number = q.getColumn(0).getString();
+    const Cents ttc = q.getColumn(1).getInt64();
+    const Cents applied = q.getColumn(2).getInt64();
+    const Cents to_credit = q.getColumn(5).getInt64();
+    if (q.getColumn(3).isNull() || q.getColumn(4).getInt() != 0)
+      f.add("credit note {}: cites no invoice", number);
+    if (applied < 0 || applied > ttc)
+      f.add("credit note {}: applied {} outside 0.00..{} (its total)", number, format_amount(applied),
+            format_amount(ttc));
+    if (to_credit != ttc - applied)
+      f.add("credit note {}: {} went to customer credit, expected {} (total {} - applied {})", number,
+            format_amount(to_credit), format_amount(ttc - applied), format_amount(ttc), format_amount(applied));
+  }
+  SQLite::Statement over(db,
+                         "SELECT o.number, o.total_ttc, SUM(n.total_ttc) FROM invoice n JOIN invoice o ON o.id = n.cites_id "
+                         "WHERE n.credit_note = 1 GROUP BY o.id HAVING SUM(n.total_ttc) > o.total_ttc ORDER BY o.id");
+  while (over.executeStep())
+    f.add("invoice {}: credited {} by credit notes, above its total {}", over.getColumn(0).getString(),
+          format_amount(over.getColumn(2).getInt64()), format_amount(over.getColumn(1).getInt64()));
+  c.summary = fmt::format("{} credit notes within their invoices' totals", notes);
+  return c;
+}
+
+// P3, P5: a payment's money all went somewhere (its allocations plus what it
+// left as credit; a settlement from credit took as much credit as it
+// allocated); a reversal undid all of it on one day; every credit movement
+// comes from a payment or a credit note.
+IntegrityCheck check_payments(SQLite::Database& db) {
+  IntegrityCheck c{"payments", "", {}, 0};
+  Findings f(c);
+  SQLite::Statement q(db,
+                      "SELECT p.id, p.amount, p.method, p.reversed_on, "
+                      " (SELECT COALESCE(SUM(amount), 0) FROM allocation WHERE payment_id = p.id), "
+                      " (SELECT COALESCE(SUM(amount), 0) FROM credit_movement WHERE payment_id = p.id AND amount > 0), "
+                      " (SELECT COALESCE(SUM(amount), 0) FROM credit_movement WHERE payment_id = p.id AND amount < 0), "
+                      " (SELECT COUNT(*) FROM allocation WHERE payment_id = p.id "
+                      "   AND reversed_on IS NOT p.reversed_on) "
+                      "FROM payment p ORDER BY p.id");
+  std::int64_t payments = 0;
+  while (q.executeStep()) {
+    ++payments;
+    const std::int64_t id = q.getColumn(0).getInt64();
+    const Cents amount = q.getColumn(1).getInt64();
+    const bool from_credit = q.getColumn(2).getString() == "credit";
+    const bool reversed = !q.getColumn(3).isNull();
+    const Cents allocated = q.getColumn(4).getInt64();
+    const Cents credit_in = q.getColumn(5).getInt64();
+    const Cents credit_out = -q.getColumn(6).getInt64();
+    // What the payment itself moved; a reversal moves the opposite way.
+    const Cents left = from_credit ? credit_in : credit_out;
+    const Cents moved = from_credit ? credit_out : credit_in;
+    if (from_credit ? (amount != allocated || moved != amount) : (amount != allocated + moved))
+      f.add("payment {}: amount {} != {} allocated + {} {} credit", id, format_amount(amount),
+            format_amount(allocated), format_amount(moved), from_credit ? "taken from" : "left as");
+    if (reversed ? left != moved : left != 0)
+      f.add("payment {}: credit movements of {} in and {} out do not match its {}", id, format_amount(credit_in),
+            format_amount(credit_out), reversed ? "reversal" : "recording");
+    if (q.getColumn(7).getInt64() > 0)
+      f.add("payment {}: {} allocation(s) reversed on another day than the payment ({})", id,
+            q.getColumn(7).getInt64(), reversed ? q.getColumn(3).getString() : "not reversed");
+  }
+  SQLite::Statement loose(db,
+                          "SELECT id, amount FROM credit_movement WHERE payment_id IS NULL AND invoice_id IS NULL ORDER BY id");
+  while (loose.executeStep())
+    f.add("credit movement {} of {}: comes from no payment nor credit note", loose.getColumn(0).getInt64(),
+          format_amount(loose.getColumn(1).getInt64()));
+  c.summary = fmt::format("{} payments: amounts equal allocations and credit, reversals complete", payments);
+  return c;
+}
+
+// Runs one check; a check that cannot run (corrupt table...) is a finding.
+template <typename Fn>
+IntegrityCheck run_check(const char* name, Fn&& fn) {
+  try {
+    return fn();
+  } catch (const std::exception& e) {
+    return IntegrityCheck{name, "", {fmt::format("{}: could not run: {}", name, e.what())}, 0};
+  }
+}
+
+}  // namespace
+
+std::string IntegrityCheck::detail() const {
+  if (ok()) return summary;
+  const std::int64_t others = static_cast<std::int64_t>(findings.size()) - 1 + more;
+  return others > 0 ? fmt::format("{} (and {} more)", findings.front(), others) : findings.front();
+}
+
+bool IntegrityReport::ok() const {
+  for (const auto& c : checks)
+    if (!c.ok()) return false;
+  return true;
+}
+
+std::optional<std::string> IntegrityReport::first_failure() const {
+  for (const auto& c : checks)
+    if (!c.ok()) return c.findings.front();
+  return std::nullopt;
+}
+
+IntegrityReport verify(Ledger& ledger) {
+  SQLite::Database& db = ledger.impl().db;
+  IntegrityReport r;
+  // One snapshot for every check: writers may go on meanwhile (WAL).
+  SQLite::Transaction snapshot(db);
+  JournalIndex index;
+  r.checks.push_back(run_check("sqlite_integrity", [&] { return check_sqlite(db); }));
+  r.checks.push_back(run_check("foreign_keys", [&] { return check_foreign_keys(db); }));
+  r.checks.push_back(run_check("journal_chain", [&] { return check_journal_chain(db, index); }));
+  r.checks.push_back(run_check("numbering", [&] { return check_numbering(db); }));
+  r.checks.push_back(run_check("invoice_totals", [&] { return check_invoice_totals(db); }));
+  r.checks.push_back(run_check("journal_records", [&] { return check_journal_records(db, index); }));
+  r.checks.push_back(run_check("settlement", [&] { return check_settlement(db); }));
+  r.checks.push_back(run_check("credit_notes", [&] { return check_credit_notes(db); }));
+  r.checks.push_back(run_check("payments", [&] { return check_payments(db); }));
+  return r;  // the snapshot's destructor ends the read transaction
+}
+
+}  // namespace tally

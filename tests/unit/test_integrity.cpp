@@ -1,0 +1,215 @@
+// Ledger integrity (issue 8): verify() on an intact ledger and on tampered
+// copies of it, and backup() on :memory: to a file.
+#include <catch2/catch.hpp>
+
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "ledger/impl.hpp"
+#include "tally/errors.hpp"
+#include "tally/integrity.hpp"
+#include "tally/payments.hpp"
+
+using namespace tally;
+
+namespace {
+
+Date d(const char* s) { return parse_date(s); }
+
+NewInvoice services(Date issue, Cents ht) {
+  NewInvoice n;
+  n.customer = "acme";
+  n.kind = InvoiceKind::services;
+  n.issue_date = issue;
+  n.lines.push_back(InvoiceLine{"work", 100, ht, ht, percent(20), "I1", ""});
+  return n;
+}
+
+PaymentRequest payment(const char* number, Method m, Cents amount, const char* date) {
+  PaymentRequest r;
+  r.invoice = number;
+  r.method = m;
+  r.amount = amount;
+  r.date = d(date);
+  r.today = d("2026-01-31");
+  return r;
+}
+
+// Journal: 1 customer.add, 2 F1, 3 F2, 4 pay F1, 5 AV1 on F2, 6 F3, 7 pay F3
+// from credit, 8 F4, 9 pay F4, 10 reverse it. Invoice ids: F1 1, F2 2, AV1 3,
+// F3 4, F4 5.
+Ledger sample() {
+  Ledger l = Ledger::memory();
+  Customer c;
+  c.code = "acme";
+  c.name = "ACME";
+  c.vat_rate = percent(20);
+  l.add_customer(c, d("2026-01-01"));
+  l.issue_invoice(services(d("2026-01-05"), 100000));                     // F2026-000001: 1200.00 TTC
+  l.issue_invoice(services(d("2026-01-06"), 50000));                      // F2026-000002: 600.00 TTC
+  pay(l, payment("F2026-000001", Method::transfer, 130000, "2026-01-10"));  // 1200.00 + 100.00 credit
+  l.void_invoice("F2026-000002", "duplicate", d("2026-01-11"));             // AV2026-000001
+  l.issue_invoice(services(d("2026-01-12"), 5000));                       // F2026-000003: 60.00 TTC
+  pay_from_credit(l, "F2026-000003", std::nullopt, d("2026-01-13"), d("2026-01-31"));  // credit 100 - 60 = 40
+  l.issue_invoice(services(d("2026-01-14"), 10000));                      // F2026-000004: 120.00 TTC
+  const auto sepa = pay(l, payment("F2026-000004", Method::sepa, 12000, "2026-01-15"));
+  reverse_payment(l, sepa.payment.id, "returned debit", d("2026-01-20"), d("2026-01-31"));
+  return l;
+}
+
+const IntegrityCheck& check_named(const IntegrityReport& r, const std::string& name) {
+  for (const auto& c : r.checks)
+    if (c.name == name) return c;
+  FAIL("no check named " << name);
+  throw std::logic_error("unreachable");
+}
+
+bool has_finding(const IntegrityCheck& c, const std::string& text) {
+  for (const auto& f : c.findings)
+    if (f.find(text) != std::string::npos) return true;
+  return false;
+}
+
+std::string temp_path(const char* name) {
+  return (std::filesystem::temp_directory_path() / fmt::format("tally-unit-{}-{}", getpid(), name)).string();
+}
+
+}  // namespace
+
+TEST_CASE("verify: an intact ledger passes every check", "[integrity]") {
+  Ledger l = sample();
+  const IntegrityReport r = verify(l);
+  for (const auto& c : r.checks) INFO(c.name << ": " << c.detail());
+  CHECK(r.ok());
+  CHECK_FALSE(r.first_failure());
+  REQUIRE(r.checks.size() == 9);
+  CHECK(r.checks[0].name == "sqlite_integrity");
+  // The sample's own state, by hand: F1 paid 1200.00 of 1300.00, 100.00 to
+  // credit, 60.00 of it used on F3 -> 40.00; F4 reopened by the reversal.
+  CHECK(l.credit("acme", d("2026-01-31")) == 4000);
+  CHECK(l.invoice("F2026-000004", d("2026-01-31")).balance == 12000);
+  CHECK(check_named(r, "journal_chain").summary == "10 events, hash chain intact");
+}
+
+// Each row alters the sample behind the ledger's back, as `sqlite3` would.
+struct Tamper {
+  const char* what;
+  const char* sql;
+  const char* check;    // the check that must fail
+  const char* finding;  // text of its finding
+};
+
+TEST_CASE("verify: every kind of tampering is caught and named", "[integrity][I2][I3][P3][P5]") {
+  static const Tamper cases[] = {
+      {"an invoice total", "UPDATE invoice SET total_ttc = total_ttc + 1 WHERE number = 'F2026-000001'",
+       "invoice_totals", "invoice F2026-000001: stored totals 1000.00 HT, 200.00 VAT, 1200.01 TTC"},
+      {"a line amount", "UPDATE invoice_line SET amount_ht = 90000 WHERE invoice_id = 1", "invoice_totals",
+       "invoice F2026-000001: stored totals 1000.00 HT"},
+      // Lines and totals altered together: 900.00 HT, 180.00 VAT, 1080.00 TTC
+      // agree with each other, not with the journal's issue event (event 2).
+      {"a line and its totals together",
+       "UPDATE invoice_line SET amount_ht = 90000, unit_ht = 90000 WHERE invoice_id = 1; "
+       "UPDATE invoice SET total_ht = 90000, vat = 18000, total_ttc = 108000 WHERE id = 1",
+       "journal_records", "invoice F2026-000001: stored total_ht 900.00 != 1000.00 recorded by journal event 2"},
+      {"a cached paid amount", "UPDATE invoice SET paid = 100000 WHERE number = 'F2026-000001'", "settlement",
+       "invoice F2026-000001: stored paid 1000.00 != recomputed 1200.00"},
+      {"a deleted allocation", "DELETE FROM allocation WHERE invoice_id = 1", "settlement",
+       "invoice F2026-000001: stored paid 1200.00 != recomputed 0.00"},
+      {"a reversal undone", "UPDATE allocation SET reversed_on = NULL WHERE invoice_id = 5", "payments",
+       "allocation(s) reversed on another day"},
+      {"a payment amount", "UPDATE payment SET amount = 140000 WHERE id = 1", "payments",
+       "payment 1: amount 1400.00 != 1200.00 allocated + 100.00 left as credit"},
+      {"credit out of thin air", "INSERT INTO credit_movement(customer_id, date, amount) VALUES (1, '2026-01-30', 5000)",
+       "payments", "credit movement 3 of 50.00: comes from no payment nor credit note"},
+      {"a credit note's applied part", "UPDATE invoice SET applied = 70000 WHERE number = 'AV2026-000001'",
+       "credit_notes", "credit note AV2026-000001: applied 700.00 outside 0.00..600.00"},
+      {"a journal payload", "UPDATE journal SET payload = '{}' WHERE id = 3", "journal_chain",
+       "journal event 3: hash mismatch"},
+      {"a deleted journal event", "DELETE FROM journal WHERE id = 4", "journal_chain",
+       "journal event 4: missing (ids jump from 3 to 5)"},
+      {"two events reordered",
+       "UPDATE journal SET id = -2 WHERE id = 2; UPDATE journal SET id = 2 WHERE id = 3; "
+       "UPDATE journal SET id = 3 WHERE id = -2",
+       "journal_chain", "journal event 2: prev_hash does not match"},
+      {"a renumbered invoice", "UPDATE invoice SET seq = 5, number = 'F2026-000005' WHERE number = 'F2026-000004'",
+       "numbering", "numbering: F2026 jumps from 000003 to 000005"},
+      {"a number not matching its year", "UPDATE invoice SET number = 'F2025-000003' WHERE number = 'F2026-000003'",
+       "numbering", "numbering: F2025-000003 does not match its year 2026 and sequence 3"},
+      {"an invoice deleted with its lines",
+       "PRAGMA foreign_keys = OFF; DELETE FROM invoice_line WHERE invoice_id = 5; DELETE FROM invoice WHERE id = 5",
+       "foreign_keys", "allocation row"},
+      {"an invoice inserted behind the journal",
+       "INSERT INTO invoice(number, credit_note, year, seq, customer_id, kind, issue_date, due_date, total_ht, vat, "
+       "total_ttc) VALUES ('F2026-000005', 0, 2026, 5, 1, 'services', '2026-01-30', '2026-03-01', 0, 0, 0); "
+       "INSERT INTO invoice_line(invoice_id, position, description, qty, unit_ht, amount_ht, vat_rate_bp) "
+       "VALUES (last_insert_rowid(), 1, 'x', 100, 0, 0, 2000)",
+       "journal_records", "invoice F2026-000005: no journal event issued it"},
+  };
+  for (const auto& t : cases) {
+    SECTION(t.what) {
+      Ledger l = sample();
+      l.impl().db.exec(t.sql);
+      const IntegrityReport r = verify(l);
+      const IntegrityCheck& c = check_named(r, t.check);
+      INFO(t.what << " -> " << c.name << ": " << c.detail());
+      CHECK_FALSE(r.ok());
+      CHECK_FALSE(c.ok());
+      CHECK(has_finding(c, t.finding));
+      REQUIRE(r.first_failure());
+    }
+  }
+}
+
+TEST_CASE("verify: findings past the cap are counted, the first named", "[integrity]") {
+  Ledger l = sample();
+  // 25 loose credit movements: 20 kept, 5 counted.
+  for (int i = 0; i < 25; ++i)
+    l.impl().db.exec("INSERT INTO credit_movement(customer_id, date, amount) VALUES (1, '2026-01-30', 1)");
+  const IntegrityReport r = verify(l);
+  const IntegrityCheck& c = check_named(r, "payments");
+  CHECK(c.findings.size() == kMaxFindings);
+  CHECK(c.more == 5);
+  CHECK(c.detail() == "credit movement 3 of 0.01: comes from no payment nor credit note (and 24 more)");
+}
+
+TEST_CASE("backup: a consistent copy that verifies, never overwriting", "[integrity][backup]") {
+  Ledger l = sample();
+  const std::string path = temp_path("backup.db");
+  std::filesystem::remove(path);
+
+  SECTION("the copy holds the whole journal and passes verify") {
+    const BackupResult r = backup(l, path);
+    CHECK(r.journal_events == 10);
+    CHECK(r.last_hash == l.journal().back().hash);
+    CHECK(r.bytes == static_cast<std::int64_t>(std::filesystem::file_size(path)));
+    CHECK_FALSE(std::filesystem::exists(path + ".backup-tmp"));
+    CHECK_FALSE(std::filesystem::exists(path + "-wal"));
+    Ledger copy = Ledger::open(path);
+    CHECK(verify(copy).ok());
+    CHECK(copy.invoice("F2026-000001", d("2026-01-31")).paid == 120000);
+    // An existing file is refused, unless asked to replace it.
+    try {
+      backup(l, path);
+      FAIL("an existing backup file was overwritten");
+    } catch (const Error& e) {
+      CHECK(e.code() == ExitCode::conflict);
+    }
+    CHECK(backup(l, path, true).journal_events == 10);
+  }
+  SECTION("a missing directory is a usage error, nothing written") {
+    const std::string bad = temp_path("no-such-dir") + "/ledger.db";
+    try {
+      backup(l, bad);
+      FAIL("backup into a missing directory succeeded");
+    } catch (const Error& e) {
+      CHECK(e.code() == ExitCode::usage);
+    }
+  }
+  SECTION("dry run writes nothing") {
+    l.set_dry_run(true);
+    CHECK(backup(l, path).journal_events == 10);
+    CHECK_FALSE(std::filesystem::exists(path));
+  }
+  std::filesystem::remove(path);
+}
