@@ -105,7 +105,8 @@ int main(int argc, char** argv) {
   }
 
   try {
-    ctx.format();  // validate --format before any work
+    ctx.format();  // validate --format and --as-of before any work, whatever the command
+    ctx.as_of();
     Output out = action();
     if (ctx.g.dry_run && out.json.is_object()) {
       out.json["dry_run"] = true;
