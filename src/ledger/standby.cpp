@@ -102,7 +102,7 @@ std::vector<Invoice> settle_invoiced_cycles(Ledger& ledger, const Customer& c, P
     const Cents amount = delta < 0 ? -delta : delta;
     const InvoiceLine line{what, 100, amount, amount, c.vat_rate, "S3", ""};
     if (delta < 0) {
-      issued.push_back(ledger.issue_credit_note(ic.number, {line}, today, fmt::format("S3: {} ({})", why, ic.number)));
+      issued.push_back(ledger.issue_credit_note(ic.number, {line}, today, "S3: " + why));
     } else {
       NewInvoice n;
       n.customer = c.code;

@@ -92,7 +92,7 @@ expect_eq "csv header" "$(printf '%s' "$OUT" | head -1 | tr -d '\r')" "label,kin
 # Q1 not invoiced: 4500.00 + 900.00 VAT = 5400.00. Q2 prorated by day: 30 of the 91
 # days of 2026-04-01..2026-06-30: 4500.00 x 30/91 = 1483.5165 -> 1483.52 HT,
 # VAT 296.704 -> 296.70, 1780.22 TTC.
-expect_eq "csv amounts" "$(printf '%s\n' "$OUT" | tail -n +2 | tr -d '\r' | awk -F, '{print $(NF-2) ":" $NF}' | paste -sd' ')" \
+expect_eq "csv amounts" "$(printf '%s\n' "$OUT" | tail -n +2 | tr -d '\r' | awk -F, '{print $(NF-1) ":" $NF}' | paste -sd' ')" \
   "I5:5400.00 C4:1780.22"
 ok --as-of 2026-02-11 --format json subscription list --customer qtr
 expect_eq "qtr end" "$(jf '.subscriptions[0].end_date')" "2026-04-30"

@@ -51,7 +51,7 @@ restore
 
 none=0 all=0
 for k in $(seq 1 $KILLS); do
-  delay_ms=$((RANDOM % (full_ms * 9 / 10 + 1)))
+  delay_ms=$((RANDOM % (full_ms * 3 / 4 + 1)))
   "$TALLY" invoice run --period 2026-02 >/dev/null 2>&1 &
   pid=$!
   sleep "$(printf '%d.%03d' $((delay_ms / 1000)) $((delay_ms % 1000)))"

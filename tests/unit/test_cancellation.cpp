@@ -105,6 +105,23 @@ static void subscribe(Ledger& l, Cycle cycle) {
   l.add_subscription(s);
 }
 
+// Bills the months from January to September 2026, each invoice paid by SEPA
+// (no fee) on its issue date, so never late; September with `september` paid.
+static void bill_and_pay(Ledger& l, Cents september) {
+  for (Date m = d("2026-01-01"); m <= d("2026-09-01"); m = add_months(m, 1)) {
+    const Invoice inv = l.run_billing(m, m).at(0);
+    const Cents amount = m == d("2026-09-01") ? september : inv.total_ttc;
+    if (amount == 0) continue;
+    PaymentRequest p;
+    p.invoice = inv.number;
+    p.method = Method::sepa;
+    p.amount = amount;
+    p.date = m;
+    p.today = m;
+    pay(l, p);
+  }
+}
+
 static CancelRequest letter(const char* date, const char* today) {
   return CancelRequest{"acme", d(date), "1A12345678901", d(today)};
 }
@@ -113,13 +130,14 @@ TEST_CASE("C2-C4: cancel records the letter; a second cancel is a conflict", "[c
   Ledger l = with_customer();
   CHECK_THROWS_AS(cancel(l, letter("2026-09-15", "2026-09-16")), Error);  // no subscription: refused
   subscribe(l, Cycle::monthly);
-  for (Date m = d("2026-01-01"); m <= d("2026-09-01"); m = add_months(m, 1)) l.run_billing(m, m);
+  bill_and_pay(l, 0);
   const auto r = cancel(l, letter("2026-09-15", "2026-09-16"));
   CHECK(format_date(r.effective_date) == "2026-12-31");
   REQUIRE(r.subscriptions.size() == 1);
   CHECK(format_date(*l.subscriptions("acme")[0].end_date) == "2026-12-31");
   // Statement on 2026-09-16: September open (1200.00, due 2026-10-01: not late),
-  // October, November and December not invoiced: 3 x 1200.00. Total 4800.00.
+  // January to August paid on time, October, November and December not
+  // invoiced: 3 x 1200.00. Total 4800.00.
   CHECK(r.statement.total_due == 480000);
   try {
     cancel(l, letter("2026-09-20", "2026-09-21"));
@@ -142,17 +160,7 @@ TEST_CASE("C2-C4: cancel records the letter; a second cancel is a conflict", "[c
 TEST_CASE("C3: the statement counts standby days and the credit", "[cancel][C3][S3][ledger]") {
   Ledger l = with_customer();
   subscribe(l, Cycle::monthly);
-  for (Date m = d("2026-01-01"); m <= d("2026-09-01"); m = add_months(m, 1)) l.run_billing(m, m);
-  // Every invoice up to September paid (SEPA: no fee), September with 300.00 too much: credit 300.00.
-  for (const Invoice& inv : l.invoices({}, d("2026-09-05"))) {
-    PaymentRequest p;
-    p.invoice = inv.number;
-    p.method = Method::sepa;
-    p.amount = inv.number == "F2026-000009" ? 150000 : 120000;
-    p.date = d("2026-09-05");
-    p.today = d("2026-09-05");
-    pay(l, p);
-  }
+  bill_and_pay(l, 150000);  // September 1200.00 paid with 1500.00: credit 300.00
   REQUIRE(l.credit("acme", d("2026-09-05")) == 30000);
   // Standby for the whole of November (30 of 30 days).
   start_standby(l, StandbyRequest{"acme", "inactivity", d("2026-11-01"), d("2026-11-30"), d("2026-09-10"),
@@ -160,6 +168,7 @@ TEST_CASE("C3: the statement counts standby days and the credit", "[cancel][C3][
   const auto r = cancel(l, letter("2026-09-15", "2026-09-16"));
   // October 1200.00 + November 500.00 HT + 100.00 VAT = 600.00 + December 1200.00 - credit 300.00 = 2700.00
   REQUIRE(r.statement.lines.size() == 4);
+  CHECK(r.statement.lines[0].amount == 120000);
   CHECK(r.statement.lines[1].amount == 60000);
   CHECK(r.statement.lines[1].rule == "S3");
   CHECK(r.statement.lines[3].kind == "credit");
