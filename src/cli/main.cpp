@@ -1,7 +1,9 @@
 // tally: parse the command line, run the chosen command, map failures to the
 // exit codes of CLI.md in one place.
 #include <algorithm>
+#include <cstdint>
 #include <iostream>
+#include <string_view>
 
 #include "cli/cli.hpp"
 #include "tally/errors.hpp"
@@ -56,6 +58,52 @@ std::string suggestion(int argc, char** argv) {
   return "";
 }
 
+// No argument tally takes is longer: a path, a reason, a reference.
+constexpr std::size_t kMaxArgumentBytes = 4096;
+
+// True when s is well-formed UTF-8 (no overlong form, surrogate or code point
+// above U+10FFFF).
+bool valid_utf8(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    if (n == 0 || i + n > s.size()) return false;
+    std::uint32_t cp = n == 1 ? c : c & (0x7F >> n);
+    for (std::size_t k = 1; k < n; ++k) {
+      const auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    static constexpr std::uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < kMin[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    i += n;
+  }
+  return true;
+}
+
+// An argument as an error message can show it: bytes outside printable ASCII
+// as \xHH, at most 40 of them.
+std::string shown(std::string_view s) {
+  std::string out;
+  for (unsigned char c : s.substr(0, 40)) {
+    if (c >= 0x20 && c < 0x7F) out += static_cast<char>(c);
+    else out += fmt::format("\\x{:02x}", c);
+  }
+  return s.size() > 40 ? out + "..." : out;
+}
+
+// Every argument is UTF-8 text of at most kMaxArgumentBytes: text reaches the
+// ledger and its JSON journal. Throws Error(usage) naming the argument.
+void check_arguments(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view a(argv[i]);
+    if (a.size() > kMaxArgumentBytes)
+      throw usage_error("argument '{}' is {} bytes long: at most {} bytes accepted", shown(a), a.size(),
+                        kMaxArgumentBytes);
+    if (!valid_utf8(a)) throw usage_error("invalid argument '{}': not UTF-8 text (tally accepts UTF-8 only)", shown(a));
+  }
+}
+
 int fail(ExitCode code, const std::string& message) {
   std::cerr << "tally: error: " << message << "\n";
   return static_cast<int>(code);
@@ -88,6 +136,7 @@ int main(int argc, char** argv) {
   for (const Command& c : commands()) c.setup(*app.add_subcommand(c.name, c.summary), ctx, action);
 
   try {
+    check_arguments(argc, argv);
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
