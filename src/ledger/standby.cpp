@@ -65,12 +65,6 @@ std::vector<InvoicedCycle> invoiced_cycles(Ledger::Impl& impl, std::int64_t cust
   return out;
 }
 
-Cents total_ht(const std::vector<InvoiceLine>& lines) {
-  Cents ht = 0;
-  for (const auto& l : lines) ht += l.amount_ht;
-  return ht;
-}
-
 // S3: the standby periods went from `before` to `after`, changing the days of
 // `span`. Every cycle already invoiced that holds one of those days has been
 // billed what subscription_cycle_lines gives for `before`; settles the
@@ -89,8 +83,9 @@ std::vector<Invoice> settle_invoiced_cycles(Ledger& ledger, const Customer& c, P
         std::find_if(subs.begin(), subs.end(), [&](const Subscription& x) { return x.id == ic.subscription_id; });
     const Policy policy = ledger.policy_at(ic.issue_date);
     auto bill = [&](const std::vector<Period>& periods) {
-      return total_ht(subscription_cycle_lines(s->amount_ht, s->cycle, ic.period, s->end_date, c.vat_rate, periods,
-                                               policy));
+      return invoice_totals(subscription_cycle_lines(s->amount_ht, s->cycle, ic.period, s->end_date, c.vat_rate,
+                                                     periods, policy))
+          .ht;
     };
     const Cents delta = bill(after) - bill(before);
     if (delta == 0) continue;
