@@ -25,6 +25,10 @@ std::string_view to_string(Cycle c);
 InvoiceKind parse_invoice_kind(std::string_view text);
 Cycle parse_cycle(std::string_view text);
 
+// True for a code of the ledger (customers, services grid items):
+// [a-z0-9][a-z0-9-]*, at most 64 characters.
+bool is_valid_code(std::string_view code);
+
 // One line of an invoice or credit note. Amounts HT; qty in hundredths.
 struct InvoiceLine {
   std::string description;

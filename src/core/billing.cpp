@@ -43,6 +43,16 @@ Cycle parse_cycle(std::string_view text) {
   throw usage_error("invalid cycle '{}': expected monthly, quarterly or annual", text);
 }
 
+bool is_valid_code(std::string_view code) {
+  if (code.empty() || code.size() > 64) return false;
+  for (std::size_t i = 0; i < code.size(); ++i) {
+    const char c = code[i];
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c == '-' && i > 0);
+    if (!ok) return false;
+  }
+  return true;
+}
+
 Cents line_amount(std::int64_t qty, Cents unit_ht) { return mul_div_round(unit_ht, qty, 100); }
 
 Totals invoice_totals(const std::vector<InvoiceLine>& lines) {

@@ -53,16 +53,6 @@ bool split_csv_line(std::string_view line, std::vector<std::string>& fields) {
   return true;
 }
 
-bool valid_code(std::string_view code) {
-  if (code.empty() || code.size() > 64) return false;
-  for (std::size_t i = 0; i < code.size(); ++i) {
-    const char c = code[i];
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c == '-' && i > 0);
-    if (!ok) return false;
-  }
-  return true;
-}
-
 bool valid_unit(std::string_view unit) { return unit == "hour" || unit == "day" || unit == "request"; }
 
 // Checks the fields of an item line and returns the item.
@@ -71,7 +61,7 @@ GridItem parse_item(const std::vector<std::string>& f, const std::string& source
     throw grid_error(source, line, "expected 4 columns ({}), got {}", kHeader, f.size());
   GridItem item{f[0], f[1], f[2], 0};
   if (item.code.empty()) throw grid_error(source, line, "empty code");
-  if (!valid_code(item.code))
+  if (!is_valid_code(item.code))
     throw grid_error(source, line, "invalid code '{}': expected lowercase letters, digits and '-' (64 at most)",
                      item.code);
   if (item.code == kBlockingBug)

@@ -26,16 +26,6 @@ void configure(SQLite::Database& db, int busy_ms) {
   db.exec("PRAGMA foreign_keys = ON");
 }
 
-bool valid_code(std::string_view code) {
-  if (code.empty() || code.size() > 64) return false;
-  for (std::size_t i = 0; i < code.size(); ++i) {
-    const char c = code[i];
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c == '-' && i > 0);
-    if (!ok) return false;
-  }
-  return true;
-}
-
 void insert_default_policy(SQLite::Database& db) {
   const Policy defaults;
   SQLite::Statement ins(db, "INSERT INTO policy(key, value, effective) VALUES (?, ?, ?)");
@@ -242,7 +232,7 @@ constexpr const char* kCustomerColumns = "SELECT id, code, name, email, vat_rate
 }  // namespace
 
 Customer Ledger::add_customer(Customer c, Date today) {
-  if (!valid_code(c.code))
+  if (!is_valid_code(c.code))
     throw usage_error("invalid customer code '{}': expected lowercase letters, digits and '-', "
                       "starting with a letter or digit, at most 64 characters (e.g. acme-sas)",
                       c.code);
