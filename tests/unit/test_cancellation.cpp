@@ -2,6 +2,8 @@
 // the effective date, in the pure rules and the ledger.
 #include <catch2/catch.hpp>
 
+#include "unit/fixtures.hpp"
+
 #include "tally/cancellation.hpp"
 #include "tally/errors.hpp"
 #include "tally/payments.hpp"
@@ -87,13 +89,7 @@ TEST_CASE("C3: a licence line prorated by day, and the statement total", "[cance
 // ---- In the ledger ----
 
 static Ledger with_customer() {
-  Ledger l = Ledger::memory();
-  Customer c;
-  c.code = "acme";
-  c.name = "ACME";
-  c.vat_rate = percent(20);
-  l.add_customer(c, d("2026-01-01"));
-  return l;
+  return test::ledger_with_acme();
 }
 
 static void subscribe(Ledger& l, Cycle cycle) {

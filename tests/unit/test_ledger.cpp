@@ -3,20 +3,14 @@
 
 #include "tally/errors.hpp"
 #include "tally/ledger.hpp"
+#include "unit/fixtures.hpp"
 
 using namespace tally;
 
 static Date d(const char* s) { return parse_date(s); }
 
 static Ledger with_customer() {
-  Ledger l = Ledger::memory();
-  Customer c;
-  c.code = "acme";
-  c.name = "ACME";
-  c.vat_rate = percent(20);
-  c.terms_days = 30;
-  l.add_customer(c, d("2026-01-01"));
-  return l;
+  return test::ledger_with_acme();
 }
 
 static NewInvoice services(Date issue, Cents ht) {

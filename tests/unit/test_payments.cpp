@@ -3,6 +3,8 @@
 // value is worked by hand from RULES.md in the comment beside it.
 #include <catch2/catch.hpp>
 
+#include "unit/fixtures.hpp"
+
 #include "tally/errors.hpp"
 #include "tally/payments.hpp"
 
@@ -14,14 +16,7 @@ Date d(const char* s) { return parse_date(s); }
 
 // acme: 20 % VAT, terms 30 days.
 Ledger with_customer() {
-  Ledger l = Ledger::memory();
-  Customer c;
-  c.code = "acme";
-  c.name = "ACME";
-  c.vat_rate = percent(20);
-  c.terms_days = 30;
-  l.add_customer(c, d("2026-01-01"));
-  return l;
+  return test::ledger_with_acme();
 }
 
 Invoice issue(Ledger& l, InvoiceKind kind, Cents ht, const char* date = "2026-02-01") {

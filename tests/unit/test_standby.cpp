@@ -2,6 +2,8 @@
 // the settlement of cycles already invoiced, in the pure rules and the ledger.
 #include <catch2/catch.hpp>
 
+#include "unit/fixtures.hpp"
+
 #include <functional>
 
 #include "tally/errors.hpp"
@@ -143,12 +145,7 @@ TEST_CASE("S3: cycle lines with standby days", "[standby][S3][I5]") {
 // ---- In the ledger ----
 
 static Ledger with_subscription(Cycle cycle, const char* start) {
-  Ledger l = Ledger::memory();
-  Customer c;
-  c.code = "acme";
-  c.name = "ACME";
-  c.vat_rate = percent(20);
-  l.add_customer(c, d("2026-01-01"));
+  Ledger l = test::ledger_with_acme();
   Subscription s;
   s.customer = "acme";
   s.amount_ht = 100000;  // 1000.00 HT a month
