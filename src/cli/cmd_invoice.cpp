@@ -22,13 +22,18 @@ std::string default_description(InvoiceKind k) {
 }
 
 Output run_create(Context& ctx, const CreateOpts& o) {
-  Ledger& ledger = ctx.ledger();
   const Date today = ctx.as_of();
   const InvoiceKind kind = parse_invoice_kind(o.kind);
   if (kind == InvoiceKind::fee || kind == InvoiceKind::penalty)
     throw usage_error("invalid --kind '{}': fee and penalty invoices are issued by pay and overdue --apply; "
                       "expected setup, services or subscription",
                       o.kind);
+  // Grid items are professional services (D1-D3): on any other kind they would
+  // put a grid price on a set-up or subscription invoice.
+  if (!o.items.empty() && kind != InvoiceKind::services)
+    throw usage_error("invalid --kind '{}' with --item '{}': grid items are professional services (D1-D3); "
+                      "--item needs --kind services",
+                      o.kind, o.items.front());
   if (o.amounts.empty() == o.items.empty())
     throw usage_error("invoice create needs either --amount HT (repeatable) or --item GRID_CODE (repeatable)");
   if (!o.descriptions.empty() && o.descriptions.size() != o.amounts.size())
@@ -40,6 +45,7 @@ Output run_create(Context& ctx, const CreateOpts& o) {
   if (issue > today)
     throw usage_error("invalid --date '{}': an invoice cannot be dated after the business date {}", *o.date,
                       format_date(today));
+  Ledger& ledger = ctx.ledger();
   const Customer c = ledger.customer(o.customer);
   NewInvoice n;
   n.customer = c.code;

@@ -38,22 +38,54 @@ std::size_t distance(const std::string& a, const std::string& b) {
   return row[b.size()];
 }
 
-// The command of the table closest to a mistyped word, if close enough.
-std::string suggestion(int argc, char** argv) {
+// The option `name` (as typed, without "=VALUE") of `app` or of a parent it
+// falls through to; nullptr for an unknown one.
+const CLI::Option* find_option(const CLI::App* app, const std::string& name) {
+  for (; app != nullptr; app = app->get_parent())
+    if (const CLI::Option* o = app->get_option_no_throw(name)) return o;
+  return nullptr;
+}
+
+// For a command line that failed to parse: when a word stands where a command
+// is expected (top level, or after a command with subcommands such as invoice)
+// and names none, the message saying so, echoing the words typed, with the
+// closest command of that level if close enough. "" when every command word
+// is known.
+std::string unknown_command(const CLI::App& app, int argc, char** argv) {
+  const CLI::App* level = &app;
+  std::string path;  // the command words typed so far, each followed by ' '
   for (int i = 1; i < argc; ++i) {
     const std::string word = argv[i];
-    if (word.empty() || word[0] == '-') continue;
+    if (word == "--") return "";
+    if (word.size() > 1 && word[0] == '-') {
+      // An option: skip its value unless attached (--db=PATH) or it is a flag.
+      // An unknown one may or may not take a value: leave it to CLI11's message.
+      if (word.find('=') == std::string::npos) {
+        const CLI::Option* o = find_option(level, word);
+        if (o == nullptr) return "";
+        if (o->get_items_expected_min() > 0) ++i;
+      }
+      continue;
+    }
+    const auto subs = level->get_subcommands([](const CLI::App*) { return true; });
+    if (subs.empty()) return "";  // a command without subcommands: the rest are its arguments
+    const CLI::App* next = nullptr;
     std::string best;
     std::size_t best_d = 3;
-    for (const Command& c : commands()) {
-      if (word == c.name) return "";
-      const std::size_t d = distance(word, c.name);
+    for (const CLI::App* sub : subs) {
+      if (sub->check_name(word)) next = sub;
+      const std::size_t d = distance(word, sub->get_name());
       if (d < best_d) {
         best_d = d;
-        best = c.name;
+        best = sub->get_name();
       }
     }
-    if (!best.empty()) return fmt::format(" (did you mean '{}'?)", best);
+    if (next == nullptr) {
+      if (!best.empty()) return fmt::format("unknown command '{}{}': did you mean '{}{}'?", path, word, path, best);
+      return fmt::format("unknown command '{}{}': run 'tally {}--help' for the list", path, word, path);
+    }
+    level = next;
+    path += word + ' ';
   }
   return "";
 }
@@ -145,10 +177,11 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
+    const std::string unknown = unknown_command(app, argc, argv);
+    if (!unknown.empty()) return fail(ExitCode::usage, unknown);
     std::string msg = e.what();
     if (msg.empty()) msg = "missing command: run 'tally --help' for the list";
-    const std::string hint = suggestion(argc, argv);
-    return fail(ExitCode::usage, msg + (hint.empty() ? " (see 'tally --help')" : hint));
+    return fail(ExitCode::usage, msg + " (see 'tally --help')");
   } catch (const Error& e) {
     return fail(e.code(), e.what());
   }

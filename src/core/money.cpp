@@ -8,6 +8,10 @@
 namespace tally {
 namespace {
 
+// A 128-bit integer for exact products of two int64 (a GNU extension: g++ and
+// clang; __extension__ keeps -Wpedantic quiet about it).
+__extension__ typedef __int128 i128;
+
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 // Parses "digits[.|,digits]" with at most max_decimals decimals into an integer
@@ -84,11 +88,11 @@ Rate parse_rate(std::string_view text) {
 std::string format_rate(Rate rate) { return format_amount(rate.bp); }
 
 std::int64_t mul_div_round(std::int64_t a, std::int64_t num, std::int64_t den) {
-  __int128 p = static_cast<__int128>(a) * num;
+  i128 p = static_cast<i128>(a) * num;
   const bool negative = p < 0;
   if (negative) p = -p;
-  __int128 q = p / den;
-  const __int128 r = p % den;
+  i128 q = p / den;
+  const i128 r = p % den;
   if (2 * r >= den) ++q;  // half away from zero (M3)
   return static_cast<std::int64_t>(negative ? -q : q);
 }

@@ -106,7 +106,8 @@ BankStatement parse_statement(std::string_view text, Date today) {
   st.errors = std::move(doc.errors);
   if (doc.records.empty()) {
     if (st.errors.empty())
-      st.errors.push_back({1, "empty file: expected a header date,amount,reference,label and a line per payment"});
+      st.errors.emplace_back(LineError{
+          1, std::string("empty file: expected a header date,amount,reference,label and a line per payment")});
     return st;
   }
   const Header h = read_header(doc.records.front());

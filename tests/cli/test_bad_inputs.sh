@@ -86,6 +86,11 @@ row 4 "C1"               cancel --customer acme --letter-date 2026-02-01 --lette
 row 2 "--from"           sla --type bug
 row 2 "--effective"      policy set vat_rate 19
 row 2 "did you mean 'invoice'" invoise list
+row 2 "unknown command 'invoce': did you mean 'invoice'?" invoce
+row 2 "unknown command 'invoce': did you mean 'invoice'?" --format json --as-of 2026-02-10 invoce list
+row 2 "unknown command 'invoice lst': did you mean 'invoice list'?" invoice lst
+row 2 "unknown command 'report clse': did you mean 'report close'?" report clse --month 2026-01
+row 2 "unknown command 'frobnicate': run 'tally --help' for the list" frobnicate
 row 2 "subcommand is required"
 # ---- absurd sizes ----
 row 2 "is 102400 bytes long: at most 4096" customer add big --name "$BIG"

@@ -166,6 +166,14 @@ expect_exit 2 --as-of 2026-03-02 --grid "$WORK/bad-unit.csv" invoice create --cu
   --item feature-day
 expect_contains "malformed grid refuses the invoice" "$ERR" "line 3: invalid unit 'week'"
 expect_exit 2 --as-of 2026-03-02 invoice create --customer acme --kind services --item reporting --qty 1.234
+# Grid items are professional services (D1-D3): --item on another kind is refused.
+for kind in setup subscription; do
+  expect_exit 2 --as-of 2026-03-02 invoice create --customer acme --kind "$kind" --item reporting
+  expect_eq "--item with --kind $kind" "$ERR" "tally: error: invalid --kind '$kind' with --item 'reporting': \
+grid items are professional services (D1-D3); --item needs --kind services"
+done
+expect_exit 2 --dry-run --as-of 2026-03-02 invoice create --customer acme --kind setup --item feature-day --qty 2
+expect_contains "--item with --kind setup, dry run" "$ERR" "--item needs --kind services"
 expect_unchanged "refused --item invoices"
 ok --dry-run --as-of 2026-03-02 --format json invoice create --customer acme --kind services --item reporting
 expect_eq "dry run prices too" "$(jf '.invoice.total_ht')" "300.00"
