@@ -21,7 +21,7 @@
 namespace tally {
 
 // The schema version this build writes (PRAGMA user_version).
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 struct Customer {
   std::int64_t id = 0;
@@ -155,6 +155,9 @@ class Ledger {
   std::vector<Customer> customers();
   // Customer credit available on day d (P3).
   Cents credit(std::string_view customer_code, Date d);
+  // What the customer owes on day d: the balances of its invoices issued by
+  // then (credit notes and payments counted as of d). One query, not a listing.
+  Cents balance(std::string_view customer_code, Date d);
 
   // ---- Subscriptions ----
   Subscription add_subscription(Subscription s);
@@ -177,8 +180,10 @@ class Ledger {
   std::vector<Invoice> invoices(const InvoiceFilter& f, Date d);
 
   // I5: issues one invoice per subscription cycle starting in the month of
-  // `month`, unless already invoiced. Returns the invoices issued.
-  std::vector<Invoice> run_billing(Date month, Date today);
+  // `month`, unless already invoiced. Returns the invoices issued. `progress`,
+  // when given, is called with (subscriptions done, subscriptions in all).
+  std::vector<Invoice> run_billing(Date month, Date today,
+                                   const std::function<void(std::size_t, std::size_t)>& progress = {});
 
   // ---- Standby (S1-S5) ----
   // The standby periods of a customer as billed: first day to last day in

@@ -56,6 +56,9 @@ struct PaymentRequest {
   std::string ref;             // external reference (P4), "" for none
   std::string detail;          // what "other" was (cheque number...)
   std::string waive_reason;    // "" unless the fee is waived (P2)
+  // Whether PaymentResult::invoice, fees and credit (the state after payment)
+  // are read back; a bulk import that does not show them turns it off.
+  bool read_state = true;
 };
 
 struct Payment {

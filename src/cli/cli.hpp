@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -22,10 +23,17 @@ using Json = nlohmann::ordered_json;
 enum class Format { table, json, csv, html };
 
 // A table for people (table format) and for scripts (csv, the first table).
+using Row = std::vector<std::string>;
+using RowSink = std::function<void(const Row&)>;
+
 struct Table {
   std::string title;  // shown above the table in table format; "" for none
   std::vector<std::string> columns;
-  std::vector<std::vector<std::string>> rows;
+  std::vector<Row> rows;
+  // Large outputs (an import of 100k lines): rows made on demand, after `rows`,
+  // instead of stored. Called once per pass (table format makes two: widths,
+  // then rows), it must give the same rows each time.
+  std::function<void(const RowSink&)> generate{};
 };
 
 // What a command produces. `json` is the one JSON document of --format json;
@@ -37,6 +45,9 @@ struct Output {
   std::vector<std::string> lines;
   int exit_code = 0;  // a command may succeed in printing yet exit non-zero (verify: 7)
   std::optional<std::string> raw;  // printed verbatim whatever the format (completion scripts)
+  // Large outputs: the elements of array `json[key]` written one by one after
+  // those already in it, instead of held as one JSON tree (--format json).
+  std::map<std::string, std::function<void(const std::function<void(const Json&)>&)>> json_arrays;
 };
 
 // The global options of CLI.md, as parsed.

@@ -2,6 +2,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <iterator>
+#include <memory>
 #include <sstream>
 
 #include "cli/progress.hpp"
@@ -30,10 +32,9 @@ std::string read_input(const std::string& file) {
     if (!std::filesystem::exists(file, ec)) throw not_found("no file '{}': expected a bank statement CSV", file);
     throw Error(ExitCode::internal, fmt::format("cannot read '{}'", file));
   }
-  std::ostringstream ss;
-  ss << in.rdbuf();
+  std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
   if (in.bad()) throw Error(ExitCode::internal, fmt::format("cannot read '{}'", file));
-  return ss.str();
+  return bytes;
 }
 
 std::string_view status_name(ImportStatus s) {
@@ -69,14 +70,24 @@ Json line_json(const ImportedLine& l) {
   return j;
 }
 
+Row line_row(const ImportedLine& l) {
+  std::string detail = l.status == ImportStatus::suspense ? l.reason : l.source.label;
+  if (l.to_credit > 0) detail = fmt::format("{} to customer credit; {}", format_amount(l.to_credit), detail);
+  return {std::to_string(l.source.line), std::string(status_name(l.status)), format_date(l.source.date),
+          format_amount(l.source.amount), l.source.reference, l.invoice,
+          l.payment_id ? std::to_string(l.payment_id) : "", l.fee_invoice, detail};
+}
+
 Output run_payments(Context& ctx, const PaymentsOpts& o) {
   const Date today = ctx.as_of();
-  const std::string text = read_input(o.file);
-  ImportResult r;
+  // Shared with the output's generators: a statement may have 100k lines, so
+  // the rows and JSON elements are made while printing, not held (issue 9).
+  auto r = std::make_shared<ImportResult>();
   {
+    const std::string text = read_input(o.file);
     Progress bar(ctx, "import payments");
-    r = import_payments(ctx.ledger(), text, o.file, today,
-                        [&bar](std::size_t done, std::size_t total) { bar.update(done, total); });
+    *r = import_payments(ctx.ledger(), text, o.file, today,
+                         [&bar](std::size_t done, std::size_t total) { bar.update(done, total); });
   }
   Output out;
   out.json = Json{{"file", o.file},
@@ -84,38 +95,39 @@ Output run_payments(Context& ctx, const PaymentsOpts& o) {
                   {"duplicates", Json::array()},
                   {"suspense", Json::array()},
                   {"rejected", Json::array()}};
-  Table t{"", {"line", "status", "date", "amount", "reference", "invoice", "payment", "fee_invoice", "detail"}, {}};
-  Cents recorded = 0;
-  for (const auto& l : r.lines) {
-    const char* key = l.status == ImportStatus::recorded ? "recorded"
-                      : l.status == ImportStatus::duplicate ? "duplicates"
-                                                            : "suspense";
-    out.json[key].push_back(line_json(l));
-    if (l.status == ImportStatus::recorded) recorded += l.source.amount;
-    std::string detail = l.status == ImportStatus::suspense ? l.reason : l.source.label;
-    if (l.to_credit > 0) detail = fmt::format("{} to customer credit; {}", format_amount(l.to_credit), detail);
-    t.rows.push_back({std::to_string(l.source.line), std::string(status_name(l.status)), format_date(l.source.date),
-                      format_amount(l.source.amount), l.source.reference, l.invoice,
-                      l.payment_id ? std::to_string(l.payment_id) : "", l.fee_invoice, detail});
-  }
-  if (!r.rejected.empty()) {
+  if (!r->rejected.empty()) {
     Table rej{"", {"line", "reason"}, {}};
-    for (const auto& e : r.rejected) {
+    for (const auto& e : r->rejected) {
       out.json["rejected"].push_back(Json{{"line", e.line}, {"reason", e.reason}});
       rej.rows.push_back({std::to_string(e.line), e.reason});
     }
     out.tables.push_back(std::move(rej));
     out.exit_code = static_cast<int>(ExitCode::usage);
     std::cerr << fmt::format("tally: error: {}: {} malformed line(s), nothing recorded: line {}: {}{}\n", o.file,
-                             r.rejected.size(), r.rejected.front().line, r.rejected.front().reason,
-                             r.rejected.size() > 1 ? " (all of them: --format json, or the table)" : "");
+                             r->rejected.size(), r->rejected.front().line, r->rejected.front().reason,
+                             r->rejected.size() > 1 ? " (all of them: --format json, or the table)" : "");
     return out;
   }
+  for (const auto& [key, status] : {std::pair{"recorded", ImportStatus::recorded},
+                                    std::pair{"duplicates", ImportStatus::duplicate},
+                                    std::pair{"suspense", ImportStatus::suspense}}) {
+    out.json_arrays[key] = [r, status](const std::function<void(const Json&)>& sink) {
+      for (const auto& l : r->lines)
+        if (l.status == status) sink(line_json(l));
+    };
+  }
+  Table t{"", {"line", "status", "date", "amount", "reference", "invoice", "payment", "fee_invoice", "detail"}, {}};
+  t.generate = [r](const RowSink& sink) {
+    for (const auto& l : r->lines) sink(line_row(l));
+  };
   out.tables.push_back(std::move(t));
+  Cents recorded = 0;
+  for (const auto& l : r->lines)
+    if (l.status == ImportStatus::recorded) recorded += l.source.amount;
   out.lines.push_back(fmt::format("{}: {} line(s): {} recorded ({}), {} duplicate(s), {} in suspense{}", o.file,
-                                  r.lines.size(), r.count(ImportStatus::recorded), format_amount(recorded),
-                                  r.count(ImportStatus::duplicate), r.count(ImportStatus::suspense),
-                                  r.count(ImportStatus::suspense) ? " (see tally report suspense)" : ""));
+                                  r->lines.size(), r->count(ImportStatus::recorded), format_amount(recorded),
+                                  r->count(ImportStatus::duplicate), r->count(ImportStatus::suspense),
+                                  r->count(ImportStatus::suspense) ? " (see tally report suspense)" : ""));
   return out;
 }
 

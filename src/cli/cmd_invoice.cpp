@@ -1,4 +1,5 @@
 // tally invoice create | run | list | show | void
+#include "cli/progress.hpp"
 #include "cli/services.hpp"
 #include "cli/views.hpp"
 #include "tally/errors.hpp"
@@ -74,15 +75,20 @@ struct RunOpts {
 
 Output run_run(Context& ctx, const RunOpts& o) {
   const Date month = parse_month(o.period);
-  const auto issued = ctx.ledger().run_billing(month, ctx.as_of());
+  std::vector<Invoice> issued;
+  {
+    Progress bar(ctx, "invoice run");
+    issued = ctx.ledger().run_billing(month, ctx.as_of(),
+                                      [&bar](std::size_t done, std::size_t total) { bar.update(done, total); });
+  }
   Output out;
   out.json = Json{{"period", format_month(month)}, {"issued", Json::array()}};
   Cents total = 0;
-  for (const auto& i : issued) {
-    out.json["issued"].push_back(to_json(i));
-    total += i.total_ttc;
-  }
-  out.tables.push_back(invoice_table(issued, fmt::format("Billing run {}", format_month(month))));
+  for (const auto& i : issued) total += i.total_ttc;
+  if (ctx.format() == Format::json)  // a run may issue thousands: build only what is printed
+    for (const auto& i : issued) out.json["issued"].push_back(to_json(i));
+  else
+    out.tables.push_back(invoice_table(issued, fmt::format("Billing run {}", format_month(month))));
   out.lines.push_back(fmt::format("{} invoice(s) issued, {} TTC{}", issued.size(), format_amount(total),
                                   issued.empty() ? " (every cycle starting that month is already invoiced)" : ""));
   return out;

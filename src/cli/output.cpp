@@ -24,12 +24,21 @@ std::size_t width(const std::string& s) {
   return w;
 }
 
+// Every row of a table: the stored ones, then the generated ones.
+void each_row(const Table& t, const RowSink& sink) {
+  for (const auto& r : t.rows) sink(r);
+  if (t.generate) t.generate(sink);
+}
+
 void print_table(const Table& t, bool color, std::ostream& os) {
   if (!t.title.empty()) os << (color ? "\033[1m" : "") << t.title << (color ? "\033[0m" : "") << "\n";
   std::vector<std::size_t> w(t.columns.size(), 0);
   for (std::size_t i = 0; i < t.columns.size(); ++i) w[i] = width(t.columns[i]);
-  for (const auto& r : t.rows)
+  bool any = false;
+  each_row(t, [&](const Row& r) {
+    any = true;
     for (std::size_t i = 0; i < r.size() && i < w.size(); ++i) w[i] = std::max(w[i], width(r[i]));
+  });
   auto cell = [&](const std::string& s, std::size_t i, bool right) {
     const std::string pad(w[i] - std::min(w[i], width(s)), ' ');
     os << (right ? pad + s : s + (i + 1 < w.size() ? pad : ""));
@@ -39,11 +48,49 @@ void print_table(const Table& t, bool color, std::ostream& os) {
   for (std::size_t i = 0; i < t.columns.size(); ++i) cell(t.columns[i], i, false);
   if (color) os << "\033[0m";
   os << "\n";
-  for (const auto& r : t.rows) {
+  each_row(t, [&](const Row& r) {
     for (std::size_t i = 0; i < r.size() && i < w.size(); ++i) cell(r[i], i, numeric(r[i]));
     os << "\n";
+  });
+  if (!any) os << "(none)\n";
+}
+
+std::string dump(const Json& j, int indent = 2) {
+  return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// The JSON document, with the arrays of Output::json_arrays written element by
+// element (one compact element per line) instead of from one tree.
+void print_json(const Output& out, std::ostream& os) {
+  if (out.json_arrays.empty() || !out.json.is_object()) {
+    os << dump(out.json) << "\n";
+    return;
   }
-  if (t.rows.empty()) os << "(none)\n";
+  auto indented = [](std::string text, const std::string& pad) {
+    for (std::size_t p = text.find('\n'); p != std::string::npos; p = text.find('\n', p + 1)) text.insert(p + 1, pad);
+    return text;
+  };
+  os << "{";
+  bool first_key = true;
+  for (const auto& [key, value] : out.json.items()) {
+    os << (first_key ? "\n  " : ",\n  ") << dump(Json(key)) << ": ";
+    first_key = false;
+    const auto stream = out.json_arrays.find(key);
+    if (stream == out.json_arrays.end()) {
+      os << indented(dump(value), "  ");
+      continue;
+    }
+    os << "[";
+    bool first = true;
+    auto element = [&](const Json& e) {
+      os << (first ? "\n    " : ",\n    ") << dump(e, -1);
+      first = false;
+    };
+    for (const auto& e : value) element(e);
+    stream->second(element);
+    os << (first ? "]" : "\n  ]");
+  }
+  os << (first_key ? "}\n" : "\n}\n");
 }
 
 std::string csv_field(const std::string& s) {
@@ -70,14 +117,14 @@ void emit(const Context& ctx, const Output& out) {
   }
   switch (ctx.format()) {
     case Format::json:
-      std::cout << out.json.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+      print_json(out, std::cout);
       break;
     case Format::html:  // the page is out.raw, printed above
       break;
     case Format::csv:
       if (!out.tables.empty()) {
         print_csv_row(out.tables.front().columns, std::cout);
-        for (const auto& r : out.tables.front().rows) print_csv_row(r, std::cout);
+        each_row(out.tables.front(), [](const Row& r) { print_csv_row(r, std::cout); });
       }
       break;
     case Format::table: {

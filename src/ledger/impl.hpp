@@ -2,9 +2,12 @@
 // helpers shared by src/ledger/*.cpp. Commands (src/cli) never include this.
 #pragma once
 
-#include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
@@ -20,6 +23,18 @@ struct Ledger::Impl {
   bool dry_run = false;
   int busy_timeout_ms = 5000;
   int depth = 0;  // nesting of write()
+
+  // Journal state shared by the events of one write (journal.cpp): the OS user
+  // (looked up once), the write's time, and the last event's id and hash while
+  // the transaction lasts. journal_tail is reset at each outer write and after a
+  // ROLLBACK TO a savepoint (which may have removed events).
+  std::string os_user;
+  std::string write_at;
+  std::optional<std::pair<std::int64_t, std::string>> journal_tail;
+
+  // The policy versions ordered by effective date, read once per write (and
+  // once for a read-only command); set_policy clears them.
+  std::optional<std::vector<Ledger::PolicyVersion>> policy_versions;
 
   // A cached prepared statement, reset and with bindings cleared, ready to bind.
   SQLite::Statement& stmt(const std::string& sql);
@@ -37,6 +52,11 @@ struct Ledger::Impl {
   // its allocations and credit notes.
   void refresh_invoice(std::int64_t invoice_id);
 
+  // Adds a new allocation of `amount` (already inserted) to the cached paid
+  // column of an invoice, and sets its settlement day if that settles it: the
+  // same result as refresh_invoice without summing every earlier allocation.
+  void add_paid(std::int64_t invoice_id, Cents amount);
+
   // The customer's id. Throws Error(not_found) naming the code.
   std::int64_t customer_id(std::string_view code);
 
@@ -44,13 +64,17 @@ struct Ledger::Impl {
   std::int64_t invoice_id(std::string_view number);
 
  private:
-  std::map<std::string, std::unique_ptr<SQLite::Statement>> cache_;
+  std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> cache_;  // by SQL text
 };
 
 // Schema creation and migrations (schema.cpp). Applies every migration above
 // the file's user_version in one transaction. Throws Error(internal) for a
 // ledger written by a newer tally.
 void migrate(SQLite::Database& db);
+
+// Starts the journal state of an outer write: the time of its events, the OS
+// user, and the last event read afresh (journal.cpp).
+void begin_journal(Ledger::Impl& impl);
 
 // Appends one journal event, chaining its hash to the previous one (journal.cpp).
 void append_journal(Ledger::Impl& impl, std::string_view kind, const std::string& payload);

@@ -133,41 +133,48 @@ void record(Ledger& ledger, ImportedLine& out, Date today) {
   r.today = today;
   r.ref = l.reference;
   r.detail = l.label.empty() ? l.reference : l.label;
-  impl.db.exec("SAVEPOINT import_line");
+  r.read_state = false;  // the import reports the payment, not the invoice after it
+  impl.stmt("SAVEPOINT import_line").exec();
   try {
     const PaymentResult paid = pay(ledger, r);
-    impl.db.exec("RELEASE import_line");
+    impl.stmt("RELEASE import_line").exec();
     out.status = ImportStatus::recorded;
     out.payment_id = paid.payment.id;
     out.invoice = paid.payment.invoice;
     out.fee_invoice = paid.payment.fee_invoice;
     out.to_credit = paid.to_credit;
   } catch (const Error& e) {
-    impl.db.exec("ROLLBACK TO import_line");
-    impl.db.exec("RELEASE import_line");
+    impl.stmt("ROLLBACK TO import_line").exec();
+    impl.stmt("RELEASE import_line").exec();
+    impl.journal_tail.reset();  // the rollback may have removed journal events
     if (e.code() != ExitCode::refused && e.code() != ExitCode::not_found) throw;
     to_suspense(impl, out, e.what());
   }
 }
 
-nlohmann::json event_of(const ImportResult& r, std::string_view source) {
-  nlohmann::json payments = nlohmann::json::array(), suspense = nlohmann::json::array();
+// The journal payload of an import, written piece by piece: a statement of
+// 100k lines would otherwise hold a JSON tree of every line in memory.
+std::string event_of(const ImportResult& r, std::string_view source) {
+  std::string payments, suspense;
   for (const auto& l : r.lines) {
-    if (l.status == ImportStatus::recorded) payments.push_back(l.payment_id);
+    if (l.status == ImportStatus::recorded) {
+      if (!payments.empty()) payments += ',';
+      payments += std::to_string(l.payment_id);
+    }
     if (l.status != ImportStatus::suspense) continue;
-    suspense.push_back({{"line", l.source.line},
-                        {"date", format_date(l.source.date)},
-                        {"amount", format_amount(l.source.amount)},
-                        {"reference", l.source.reference},
-                        {"label", l.source.label},
-                        {"method", to_string(l.source.method)},
-                        {"reason", l.reason}});
+    if (!suspense.empty()) suspense += ',';
+    suspense += nlohmann::json{{"line", l.source.line},
+                               {"date", format_date(l.source.date)},
+                               {"amount", format_amount(l.source.amount)},
+                               {"reference", l.source.reference},
+                               {"label", l.source.label},
+                               {"method", to_string(l.source.method)},
+                               {"reason", l.reason}}
+                    .dump();
   }
-  return {{"source", source},
-          {"lines", r.lines.size()},
-          {"payments", payments},
-          {"duplicates", r.count(ImportStatus::duplicate)},
-          {"suspense", suspense}};
+  return fmt::format(R"({{"duplicates":{},"lines":{},"payments":[{}],"source":{},"suspense":[{}]}})",
+                     r.count(ImportStatus::duplicate), r.lines.size(), payments,
+                     nlohmann::json(std::string(source)).dump(), suspense);
 }
 
 }  // namespace
@@ -193,8 +200,9 @@ ImportResult import_payments(Ledger& ledger, std::string_view csv, std::string_v
       const auto locked = locked_through(ledger);
       std::vector<LineError> conflicts, in_locked;
       result.lines.clear();
+      result.lines.reserve(st.lines.size());  // exactly: no doubling of 100k lines
       for (std::size_t k = 0; k < st.lines.size(); ++k) {
-        ImportedLine out{st.lines[k], ImportStatus::suspense, 0, "", "", 0, ""};
+        ImportedLine out{std::move(st.lines[k]), ImportStatus::suspense, 0, "", "", 0, ""};
         const BankLine& l = out.source;
         if (!known(impl, l, out, conflicts)) {
           if (locked && format_month(l.date) <= *locked)
@@ -212,7 +220,7 @@ ImportResult import_payments(Ledger& ledger, std::string_view csv, std::string_v
         throw refused("lock", "{}: {} new line(s) dated in or before the locked month {}, nothing recorded: {}", source,
                       in_locked.size(), *locked, list_lines(in_locked));
       if (result.count(ImportStatus::duplicate) == result.lines.size()) throw NothingNew{};
-      return event_of(result, source).dump();
+      return event_of(result, source);
     });
   } catch (const NothingNew&) {
     // Every line was already recorded: nothing written (idempotent).

@@ -10,15 +10,25 @@
 namespace tally {
 namespace {
 
+// What invoice i had been paid and credited on day ?1 (the cached columns
+// hold today's state; these read the movements as of any day).
+#define TALLY_PAID_AS_OF                                                                            \
+  "(SELECT COALESCE(SUM(a.amount), 0) FROM allocation a WHERE a.invoice_id = i.id AND a.date <= ?1 " \
+  "   AND (a.reversed_on IS NULL OR a.reversed_on > ?1))"
+#define TALLY_CREDITED_AS_OF \
+  "(SELECT COALESCE(SUM(n.applied), 0) FROM invoice n WHERE n.cites_id = i.id AND n.issue_date <= ?1)"
+
 constexpr const char* kInvoiceSelect =
     "SELECT i.id, i.number, i.credit_note, c.code, i.kind, i.issue_date, i.due_date, i.total_ht, i.vat, "
     "i.total_ttc, i.reason, i.subscription_id, i.period_first, i.period_last, "
-    "(SELECT number FROM invoice o WHERE o.id = i.cites_id), "
-    // paid and credited as of :d (bound as ?1)
-    "(SELECT COALESCE(SUM(a.amount), 0) FROM allocation a WHERE a.invoice_id = i.id AND a.date <= ?1 "
-    "   AND (a.reversed_on IS NULL OR a.reversed_on > ?1)), "
-    "(SELECT COALESCE(SUM(n.applied), 0) FROM invoice n WHERE n.cites_id = i.id AND n.issue_date <= ?1) "
+    "(SELECT number FROM invoice o WHERE o.id = i.cites_id), " TALLY_PAID_AS_OF ", " TALLY_CREDITED_AS_OF " "
     "FROM invoice i JOIN customer c ON c.id = i.customer_id ";
+
+constexpr const char* kBalanceAsOf =
+    "SELECT COALESCE(SUM(i.total_ttc - " TALLY_PAID_AS_OF " - " TALLY_CREDITED_AS_OF "), 0) "
+    "FROM invoice i WHERE i.customer_id = ?2 AND i.credit_note = 0 AND i.issue_date <= ?1";
+#undef TALLY_PAID_AS_OF
+#undef TALLY_CREDITED_AS_OF
 
 Invoice read_invoice(SQLite::Statement& q) {
   Invoice inv;
@@ -51,23 +61,40 @@ Invoice read_invoice(SQLite::Statement& q) {
   return inv;
 }
 
-// Loads the lines of the given invoices (sorted by id) in one query.
+// Loads the lines of the given invoices (sorted by id): one range query when
+// their ids are dense (a listing of everything, a billing run), else one
+// indexed query per invoice (one customer's invoices spread over the years).
 void load_lines(Ledger::Impl& impl, std::vector<Invoice>& invoices) {
   if (invoices.empty()) return;
   std::map<std::int64_t, Invoice*> by_id;
   for (auto& inv : invoices) by_id[inv.id] = &inv;
-  auto& q = impl.stmt(
-      "SELECT invoice_id, description, item, qty, unit_ht, amount_ht, vat_rate_bp, rule FROM invoice_line "
-      "WHERE invoice_id BETWEEN ? AND ? ORDER BY invoice_id, position");
-  q.bind(1, by_id.begin()->first);
-  q.bind(2, by_id.rbegin()->first);
-  while (q.executeStep()) {
-    auto it = by_id.find(q.getColumn(0).getInt64());
-    if (it == by_id.end()) continue;
-    it->second->lines.push_back(InvoiceLine{q.getColumn(1).getString(), q.getColumn(3).getInt64(),
-                                            q.getColumn(4).getInt64(), q.getColumn(5).getInt64(),
-                                            Rate{q.getColumn(6).getInt64()}, q.getColumn(7).getString(),
-                                            q.getColumn(2).getString()});
+  auto read = [&](SQLite::Statement& q) {
+    while (q.executeStep()) {
+      auto it = by_id.find(q.getColumn(0).getInt64());
+      if (it == by_id.end()) continue;
+      it->second->lines.push_back(InvoiceLine{q.getColumn(1).getString(), q.getColumn(3).getInt64(),
+                                              q.getColumn(4).getInt64(), q.getColumn(5).getInt64(),
+                                              Rate{q.getColumn(6).getInt64()}, q.getColumn(7).getString(),
+                                              q.getColumn(2).getString()});
+    }
+    q.reset();
+  };
+  constexpr const char* kLines =
+      "SELECT invoice_id, description, item, qty, unit_ht, amount_ht, vat_rate_bp, rule FROM invoice_line ";
+  const std::int64_t first = by_id.begin()->first, last = by_id.rbegin()->first;
+  if (static_cast<std::size_t>(last - first) < 4 * by_id.size()) {
+    auto& q = impl.stmt(std::string(kLines) + "WHERE invoice_id BETWEEN ? AND ? ORDER BY invoice_id, position");
+    q.bind(1, first);
+    q.bind(2, last);
+    read(q);
+    return;
+  }
+  auto& q = impl.stmt(std::string(kLines) + "WHERE invoice_id = ? ORDER BY position");
+  for (const auto& entry : by_id) {
+    q.reset();
+    q.clearBindings();
+    q.bind(1, entry.first);
+    read(q);
   }
 }
 
@@ -84,9 +111,10 @@ std::int64_t insert_document(Ledger::Impl& impl, bool credit_note, std::int64_t 
                              Date issue, Date due, const std::vector<InvoiceLine>& lines,
                              std::optional<std::int64_t> cites_id, Cents applied, const std::string& reason,
                              std::optional<std::int64_t> subscription_id, std::optional<Period> period,
-                             std::string& number_out) {
+                             std::string& number_out, Totals* totals_out = nullptr) {
   impl.check_open_period(issue, credit_note ? "credit note" : "invoice");
   const Totals t = invoice_totals(lines);
+  if (totals_out) *totals_out = t;
   const int year = year_of(issue);
   auto& next = impl.stmt("SELECT COALESCE(MAX(seq), 0) + 1 FROM invoice WHERE credit_note = ? AND year = ?");
   next.bind(1, credit_note ? 1 : 0);
@@ -173,6 +201,18 @@ void Ledger::Impl::refresh_invoice(std::int64_t id) {
   up.exec();
 }
 
+void Ledger::Impl::add_paid(std::int64_t id, Cents amount) {
+  auto& up = stmt(
+      "UPDATE invoice SET paid = paid + ?2, settled_on = CASE WHEN total_ttc - paid - ?2 - credited <> 0 THEN NULL "
+      "ELSE MAX(issue_date, "
+      "  COALESCE((SELECT MAX(a.date) FROM allocation a WHERE a.invoice_id = invoice.id AND a.reversed_on IS NULL), ''), "
+      "  COALESCE((SELECT MAX(n.issue_date) FROM invoice n WHERE n.cites_id = invoice.id), '')) END "
+      "WHERE id = ?1 AND credit_note = 0");
+  up.bind(1, id);
+  up.bind(2, amount);
+  up.exec();
+}
+
 Invoice Ledger::issue_invoice(const NewInvoice& n) {
   if (n.lines.empty()) throw usage_error("an invoice needs at least one line (--amount or --item)");
   for (const auto& l : n.lines)
@@ -181,10 +221,22 @@ Invoice Ledger::issue_invoice(const NewInvoice& n) {
   write("invoice.issue", [&] {
     const Customer c = customer(n.customer);
     const Date due = n.due_date ? *n.due_date : due_date(n.issue_date, c.terms_days);
-    std::string number;
-    insert_document(*impl_, false, c.id, n.kind, n.issue_date, due, n.lines, std::nullopt, 0, "", n.subscription_id,
-                    n.period, number);
-    out = invoice(number, n.issue_date);
+    // The invoice as issued, from what was inserted (nothing paid or credited yet).
+    Totals t;
+    out.id = insert_document(*impl_, false, c.id, n.kind, n.issue_date, due, n.lines, std::nullopt, 0, "",
+                             n.subscription_id, n.period, out.number, &t);
+    out.customer = c.code;
+    out.kind = n.kind;
+    out.issue_date = n.issue_date;
+    out.due_date = due;
+    out.total_ht = t.ht;
+    out.vat = t.vat;
+    out.total_ttc = t.ttc;
+    out.subscription_id = n.subscription_id;
+    out.period = n.period;
+    out.lines = n.lines;
+    out.balance = t.ttc;
+    out.status = t.ttc == 0 ? "paid" : "open";
     return event_of(out).dump();
   });
   return out;
@@ -278,6 +330,17 @@ Invoice Ledger::invoice(std::string_view number, Date d) {
   return one.front();
 }
 
+Cents Ledger::balance(std::string_view customer_code, Date d) {
+  const auto id = impl_->customer_id(customer_code);
+  auto& q = impl_->stmt(kBalanceAsOf);
+  q.bind(1, db_date(d));
+  q.bind(2, id);
+  q.executeStep();
+  const Cents owed = q.getColumn(0).getInt64();
+  q.reset();
+  return owed;
+}
+
 std::vector<Invoice> Ledger::invoices(const InvoiceFilter& f, Date d) {
   std::string sql = std::string(kInvoiceSelect) + "WHERE i.issue_date <= ?1";
   if (f.customer) {
@@ -301,7 +364,8 @@ std::vector<Invoice> Ledger::invoices(const InvoiceFilter& f, Date d) {
   return out;
 }
 
-std::vector<Invoice> Ledger::run_billing(Date month, Date today) {
+std::vector<Invoice> Ledger::run_billing(Date month, Date today,
+                                         const std::function<void(std::size_t, std::size_t)>& progress) {
   month = month_first(month);
   if (today < month)
     throw refused("I5", "billing {} refused on {}: a month is billed from its first day on", format_month(month),
@@ -309,11 +373,26 @@ std::vector<Invoice> Ledger::run_billing(Date month, Date today) {
   std::vector<Invoice> issued;
   write("invoice.run", [&] {
     const Policy policy = policy_at(month);
+    // Every customer's VAT rate and accepted standbys, read once (not per subscription).
+    std::map<std::string, Rate> vat;
+    for (const Customer& c : customers()) vat.emplace(c.code, c.vat_rate);
+    std::map<std::string, std::vector<Period>> standbys;
+    auto& sb = impl_->stmt(
+        "SELECT c.code, s.first_day, COALESCE(s.ended_early, s.last_day) FROM standby s "
+        "JOIN customer c ON c.id = s.customer_id WHERE s.decision = 'accepted' ORDER BY s.customer_id, s.first_day");
+    while (sb.executeStep())
+      standbys[sb.getColumn(0).getString()].push_back(
+          Period{parse_date(sb.getColumn(1).getString()), parse_date(sb.getColumn(2).getString())});
+    sb.reset();
+    const std::vector<Period> none;
     auto& exists = impl_->stmt(
         "SELECT 1 FROM invoice WHERE subscription_id = ? AND period_first = ? AND credit_note = 0 "
         "AND kind = 'subscription'");
     nlohmann::json numbers = nlohmann::json::array();
-    for (const Subscription& s : subscriptions()) {
+    const std::vector<Subscription> subs = subscriptions();
+    for (std::size_t k = 0; k < subs.size(); ++k) {
+      const Subscription& s = subs[k];
+      if (progress) progress(k + 1, subs.size());
       const auto period = cycle_starting_in(s.start, s.cycle, month);
       if (!period) continue;
       if (s.end_date && period->first > *s.end_date) continue;  // C4
@@ -321,16 +400,18 @@ std::vector<Invoice> Ledger::run_billing(Date month, Date today) {
       exists.clearBindings();
       exists.bind(1, s.id);
       exists.bind(2, db_date(period->first));
-      if (exists.executeStep()) continue;  // I5: a cycle is invoiced once
-      const Customer c = customer(s.customer);
+      const bool invoiced = exists.executeStep();
+      exists.reset();
+      if (invoiced) continue;  // I5: a cycle is invoiced once
+      const auto sb_it = standbys.find(s.customer);
       NewInvoice n;
       n.customer = s.customer;
       n.kind = InvoiceKind::subscription;
       n.issue_date = month;
       n.subscription_id = s.id;
       n.period = period;
-      n.lines = subscription_cycle_lines(s.amount_ht, s.cycle, *period, s.end_date, c.vat_rate,
-                                         standby_periods(s.customer), policy);
+      n.lines = subscription_cycle_lines(s.amount_ht, s.cycle, *period, s.end_date, vat.at(s.customer),
+                                         sb_it == standbys.end() ? none : sb_it->second, policy);
       if (n.lines.empty()) continue;
       issued.push_back(issue_invoice(n));
       numbers.push_back(issued.back().number);

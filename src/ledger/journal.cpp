@@ -51,19 +51,26 @@ std::string journal_hash(const JournalEvent& e) {
   return sha256_hex(canon);
 }
 
+void begin_journal(Ledger::Impl& impl) {
+  impl.journal_tail.reset();
+  impl.write_at = utc_now();
+  if (impl.os_user.empty()) impl.os_user = os_user();
+}
+
 void append_journal(Ledger::Impl& impl, std::string_view kind, const std::string& payload) {
   JournalEvent e;
-  auto& last = impl.stmt("SELECT id, hash FROM journal ORDER BY id DESC LIMIT 1");
-  if (last.executeStep()) {
-    e.id = last.getColumn(0).getInt64() + 1;
-    e.prev_hash = last.getColumn(1).getString();
-  } else {
-    e.id = 1;
-    e.prev_hash = std::string(64, '0');
+  if (!impl.journal_tail) {
+    auto& last = impl.stmt("SELECT id, hash FROM journal ORDER BY id DESC LIMIT 1");
+    if (last.executeStep())
+      impl.journal_tail.emplace(last.getColumn(0).getInt64(), last.getColumn(1).getString());
+    else
+      impl.journal_tail.emplace(0, std::string(64, '0'));
+    last.reset();
   }
-  last.reset();
-  e.at = utc_now();
-  e.user = os_user();
+  e.id = impl.journal_tail->first + 1;
+  e.prev_hash = impl.journal_tail->second;
+  e.at = impl.write_at;
+  e.user = impl.os_user;
   e.command = impl.command;
   e.kind = std::string(kind);
   e.payload = payload;
@@ -80,6 +87,7 @@ void append_journal(Ledger::Impl& impl, std::string_view kind, const std::string
   ins.bind(7, e.prev_hash);
   ins.bind(8, e.hash);
   ins.exec();
+  impl.journal_tail.emplace(e.id, std::move(e.hash));
 }
 
 std::vector<JournalEvent> Ledger::journal() {

@@ -24,6 +24,12 @@ void configure(SQLite::Database& db, int busy_ms) {
   db.exec("PRAGMA journal_mode = WAL");
   db.exec("PRAGMA synchronous = FULL");
   db.exec("PRAGMA foreign_keys = ON");
+  // Keep the -wal file between processes (emptied, at most 4 MiB, at each
+  // close): creating it anew and syncing the directory cost each writing
+  // command tens of milliseconds (docs/performance.md).
+  int persist = 1;
+  sqlite3_file_control(db.getHandle(), "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
+  db.exec("PRAGMA journal_size_limit = 4194304");
 }
 
 void insert_default_policy(SQLite::Database& db) {
@@ -150,12 +156,17 @@ void Ledger::write(std::string_view kind, const std::function<std::string()>& bo
   impl_->release_statements();  // wait for the lock, not fail on a stale read snapshot
   try {
     SQLite::Transaction tx(impl_->db, SQLite::TransactionBehavior::IMMEDIATE);
+    begin_journal(*impl_);
+    impl_->policy_versions.reset();  // another process may have changed them
     ++impl_->depth;
     struct Depth {
       int& d;
       ~Depth() { --d; }
     } guard{impl_->depth};
     append_journal(*impl_, kind, body());
+    // No statement left holding a read snapshot: the checkpoint that follows a
+    // commit can then empty the WAL (a long-lived connection's grew without end).
+    impl_->release_statements();
     if (!impl_->dry_run) tx.commit();  // dry run: the destructor rolls back
   } catch (const SQLite::Exception& e) {
     if (e.getErrorCode() == SQLITE_BUSY || e.getErrorCode() == SQLITE_LOCKED)
@@ -168,16 +179,30 @@ void Ledger::write(std::string_view kind, const std::function<std::string()>& bo
 
 // ---- Policy ----
 
+namespace {
+// The policy versions ordered by effective date, read once and kept until the
+// next write or policy change (Impl::policy_versions).
+const std::vector<Ledger::PolicyVersion>& cached_policy_versions(Ledger::Impl& impl) {
+  if (!impl.policy_versions) {
+    std::vector<Ledger::PolicyVersion> out;
+    auto& q = impl.stmt("SELECT key, value, effective FROM policy ORDER BY effective, id");
+    while (q.executeStep())
+      out.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(), parse_date(q.getColumn(2).getString())});
+    q.reset();
+    impl.policy_versions = std::move(out);
+  }
+  return *impl.policy_versions;
+}
+}  // namespace
+
 Policy Ledger::policy_at(Date d) {
   Policy p;
-  auto& q = impl_->stmt("SELECT key, value, effective FROM policy WHERE effective <= ? ORDER BY effective, id");
-  q.bind(1, db_date(d));
-  while (q.executeStep()) {
-    const std::string key = q.getColumn(0).getString();
+  for (const auto& v : cached_policy_versions(*impl_)) {
+    if (v.effective > d) break;  // ordered by effective date
     for (const auto& param : policy_params()) {
-      if (param.key == key) {
-        param.set(p, q.getColumn(1).getString());
-        p.effective = parse_date(q.getColumn(2).getString());
+      if (param.key == v.key) {
+        param.set(p, v.value);
+        p.effective = v.effective;
       }
     }
   }
@@ -202,17 +227,12 @@ void Ledger::set_policy(std::string_view key, std::string_view value, Date effec
     ins.bind(2, canonical);
     ins.bind(3, db_date(effective));
     ins.exec();
+    impl_->policy_versions.reset();
     return nlohmann::json{{"key", key}, {"value", canonical}, {"effective", format_date(effective)}}.dump();
   });
 }
 
-std::vector<Ledger::PolicyVersion> Ledger::policy_versions() {
-  std::vector<PolicyVersion> out;
-  auto& q = impl_->stmt("SELECT key, value, effective FROM policy ORDER BY effective, id");
-  while (q.executeStep())
-    out.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(), parse_date(q.getColumn(2).getString())});
-  return out;
-}
+std::vector<Ledger::PolicyVersion> Ledger::policy_versions() { return cached_policy_versions(*impl_); }
 
 // ---- Customers ----
 

@@ -14,44 +14,27 @@
 namespace tally {
 namespace {
 
-// The invoices that may be late on ?1 or owe penalties not yet billed, for
-// customer ?2 (NULL: all). Open invoices come from the invoice_open index; an
-// invoice settled on or before its due date never was late; one settled late
-// is read until an application on or after its settlement billed it.
-constexpr const char* kCandidates = R"sql(
+// The invoices that may be late on ?1 or owe penalties not yet billed, of
+// every customer or (scoped) of customer ?2. Open invoices come from the
+// invoice_open index (invoice_customer when scoped); an invoice settled on or
+// before its due date never was late; one settled late (invoice_settled_late
+// index) is read until an application on or after its settlement billed it.
+std::string candidates(bool scoped) {
+  const char* scope = scoped ? " AND customer_id = ?2" : "";
+  return fmt::format(R"sql(
 WITH cand(id) AS (
   SELECT id FROM invoice
    WHERE settled_on IS NULL AND credit_note = 0 AND due_date < ?1 AND kind <> 'penalty'
-     AND issue_date <= ?1 AND (?2 IS NULL OR customer_id = ?2)
+     AND issue_date <= ?1{0}
   UNION ALL
   SELECT i.id FROM invoice i
-   WHERE i.settled_on > i.due_date AND i.credit_note = 0 AND i.due_date < ?1 AND i.kind <> 'penalty'
-     AND i.issue_date <= ?1 AND (?2 IS NULL OR i.customer_id = ?2)
+   WHERE i.settled_on > i.due_date AND i.credit_note = 0 AND i.kind <> 'penalty'
+     AND i.due_date < ?1 AND i.issue_date <= ?1{0}
      AND NOT EXISTS (SELECT 1 FROM penalty_billing b
                       WHERE b.invoice_id = i.id AND b.through >= i.settled_on AND b.through <= ?1))
-)sql";
-
-// The policy versions, read once, evaluated at any day as Ledger::policy_at does.
-class PolicyHistory {
- public:
-  explicit PolicyHistory(Ledger& ledger) : versions_(ledger.policy_versions()) {}
-  Policy at(Date d) const {
-    Policy p;
-    for (const auto& v : versions_) {
-      if (v.effective > d) continue;
-      for (const auto& param : policy_params()) {
-        if (param.key == v.key) {
-          param.set(p, v.value);
-          p.effective = v.effective;
-        }
-      }
-    }
-    return p;
-  }
-
- private:
-  std::vector<Ledger::PolicyVersion> versions_;  // ordered by effective date
-};
+)sql",
+                     scope);
+}
 
 void bind_scope(SQLite::Statement& q, Date d, std::optional<std::int64_t> customer_id) {
   q.bind(1, db_date(d));
@@ -69,7 +52,7 @@ std::optional<std::int64_t> scope_id(Ledger::Impl& impl, const std::optional<std
 // the caller.
 std::map<std::int64_t, std::vector<BalanceChange>> movements(Ledger::Impl& impl, Date d,
                                                              std::optional<std::int64_t> customer_id) {
-  auto& q = impl.stmt(std::string(kCandidates) + R"sql(
+  auto& q = impl.stmt(candidates(customer_id.has_value()) + R"sql(
 SELECT a.invoice_id, a.date, -a.amount FROM allocation a JOIN cand ON cand.id = a.invoice_id WHERE a.date <= ?1
 UNION ALL
 SELECT a.invoice_id, a.reversed_on, a.amount FROM allocation a JOIN cand ON cand.id = a.invoice_id
@@ -92,11 +75,12 @@ struct Recorded {
   std::set<std::string> deleted;
 };
 
-Recorded recorded_stages(Ledger::Impl& impl, Date d) {
-  auto& q = impl.stmt(
-      "SELECT c.code, t.to_stage FROM stage_transition t JOIN customer c ON c.id = t.customer_id "
-      "WHERE t.date <= ? ORDER BY t.date, t.id");
-  q.bind(1, db_date(d));
+Recorded recorded_stages(Ledger::Impl& impl, Date d, const std::optional<std::string>& customer) {
+  auto& q = impl.stmt(customer ? "SELECT c.code, t.to_stage FROM stage_transition t JOIN customer c ON c.id = t.customer_id "
+                                 "WHERE t.date <= ?1 AND t.customer_id = ?2 ORDER BY t.date, t.id"
+                               : "SELECT c.code, t.to_stage FROM stage_transition t JOIN customer c ON c.id = t.customer_id "
+                                 "WHERE t.date <= ?1 ORDER BY t.date, t.id");
+  bind_scope(q, d, scope_id(impl, customer));
   Recorded r;
   while (q.executeStep()) {
     const std::string code = q.getColumn(0).getString();
@@ -104,6 +88,7 @@ Recorded recorded_stages(Ledger::Impl& impl, Date d) {
     r.last[code] = s;
     if (s == Stage::data_deleted) r.deleted.insert(code);
   }
+  q.reset();
   return r;
 }
 
@@ -116,11 +101,10 @@ std::vector<CustomerStage> stages(Ledger& ledger, Date d, const std::optional<st
     auto [it, fresh] = oldest.emplace(i.customer, i.due_date);
     if (!fresh) it->second = std::min(it->second, i.due_date);
   }
-  const Recorded recorded = recorded_stages(ledger.impl(), d);
+  const Recorded recorded = recorded_stages(ledger.impl(), d, customer);
   const Policy policy = ledger.policy_at(d);
   std::vector<CustomerStage> out;
-  for (const Customer& c : ledger.customers()) {
-    if (customer && c.code != *customer) continue;
+  for (const Customer& c : customer ? std::vector<Customer>{ledger.customer(*customer)} : ledger.customers()) {
     const auto it = oldest.find(c.code);
     out.push_back({c.code, stage_on(it == oldest.end() ? std::nullopt : std::optional<Date>(it->second), d,
                                     recorded.deleted.count(c.code) > 0, policy)});
@@ -201,8 +185,8 @@ std::vector<LateInvoice> late_invoices(Ledger& ledger, Date as_of, std::optional
   Ledger::Impl& impl = ledger.impl();
   const auto cid = scope_id(impl, customer);
   auto moves = movements(impl, as_of, cid);
-  const PolicyHistory history(ledger);
-  auto& q = impl.stmt(std::string(kCandidates) + R"sql(
+  std::map<Date, Policy> policies;  // by due date: many invoices share one
+  auto& q = impl.stmt(candidates(cid.has_value()) + R"sql(
 SELECT i.id, i.number, c.code, i.kind, i.issue_date, i.due_date, i.total_ttc,
        COALESCE(SUM(b.interest), 0), COALESCE(SUM(b.indemnity), 0), MAX(b.through)
   FROM cand JOIN invoice i ON i.id = cand.id JOIN customer c ON c.id = i.customer_id
@@ -221,7 +205,9 @@ SELECT i.id, i.number, c.code, i.kind, i.issue_date, i.due_date, i.total_ttc,
     li.due_date = parse_date(q.getColumn(5).getString());
     auto& timeline = moves[li.id];
     timeline.push_back({parse_date(q.getColumn(4).getString()), q.getColumn(6).getInt64()});
-    const Policy policy = history.at(li.due_date);
+    auto pit = policies.find(li.due_date);
+    if (pit == policies.end()) pit = policies.emplace(li.due_date, ledger.policy_at(li.due_date)).first;
+    const Policy& policy = pit->second;
     const Lateness l = evaluate_lateness(std::move(timeline), li.due_date, as_of, policy);
     li.late = l.late;
     li.days_late = l.days_late;
@@ -265,7 +251,7 @@ Plan plan_application(Ledger& ledger, Date as_of, const std::optional<std::strin
   for (const auto& i : plan.report.invoices)
     if (i.interest_unbilled() > 0 || i.indemnity_unbilled() > 0) plan.billed[i.customer].push_back(&i);
   for (const auto& [code, invoices] : plan.billed) plan.lines[code] = penalty_lines(invoices, as_of);
-  const Recorded recorded = recorded_stages(ledger.impl(), as_of);
+  const Recorded recorded = recorded_stages(ledger.impl(), as_of, customer);
   for (const auto& c : plan.report.customers) {
     const auto it = recorded.last.find(c.customer);
     const Stage from = it == recorded.last.end() ? Stage::active : it->second;
@@ -348,9 +334,7 @@ CustomerStatus customer_status(Ledger& ledger, std::string_view customer, Date a
   }
   s.capabilities = capabilities(s.stage.stage, s.standby.has_value(), s.cancelled && s.cancelled->effective_date < as_of);
 
-  InvoiceFilter f;
-  f.customer = c.code;
-  for (const auto& i : ledger.invoices(f, as_of)) s.balance += i.balance;
+  s.balance = ledger.balance(c.code, as_of);
   s.credit = ledger.credit(c.code, as_of);
   return s;
 }

@@ -106,19 +106,56 @@ struct DuplicateFound {
   PaymentResult result;
 };
 
-// P6 and I3: the invoice can be paid on `date`; returns its balance with every
-// movement counted (so no payment can allocate more than is owed).
-Cents payable_balance(Ledger::Impl& impl, const Invoice& inv, Date date, Date today) {
+// What paying an invoice needs of it, its customer and its subscription, in
+// one indexed read; the cached columns count every movement, so no payment can
+// allocate more than is owed. Throws Error(not_found) naming the number.
+struct PayTarget {
+  std::int64_t id = 0;
+  std::string number;
+  bool credit_note = false;
+  std::int64_t customer_id = 0;
+  std::string customer;
+  Rate vat_rate;
+  InvoiceKind kind = InvoiceKind::services;
+  Date issue_date;
+  std::optional<Cycle> cycle;  // a subscription invoice's cycle (P2)
+  Cents ttc = 0, paid = 0, credited = 0;
+};
+
+PayTarget pay_target(Ledger::Impl& impl, std::string_view number) {
+  auto& q = impl.stmt(
+      "SELECT i.id, i.credit_note, c.id, c.code, c.vat_rate_bp, i.kind, i.issue_date, s.cycle, i.total_ttc, "
+      "i.paid, i.credited FROM invoice i JOIN customer c ON c.id = i.customer_id "
+      "LEFT JOIN subscription s ON s.id = i.subscription_id WHERE i.number = ?");
+  q.bind(1, std::string(number));
+  if (!q.executeStep()) {
+    q.reset();
+    impl.invoice_id(number);  // throws not_found, naming the number
+  }
+  PayTarget t;
+  t.id = q.getColumn(0).getInt64();
+  t.number = std::string(number);
+  t.credit_note = q.getColumn(1).getInt() != 0;
+  t.customer_id = q.getColumn(2).getInt64();
+  t.customer = q.getColumn(3).getString();
+  t.vat_rate = Rate{q.getColumn(4).getInt64()};
+  t.kind = parse_invoice_kind(q.getColumn(5).getString());
+  t.issue_date = parse_date(q.getColumn(6).getString());
+  if (!q.getColumn(7).isNull()) t.cycle = parse_cycle(q.getColumn(7).getString());
+  t.ttc = q.getColumn(8).getInt64();
+  t.paid = q.getColumn(9).getInt64();
+  t.credited = q.getColumn(10).getInt64();
+  q.reset();
+  return t;
+}
+
+// P6 and I3: the invoice can be paid on `date`; returns its balance.
+Cents payable_balance(Ledger::Impl& impl, const PayTarget& inv, Date date, Date today) {
   if (inv.credit_note)
     throw refused("P6", "'{}' is a credit note: only invoices can be paid", inv.number);
-  auto& q = impl.stmt("SELECT total_ttc, paid, credited FROM invoice WHERE id = ?");
-  q.bind(1, inv.id);
-  q.executeStep();
-  const Cents ttc = q.getColumn(0).getInt64();
-  const Cents balance = ttc - q.getColumn(1).getInt64() - q.getColumn(2).getInt64();
-  const bool fully_credited = ttc > 0 && q.getColumn(2).getInt64() == ttc;
-  q.reset();
-  if (fully_credited) throw refused("P6", "invoice {} is void (fully credited): nothing to pay", inv.number);
+  const Cents balance = inv.ttc - inv.paid - inv.credited;
+  if (inv.ttc > 0 && inv.credited == inv.ttc)
+    throw refused("P6", "invoice {} is void (fully credited): nothing to pay", inv.number);
   if (balance <= 0)
     throw refused("P6", "invoice {} is already paid (balance {}): nothing to pay", inv.number,
                   format_amount(balance));
@@ -130,6 +167,22 @@ Cents payable_balance(Ledger::Impl& impl, const Invoice& inv, Date date, Date to
                   format_date(today));
   impl.check_open_period(date, "payment");
   return balance;
+}
+
+// The payment as recorded, from what was inserted (no read back).
+Payment recorded(std::int64_t id, const PayTarget& inv, Cents amount, Method method, Date date, std::string ref,
+                 std::string detail, std::string waive_reason) {
+  Payment p;
+  p.id = id;
+  p.invoice = inv.number;
+  p.customer = inv.customer;
+  p.amount = amount;
+  p.method = method;
+  p.date = date;
+  p.ref = std::move(ref);
+  p.detail = std::move(detail);
+  p.waive_reason = std::move(waive_reason);
+  return p;
 }
 
 void check_amount(std::optional<Cents> amount) {
@@ -162,7 +215,7 @@ void allocate(Ledger::Impl& impl, std::int64_t invoice_id, std::int64_t payment_
   ins.bind(3, amount);
   ins.bind(4, db_date(date));
   ins.exec();
-  impl.refresh_invoice(invoice_id);
+  impl.add_paid(invoice_id, amount);
 }
 
 void move_credit(Ledger::Impl& impl, std::int64_t customer_id, Date date, Cents amount, std::int64_t payment_id,
@@ -227,36 +280,36 @@ void check_request(const PaymentRequest& r) {
 
 PaymentResult pay(Ledger& ledger, const PaymentRequest& r) {
   check_request(r);
-  if (auto dup = duplicate_of(ledger, r)) return std::move(*dup);
+  // Outside a write, a known reference is answered without taking the lock.
+  if (ledger.impl().depth == 0)
+    if (auto dup = duplicate_of(ledger, r)) return std::move(*dup);
   PaymentResult out;
   try {
     ledger.write("pay", [&] {
       if (auto dup = duplicate_of(ledger, r)) throw DuplicateFound{std::move(*dup)};  // a writer was faster
       Ledger::Impl& impl = ledger.impl();
-      const Invoice inv = ledger.invoice(r.invoice, r.today);
+      const PayTarget inv = pay_target(impl, r.invoice);
       const Cents balance = payable_balance(impl, inv, r.date, r.today);
-      const Customer customer = ledger.customer(inv.customer);
-      std::optional<Cycle> cycle;
-      if (inv.subscription_id) cycle = ledger.subscription(*inv.subscription_id).cycle;
 
       // P2, P3: the fee on what this payment settles, then where the money goes.
       const Cents settled = r.amount ? std::min(*r.amount, balance) : balance;
-      out.fee = processing_fee(r.method, inv.kind, cycle, settled, ledger.policy_at(r.date));
+      out.fee = processing_fee(r.method, inv.kind, inv.cycle, settled, ledger.policy_at(r.date));
       const bool waived = out.fee.amount > 0 && !r.waive_reason.empty();
       const bool charged = out.fee.amount > 0 && !waived;
-      InvoiceLine fee_line{"", 100, out.fee.amount, out.fee.amount, customer.vat_rate, "P2", ""};
+      InvoiceLine fee_line{"", 100, out.fee.amount, out.fee.amount, inv.vat_rate, "P2", ""};
       const Cents fee_ttc = charged ? invoice_totals({fee_line}).ttc : 0;  // M4: fees carry VAT
       const Cents amount = r.amount ? *r.amount : balance + fee_ttc;
       const Cents to_fee = std::min(amount - settled, fee_ttc);
       out.to_credit = amount - settled - to_fee;
 
-      const std::int64_t id = insert_payment(impl, customer.id, inv.id, amount, r.method, r.date, r.ref, r.detail,
-                                             waived ? r.waive_reason : "");
+      const std::int64_t id = insert_payment(impl, inv.customer_id, inv.id, amount, r.method, r.date, r.ref,
+                                             r.detail, waived ? r.waive_reason : "");
+      out.payment = recorded(id, inv, amount, r.method, r.date, r.ref, r.detail, waived ? r.waive_reason : "");
       allocate(impl, inv.id, id, settled, r.date);
       out.allocations.push_back({inv.number, settled});
       if (charged) {
         NewInvoice n;
-        n.customer = customer.code;
+        n.customer = inv.customer;
         n.kind = InvoiceKind::fee;
         n.issue_date = r.date;
         n.due_date = r.date;
@@ -268,19 +321,21 @@ PaymentResult pay(Ledger& ledger, const PaymentRequest& r) {
         link.bind(1, fee.id);
         link.bind(2, id);
         link.exec();
+        out.payment.fee_invoice = fee.number;
         if (to_fee > 0) {
           allocate(impl, fee.id, id, to_fee, r.date);
           out.allocations.push_back({fee.number, to_fee});
         }
       }
       if (out.to_credit > 0)
-        move_credit(impl, customer.id, r.date, out.to_credit, id,
+        move_credit(impl, inv.customer_id, r.date, out.to_credit, id,
                     fmt::format("overpayment of payment {} on {}", id, inv.number));
-      PaymentResult state = result_of(ledger, payment_by_id(impl, id), r.today);
-      out.payment = std::move(state.payment);
-      out.invoice = std::move(state.invoice);
-      out.fees = std::move(state.fees);
-      out.credit = state.credit;
+      if (r.read_state) {
+        PaymentResult state = result_of(ledger, out.payment, r.today);
+        out.invoice = std::move(state.invoice);
+        out.fees = std::move(state.fees);
+        out.credit = state.credit;
+      }
       return event_of(out).dump();
     });
   } catch (DuplicateFound& d) {
@@ -295,10 +350,9 @@ PaymentResult pay_from_credit(Ledger& ledger, std::string_view invoice, std::opt
   PaymentResult out;
   ledger.write("pay", [&] {
     Ledger::Impl& impl = ledger.impl();
-    const Invoice inv = ledger.invoice(invoice, today);
+    const PayTarget inv = pay_target(impl, invoice);
     const Cents balance = payable_balance(impl, inv, date, today);
-    const std::int64_t customer_id = impl.customer_id(inv.customer);
-    const Cents available = credit_available(impl, customer_id, date);
+    const Cents available = credit_available(impl, inv.customer_id, date);
     if (available <= 0)
       throw refused("P3", "customer {} has no credit to use on {} (available {})", inv.customer, format_date(date),
                     format_amount(available));
@@ -310,12 +364,13 @@ PaymentResult pay_from_credit(Ledger& ledger, std::string_view invoice, std::opt
                     format_amount(*amount), format_amount(balance), inv.number);
     const Cents used = amount ? *amount : std::min(balance, available);
     out.fee = processing_fee(Method::credit, inv.kind, std::nullopt, used, ledger.policy_at(date));
-    const std::int64_t id = insert_payment(impl, customer_id, inv.id, used, Method::credit, date, "", "", "");
+    const std::int64_t id = insert_payment(impl, inv.customer_id, inv.id, used, Method::credit, date, "", "", "");
     allocate(impl, inv.id, id, used, date);
     out.allocations.push_back({inv.number, used});
-    move_credit(impl, customer_id, date, -used, id, fmt::format("credit used by payment {} on {}", id, inv.number));
-    PaymentResult state = result_of(ledger, payment_by_id(impl, id), today);
-    out.payment = std::move(state.payment);
+    move_credit(impl, inv.customer_id, date, -used, id,
+                fmt::format("credit used by payment {} on {}", id, inv.number));
+    out.payment = recorded(id, inv, used, Method::credit, date, "", "", "");
+    PaymentResult state = result_of(ledger, out.payment, today);
     out.invoice = std::move(state.invoice);
     out.credit = state.credit;
     return event_of(out).dump();

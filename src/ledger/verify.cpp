@@ -1,5 +1,5 @@
 // tally verify: every stored fact checked against what it must equal (issue 8).
-#include <map>
+#include <memory>
 #include <utility>
 
 #include <nlohmann/json.hpp>
@@ -29,17 +29,67 @@ class Findings {
   IntegrityCheck& check_;
 };
 
-// What the journal says was issued and paid, gathered while walking the chain.
-struct JournalIndex {
-  std::map<std::string, std::vector<std::pair<std::int64_t, Json>>> issued;  // number -> (event id, payload)
-  std::map<std::int64_t, std::vector<std::pair<std::int64_t, Json>>> paid;   // payment id -> (event id, payload)
-};
-
 std::string text(const Json& j, const char* key) {
   const auto it = j.find(key);
   if (it == j.end()) return "";
   return it->is_string() ? it->get<std::string>() : it->dump();
 }
+
+// What the journal says was issued and paid, gathered while walking the chain
+// into temporary tables (one row per document or payment: the first event's
+// fields, how many events named it), which SQLite spills to disk past its page
+// cache: memory does not grow with the ledger.
+class JournalIndex {
+ public:
+  explicit JournalIndex(SQLite::Database& db) : db_(db) {
+    drop();
+    db_.exec(
+        "CREATE TEMP TABLE verify_issued (number TEXT PRIMARY KEY, events INTEGER NOT NULL, first_event INTEGER, "
+        "  second_event INTEGER, customer TEXT, kind TEXT, issue_date TEXT, total_ht TEXT, vat TEXT, total_ttc TEXT, "
+        "  cites TEXT);"
+        "CREATE TEMP TABLE verify_paid (payment_id INTEGER PRIMARY KEY, first_event INTEGER, amount TEXT, "
+        "  method TEXT, date TEXT, invoice TEXT);");
+    issued_ = std::make_unique<SQLite::Statement>(
+        db_,
+        "INSERT INTO verify_issued VALUES (?1, 1, ?2, NULL, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT(number) DO "
+        "UPDATE SET events = events + 1, second_event = COALESCE(second_event, excluded.first_event)");
+    paid_ = std::make_unique<SQLite::Statement>(
+        db_, "INSERT INTO verify_paid VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(payment_id) DO NOTHING");
+  }
+  JournalIndex(const JournalIndex&) = delete;
+  JournalIndex& operator=(const JournalIndex&) = delete;
+  ~JournalIndex() {
+    issued_.reset();
+    paid_.reset();
+    try {
+      drop();
+    } catch (const std::exception&) {  // the connection closes soon: temp tables go with it
+    }
+  }
+
+  void issued(std::int64_t event, const Json& e) {
+    issued_->bind(1, text(e, "number"));
+    issued_->bind(2, event);
+    int k = 3;
+    for (const char* key : {"customer", "kind", "issue_date", "total_ht", "vat", "total_ttc", "cites"})
+      issued_->bind(k++, text(e, key));
+    issued_->exec();
+    issued_->reset();
+  }
+  void paid(std::int64_t payment, std::int64_t event, const Json& e) {
+    paid_->bind(1, payment);
+    paid_->bind(2, event);
+    int k = 3;
+    for (const char* key : {"amount", "method", "date", "invoice"}) paid_->bind(k++, text(e, key));
+    paid_->exec();
+    paid_->reset();
+  }
+
+ private:
+  void drop() { db_.exec("DROP TABLE IF EXISTS temp.verify_issued; DROP TABLE IF EXISTS temp.verify_paid"); }
+  SQLite::Database& db_;
+  std::unique_ptr<SQLite::Statement> issued_, paid_;
+};
 
 IntegrityCheck check_sqlite(SQLite::Database& db) {
   IntegrityCheck c{"sqlite_integrity", "PRAGMA integrity_check", {}, 0};
@@ -89,9 +139,9 @@ IntegrityCheck check_journal_chain(SQLite::Database& db, JournalIndex& index) {
       continue;
     }
     if (e.kind == "invoice.issue" || e.kind == "credit-note.issue")
-      index.issued[text(payload, "number")].emplace_back(e.id, std::move(payload));
+      index.issued(e.id, payload);
     else if (e.kind == "pay" && payload.contains("id") && payload["id"].is_number_integer())
-      index.paid[payload["id"].get<std::int64_t>()].emplace_back(e.id, std::move(payload));
+      index.paid(payload["id"].get<std::int64_t>(), e.id, payload);
   }
   c.summary = fmt::format("{} events, hash chain intact", events);
   return c;
@@ -134,42 +184,50 @@ IntegrityCheck check_numbering(SQLite::Database& db) {
   return c;
 }
 
-struct StoredTotals {
-  std::string number;
-  Cents ht = 0, vat = 0, ttc = 0;
-  std::vector<InvoiceLine> lines;
-};
-
 // M2, M3: each document's stored totals equal invoice_totals() of its lines.
+// One pass over the documents joined with their lines, in id order: memory
+// stays that of one document whatever the ledger's size.
 IntegrityCheck check_invoice_totals(SQLite::Database& db) {
   IntegrityCheck c{"invoice_totals", "", {}, 0};
   Findings f(c);
-  std::map<std::int64_t, StoredTotals> docs;
-  SQLite::Statement inv(db, "SELECT id, number, total_ht, vat, total_ttc FROM invoice");
-  while (inv.executeStep())
-    docs[inv.getColumn(0).getInt64()] = StoredTotals{inv.getColumn(1).getString(), inv.getColumn(2).getInt64(),
-                                                     inv.getColumn(3).getInt64(), inv.getColumn(4).getInt64(), {}};
-  SQLite::Statement lines(db, "SELECT invoice_id, amount_ht, vat_rate_bp FROM invoice_line ORDER BY invoice_id, position");
-  while (lines.executeStep()) {
-    const auto it = docs.find(lines.getColumn(0).getInt64());
-    if (it == docs.end()) continue;  // an orphan line: foreign_keys reports it
-    InvoiceLine l;
-    l.amount_ht = lines.getColumn(1).getInt64();
-    l.vat_rate = Rate{lines.getColumn(2).getInt64()};
-    it->second.lines.push_back(l);
-  }
-  for (const auto& [id, d] : docs) {
-    if (d.lines.empty()) {
-      f.add("invoice {}: has no lines", d.number);
-      continue;
+  SQLite::Statement q(db,
+                      "SELECT i.id, i.number, i.total_ht, i.vat, i.total_ttc, l.amount_ht, l.vat_rate_bp "
+                      "FROM invoice i LEFT JOIN invoice_line l ON l.invoice_id = i.id ORDER BY i.id, l.position");
+  std::int64_t documents = 0, current = 0;
+  std::string number;
+  Cents ht = 0, vat = 0, ttc = 0;
+  std::vector<InvoiceLine> lines;
+  auto check = [&] {
+    if (current == 0) return;
+    if (lines.empty()) {
+      f.add("invoice {}: has no lines", number);
+      return;
     }
-    const Totals t = invoice_totals(d.lines);
-    if (t.ht != d.ht || t.vat != d.vat || t.ttc != d.ttc)
+    const Totals t = invoice_totals(lines);
+    if (t.ht != ht || t.vat != vat || t.ttc != ttc)
       f.add("invoice {}: stored totals {} HT, {} VAT, {} TTC != {} HT, {} VAT, {} TTC recomputed from its lines",
-            d.number, format_amount(d.ht), format_amount(d.vat), format_amount(d.ttc), format_amount(t.ht),
+            number, format_amount(ht), format_amount(vat), format_amount(ttc), format_amount(t.ht),
             format_amount(t.vat), format_amount(t.ttc));
+  };
+  while (q.executeStep()) {
+    if (q.getColumn(0).getInt64() != current) {
+      check();
+      ++documents;
+      current = q.getColumn(0).getInt64();
+      number = q.getColumn(1).getString();
+      ht = q.getColumn(2).getInt64();
+      vat = q.getColumn(3).getInt64();
+      ttc = q.getColumn(4).getInt64();
+      lines.clear();
+    }
+    if (q.getColumn(5).isNull()) continue;  // no line at all
+    InvoiceLine l;
+    l.amount_ht = q.getColumn(5).getInt64();
+    l.vat_rate = Rate{q.getColumn(6).getInt64()};
+    lines.push_back(l);
   }
-  c.summary = fmt::format("{} documents: totals equal their lines", docs.size());
+  check();
+  c.summary = fmt::format("{} documents: totals equal their lines", documents);
   return c;
 }
 
@@ -177,67 +235,77 @@ IntegrityCheck check_invoice_totals(SQLite::Database& db) {
 // same number, customer, kind, date and totals; every payment by one `pay`
 // event with its amount, invoice, method and date. Catches an edit of a row
 // and its lines together, and rows added or removed behind the journal's back.
-IntegrityCheck check_journal_records(SQLite::Database& db, const JournalIndex& index) {
+IntegrityCheck check_journal_records(SQLite::Database& db) {
   IntegrityCheck c{"journal_records", "", {}, 0};
   Findings f(c);
   SQLite::Statement docs(db,
                          "SELECT i.number, c.code, i.kind, i.issue_date, i.total_ht, i.vat, i.total_ttc, "
-                         "COALESCE(o.number, '') FROM invoice i JOIN customer c ON c.id = i.customer_id "
-                         "LEFT JOIN invoice o ON o.id = i.cites_id ORDER BY i.id");
+                         "COALESCE(o.number, ''), v.events, v.first_event, v.second_event, v.customer, v.kind, "
+                         "v.issue_date, v.total_ht, v.vat, v.total_ttc, v.cites "
+                         "FROM invoice i JOIN customer c ON c.id = i.customer_id "
+                         "LEFT JOIN invoice o ON o.id = i.cites_id "
+                         "LEFT JOIN temp.verify_issued v ON v.number = i.number ORDER BY i.id");
   std::int64_t documents = 0;
-  std::map<std::string, bool> seen;
   while (docs.executeStep()) {
     ++documents;
     const std::string number = docs.getColumn(0).getString();
-    seen[number] = true;
-    const auto it = index.issued.find(number);
-    if (it == index.issued.end()) {
+    if (docs.getColumn(8).isNull()) {
       f.add("invoice {}: no journal event issued it", number);
       continue;
     }
-    if (it->second.size() > 1)
-      f.add("invoice {}: issued by {} journal events ({} and {})", number, it->second.size(), it->second[0].first,
-            it->second[1].first);
-    const auto& [event_id, e] = it->second.front();
+    const std::int64_t event_id = docs.getColumn(9).getInt64();
+    if (docs.getColumn(8).getInt64() > 1)
+      f.add("invoice {}: issued by {} journal events ({} and {})", number, docs.getColumn(8).getInt64(), event_id,
+            docs.getColumn(10).getInt64());
     const std::pair<const char*, std::string> fields[] = {
         {"customer", docs.getColumn(1).getString()}, {"kind", docs.getColumn(2).getString()},
         {"issue_date", docs.getColumn(3).getString()}, {"total_ht", format_amount(docs.getColumn(4).getInt64())},
         {"vat", format_amount(docs.getColumn(5).getInt64())}, {"total_ttc", format_amount(docs.getColumn(6).getInt64())},
         {"cites", docs.getColumn(7).getString()}};
-    for (const auto& [key, stored] : fields)
-      if (text(e, key) != stored)
-        f.add("invoice {}: stored {} {} != {} recorded by journal event {}", number, key, stored, text(e, key),
-              event_id);
+    int k = 11;
+    for (const auto& [key, stored] : fields) {
+      const std::string recorded = docs.getColumn(k++).getString();
+      if (recorded != stored)
+        f.add("invoice {}: stored {} {} != {} recorded by journal event {}", number, key, stored, recorded, event_id);
+    }
   }
-  for (const auto& [number, events] : index.issued)
-    if (!seen.count(number))
-      f.add("invoice {}: issued by journal event {} but missing from the ledger", number, events.front().first);
+  SQLite::Statement ghosts(db,
+                           "SELECT v.number, v.first_event FROM temp.verify_issued v "
+                           "WHERE NOT EXISTS (SELECT 1 FROM invoice i WHERE i.number = v.number) ORDER BY v.first_event");
+  while (ghosts.executeStep())
+    f.add("invoice {}: issued by journal event {} but missing from the ledger", ghosts.getColumn(0).getString(),
+          ghosts.getColumn(1).getInt64());
 
   SQLite::Statement pays(db,
-                         "SELECT p.id, p.amount, p.method, p.date, COALESCE(i.number, '') FROM payment p "
-                         "LEFT JOIN invoice i ON i.id = p.invoice_id ORDER BY p.id");
+                         "SELECT p.id, p.amount, p.method, p.date, COALESCE(i.number, ''), v.first_event, v.amount, "
+                         "v.method, v.date, v.invoice FROM payment p LEFT JOIN invoice i ON i.id = p.invoice_id "
+                         "LEFT JOIN temp.verify_paid v ON v.payment_id = p.id ORDER BY p.id");
   std::int64_t payments = 0;
-  std::map<std::int64_t, bool> paid;
   while (pays.executeStep()) {
     ++payments;
     const std::int64_t id = pays.getColumn(0).getInt64();
-    paid[id] = true;
-    const auto it = index.paid.find(id);
-    if (it == index.paid.end()) {
+    if (pays.getColumn(5).isNull()) {
       f.add("payment {}: no journal event recorded it", id);
       continue;
     }
-    const auto& [event_id, e] = it->second.front();
+    const std::int64_t event_id = pays.getColumn(5).getInt64();
     const std::pair<const char*, std::string> fields[] = {{"amount", format_amount(pays.getColumn(1).getInt64())},
                                                           {"method", pays.getColumn(2).getString()},
                                                           {"date", pays.getColumn(3).getString()},
                                                           {"invoice", pays.getColumn(4).getString()}};
-    for (const auto& [key, stored] : fields)
-      if (text(e, key) != stored)
-        f.add("payment {}: stored {} {} != {} recorded by journal event {}", id, key, stored, text(e, key), event_id);
+    int k = 6;
+    for (const auto& [key, stored] : fields) {
+      const std::string recorded = pays.getColumn(k++).getString();
+      if (recorded != stored)
+        f.add("payment {}: stored {} {} != {} recorded by journal event {}", id, key, stored, recorded, event_id);
+    }
   }
-  for (const auto& [id, events] : index.paid)
-    if (!paid.count(id)) f.add("payment {}: recorded by journal event {} but missing from the ledger", id, events.front().first);
+  SQLite::Statement lost(db,
+                         "SELECT v.payment_id, v.first_event FROM temp.verify_paid v "
+                         "WHERE NOT EXISTS (SELECT 1 FROM payment p WHERE p.id = v.payment_id) ORDER BY v.payment_id");
+  while (lost.executeStep())
+    f.add("payment {}: recorded by journal event {} but missing from the ledger", lost.getColumn(0).getInt64(),
+          lost.getColumn(1).getInt64());
   c.summary = fmt::format("{} documents and {} payments match their journal events", documents, payments);
   return c;
 }
@@ -404,13 +472,13 @@ IntegrityReport verify(Ledger& ledger) {
   IntegrityReport r;
   // One snapshot for every check: writers may go on meanwhile (WAL).
   SQLite::Transaction snapshot(db);
-  JournalIndex index;
+  JournalIndex index(db);
   r.checks.push_back(run_check("sqlite_integrity", [&] { return check_sqlite(db); }));
   r.checks.push_back(run_check("foreign_keys", [&] { return check_foreign_keys(db); }));
   r.checks.push_back(run_check("journal_chain", [&] { return check_journal_chain(db, index); }));
   r.checks.push_back(run_check("numbering", [&] { return check_numbering(db); }));
   r.checks.push_back(run_check("invoice_totals", [&] { return check_invoice_totals(db); }));
-  r.checks.push_back(run_check("journal_records", [&] { return check_journal_records(db, index); }));
+  r.checks.push_back(run_check("journal_records", [&] { return check_journal_records(db); }));
   r.checks.push_back(run_check("settlement", [&] { return check_settlement(db); }));
   r.checks.push_back(run_check("credit_notes", [&] { return check_credit_notes(db); }));
   r.checks.push_back(run_check("payments", [&] { return check_payments(db); }));

@@ -1,6 +1,14 @@
 # End-to-end: init, customers, subscriptions, invoices (issue 2: M1-M4, I1-I6).
 . "$(dirname "$0")/lib.sh"
 
+# --version: one line "tally X.Y.Z" ended by a newline, on stdout, exit 0.
+ok --version
+CHECKS=$((CHECKS + 1))
+[[ "$OUT" =~ ^tally\ [0-9]+\.[0-9]+\.[0-9]+$ ]] || fail "--version prints '$OUT'"
+"$TALLY" --version >"$WORK/version.txt"
+expect_eq "--version: one newline-terminated line" "$(wc -l <"$WORK/version.txt") $(wc -c <"$WORK/version.txt")" \
+  "1 $((${#OUT} + 1))"
+
 # A missing ledger: exit 3, says to run init.
 expect_exit 3 customer list
 expect_contains "missing ledger message" "$ERR" "tally init"
@@ -77,5 +85,20 @@ expect_exit 2 invoice list --status bogus
 
 # Journal: every write appended one event.
 expect_eq "journal not empty" "$(sqlite3 "$TALLY_DB" 'SELECT COUNT(*) > 5 FROM journal')" "1"
+
+# Schema versions (PRAGMA user_version): a ledger left at version 1 is brought
+# to the current version on open, in one transaction; a ledger written by a
+# newer tally is refused (exit 1) and left as it is.
+expect_eq "schema version" "$(sqlite3 "$TALLY_DB" 'PRAGMA user_version')" "2"
+sqlite3 "$TALLY_DB" 'DROP INDEX invoice_settled_late; PRAGMA user_version = 1'
+ok customer list
+expect_eq "migrated to 2" "$(sqlite3 "$TALLY_DB" 'PRAGMA user_version')" "2"
+expect_eq "migration 2 index" \
+  "$(sqlite3 "$TALLY_DB" "SELECT COUNT(*) FROM sqlite_master WHERE name = 'invoice_settled_late'")" "1"
+sqlite3 "$TALLY_DB" 'PRAGMA user_version = 99'
+expect_exit 1 customer list
+case "$ERR" in *"schema version 99, newer than this tally (2)"*) ;; *) fail "newer ledger message: $ERR" ;; esac
+expect_eq "newer ledger untouched" "$(sqlite3 "$TALLY_DB" 'PRAGMA user_version')" "99"
+sqlite3 "$TALLY_DB" 'PRAGMA user_version = 2'
 
 finish
