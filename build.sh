@@ -3,7 +3,9 @@
 #   ./build.sh demo   install what is missing, build, run a demo month on a fresh ledger
 #   ./build.sh test   install what is missing, build, run every test (ctest); with
 #                     TALLY_TEST_ASAN=1, then again under ASan + UBSan (asan)
-# Other verbs: deps (install only), build, bench,
+# Other verbs: deps (install only), build,
+#   bench [ARGS]      Release build (build-bench) and the benchmark of tests/bench
+#                     (docs/performance.md); ARGS go to tests/bench/bench.py
 #   asan              only the sanitizer suite (its own tree, build-asan)
 #   fuzz [SECONDS]    the libFuzzer targets built with clang (build-fuzz), each run
 #                     SECONDS (default 60) from tests/fuzz/corpus
@@ -91,6 +93,12 @@ case "${1:-demo}" in
   fuzz)
     install_packages "${BUILD_PACKAGES[@]}" "${FUZZ_PACKAGES[@]}"
     run_fuzz "${2:-60}" ;;
+  bench)
+    install_packages "${BUILD_PACKAGES[@]}" sqlite3 python3 time
+    BUILD_DIR=build-bench BUILD_TYPE=Release configure_and_build -DTALLY_BUILD_TESTS=OFF -DTALLY_BENCH=ON
+    shift
+    python3 tests/bench/bench.py --tally build-bench/tally --gen build-bench/tests/bench/gen_ledger \
+      --work build-bench/ledgers "$@" ;;
   *)
-    echo "usage: ./build.sh [demo|test|deps|build|asan|fuzz [SECONDS]]" >&2; exit 2 ;;
+    echo "usage: ./build.sh [demo|test|deps|build|asan|fuzz [SECONDS]|bench [ARGS]]" >&2; exit 2 ;;
 esac
