@@ -1,6 +1,7 @@
 // tally overdue [--customer CODE] [--apply] [--notices DIR [--notice-format txt|md]]
 #include <filesystem>
 #include <fstream>
+#include <memory>
 
 #include "cli/views.hpp"
 #include "tally/errors.hpp"
@@ -49,25 +50,29 @@ Json to_json(const CustomerStage& c) {
   return j;
 }
 
-Table invoices_table(const OverdueReport& r) {
-  Table t{fmt::format("Late invoices as of {}", format_date(r.as_of)),
+// The report's rows are made while printing (Table::generate): a ledger of a
+// million invoices may list tens of thousands of late ones (issue 9).
+Table invoices_table(const std::shared_ptr<const OverdueReport>& r) {
+  Table t{fmt::format("Late invoices as of {}", format_date(r->as_of)),
           {"number", "customer", "due_date", "late", "days_late", "months_late", "balance", "interest_accrued",
            "interest_unbilled", "indemnity", "indemnity_unbilled"},
           {}};
-  for (const auto& i : r.invoices)
-    t.rows.push_back({i.number, i.customer, format_date(i.due_date), i.late ? "yes" : "paid late",
-                      std::to_string(i.days_late), std::to_string(i.months_late), format_amount(i.balance),
-                      format_amount(i.interest_accrued), format_amount(i.interest_unbilled()),
-                      format_amount(i.indemnity), format_amount(i.indemnity_unbilled())});
+  t.generate = [r](const RowSink& sink) {
+    for (const auto& i : r->invoices)
+      sink({i.number, i.customer, format_date(i.due_date), i.late ? "yes" : "paid late", std::to_string(i.days_late),
+            std::to_string(i.months_late), format_amount(i.balance), format_amount(i.interest_accrued),
+            format_amount(i.interest_unbilled()), format_amount(i.indemnity), format_amount(i.indemnity_unbilled())});
+  };
   return t;
 }
 
-Table stages_table(const OverdueReport& r) {
+Table stages_table(const std::shared_ptr<const OverdueReport>& r) {
   Table t{"Customer stages", {"customer", "stage", "next_stage", "next_stage_date"}, {}};
-  for (const auto& c : r.customers)
-    t.rows.push_back({c.customer, std::string(to_string(c.stage.stage)),
-                      c.stage.next ? std::string(to_string(*c.stage.next)) : "",
-                      c.stage.next_date ? format_date(*c.stage.next_date) : ""});
+  t.generate = [r](const RowSink& sink) {
+    for (const auto& c : r->customers)
+      sink({c.customer, std::string(to_string(c.stage.stage)), c.stage.next ? std::string(to_string(*c.stage.next)) : "",
+            c.stage.next_date ? format_date(*c.stage.next_date) : ""});
+  };
   return t;
 }
 
@@ -105,14 +110,20 @@ Output run_overdue(Context& ctx, const OverdueOpts& o) {
   const Date d = ctx.as_of();
   std::optional<ApplyResult> applied;
   if (o.apply) applied = apply_overdue(ledger, d, o.customer);
-  const OverdueReport report = applied ? applied->report : overdue(ledger, d, o.customer);
+  const auto shared = std::make_shared<const OverdueReport>(applied ? std::move(applied->report)
+                                                                    : overdue(ledger, d, o.customer));
+  const OverdueReport& report = *shared;
 
   Output out;
   out.json = Json{{"as_of", format_date(d)}, {"invoices", Json::array()}, {"customers", Json::array()}};
-  for (const auto& i : report.invoices) out.json["invoices"].push_back(to_json(i));
-  for (const auto& c : report.customers) out.json["customers"].push_back(to_json(c));
-  out.tables.push_back(invoices_table(report));
-  out.tables.push_back(stages_table(report));
+  out.json_arrays["invoices"] = [shared](const std::function<void(const Json&)>& sink) {
+    for (const auto& i : shared->invoices) sink(to_json(i));
+  };
+  out.json_arrays["customers"] = [shared](const std::function<void(const Json&)>& sink) {
+    for (const auto& c : shared->customers) sink(to_json(c));
+  };
+  out.tables.push_back(invoices_table(shared));
+  out.tables.push_back(stages_table(shared));
   if (applied) {
     out.json["issued"] = Json::array();
     for (const auto& i : applied->issued) out.json["issued"].push_back(cli::to_json(i));
