@@ -120,4 +120,9 @@ using ImportProgress = std::function<void(std::size_t done, std::size_t total)>;
 ImportResult import_payments(Ledger& ledger, std::string_view csv, std::string_view source, Date today,
                              const ImportProgress& progress = {});
 
+// The same for a statement already parsed by parse_statement(text, today): the
+// caller can free the file's text before the import runs (a 100k-line file).
+ImportResult import_payments(Ledger& ledger, BankStatement statement, std::string_view source, Date today,
+                             const ImportProgress& progress = {});
+
 }  // namespace tally

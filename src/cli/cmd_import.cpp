@@ -84,9 +84,9 @@ Output run_payments(Context& ctx, const PaymentsOpts& o) {
   // the rows and JSON elements are made while printing, not held (issue 9).
   auto r = std::make_shared<ImportResult>();
   {
-    const std::string text = read_input(o.file);
+    BankStatement statement = parse_statement(read_input(o.file), today);  // the text is freed here
     Progress bar(ctx, "import payments");
-    *r = import_payments(ctx.ledger(), text, o.file, today,
+    *r = import_payments(ctx.ledger(), std::move(statement), o.file, today,
                          [&bar](std::size_t done, std::size_t total) { bar.update(done, total); });
   }
   Output out;

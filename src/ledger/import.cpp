@@ -187,7 +187,11 @@ std::size_t ImportResult::count(ImportStatus s) const {
 
 ImportResult import_payments(Ledger& ledger, std::string_view csv, std::string_view source, Date today,
                              const ImportProgress& progress) {
-  BankStatement st = parse_statement(csv, today);
+  return import_payments(ledger, parse_statement(csv, today), source, today, progress);
+}
+
+ImportResult import_payments(Ledger& ledger, BankStatement st, std::string_view source, Date today,
+                             const ImportProgress& progress) {
   ImportResult result;
   if (!st.errors.empty()) {
     result.rejected = std::move(st.errors);
