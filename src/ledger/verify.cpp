@@ -235,6 +235,19 @@ IntegrityCheck check_invoice_totals(SQLite::Database& db) {
 // same number, customer, kind, date and totals; every payment by one `pay`
 // event with its amount, invoice, method and date. Catches an edit of a row
 // and its lines together, and rows added or removed behind the journal's back.
+// Each stored field against what the journal event recorded (the columns of
+// `q` from `first` on, in the order of `fields`): a difference is a finding.
+template <std::size_t N>
+void compare_recorded(Findings& f, const std::string& what, const std::pair<const char*, std::string> (&fields)[N],
+                      SQLite::Statement& q, int first, std::int64_t event_id) {
+  int k = first;
+  for (const auto& [key, stored] : fields) {
+    const std::string recorded = q.getColumn(k++).getString();
+    if (recorded != stored)
+      f.add("{}: stored {} {} != {} recorded by journal event {}", what, key, stored, recorded, event_id);
+  }
+}
+
 IntegrityCheck check_journal_records(SQLite::Database& db) {
   IntegrityCheck c{"journal_records", "", {}, 0};
   Findings f(c);
@@ -262,12 +275,7 @@ IntegrityCheck check_journal_records(SQLite::Database& db) {
         {"issue_date", docs.getColumn(3).getString()}, {"total_ht", format_amount(docs.getColumn(4).getInt64())},
         {"vat", format_amount(docs.getColumn(5).getInt64())}, {"total_ttc", format_amount(docs.getColumn(6).getInt64())},
         {"cites", docs.getColumn(7).getString()}};
-    int k = 11;
-    for (const auto& [key, stored] : fields) {
-      const std::string recorded = docs.getColumn(k++).getString();
-      if (recorded != stored)
-        f.add("invoice {}: stored {} {} != {} recorded by journal event {}", number, key, stored, recorded, event_id);
-    }
+    compare_recorded(f, "invoice " + number, fields, docs, 11, event_id);
   }
   SQLite::Statement ghosts(db,
                            "SELECT v.number, v.first_event FROM temp.verify_issued v "
@@ -293,12 +301,7 @@ IntegrityCheck check_journal_records(SQLite::Database& db) {
                                                           {"method", pays.getColumn(2).getString()},
                                                           {"date", pays.getColumn(3).getString()},
                                                           {"invoice", pays.getColumn(4).getString()}};
-    int k = 6;
-    for (const auto& [key, stored] : fields) {
-      const std::string recorded = pays.getColumn(k++).getString();
-      if (recorded != stored)
-        f.add("payment {}: stored {} {} != {} recorded by journal event {}", id, key, stored, recorded, event_id);
-    }
+    compare_recorded(f, fmt::format("payment {}", id), fields, pays, 6, event_id);
   }
   SQLite::Statement lost(db,
                          "SELECT v.payment_id, v.first_event FROM temp.verify_paid v "
