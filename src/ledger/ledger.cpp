@@ -159,10 +159,13 @@ void Ledger::write(std::string_view kind, const std::function<std::string()>& bo
     begin_journal(*impl_);
     impl_->policy_versions.reset();  // another process may have changed them
     ++impl_->depth;
-    struct Depth {
-      int& d;
-      ~Depth() { --d; }
-    } guard{impl_->depth};
+    struct Depth {  // also forgets policy versions read inside a write that may roll back
+      Impl& impl;
+      ~Depth() {
+        --impl.depth;
+        impl.policy_versions.reset();
+      }
+    } guard{*impl_};
     append_journal(*impl_, kind, body());
     // No statement left holding a read snapshot: the checkpoint that follows a
     // commit can then empty the WAL (a long-lived connection's grew without end).
