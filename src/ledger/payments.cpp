@@ -131,6 +131,7 @@ PayTarget pay_target(Ledger::Impl& impl, std::string_view number) {
   if (!q.executeStep()) {
     q.reset();
     impl.invoice_id(number);  // throws not_found, naming the number
+    throw Error(ExitCode::internal, fmt::format("invoice '{}' has no customer row", number));
   }
   PayTarget t;
   t.id = q.getColumn(0).getInt64();
