@@ -61,6 +61,17 @@ Invoice read_invoice(SQLite::Statement& q) {
   return inv;
 }
 
+// Accepted standbys (S1-S5) as billing counts them, with their customer's
+// code: from the first day to the last day in standby (an early end replaces
+// the planned last day).
+constexpr const char* kAcceptedStandbys =
+    "SELECT c.code, s.first_day, COALESCE(s.ended_early, s.last_day) FROM standby s "
+    "JOIN customer c ON c.id = s.customer_id WHERE s.decision = 'accepted' ";
+
+Period standby_period(SQLite::Statement& q) {
+  return Period{parse_date(q.getColumn(1).getString()), parse_date(q.getColumn(2).getString())};
+}
+
 // Loads the lines of the given invoices (sorted by id): one range query when
 // their ids are dense (a listing of everything, a billing run), else one
 // indexed query per invoice (one customer's invoices spread over the years).
@@ -364,6 +375,16 @@ std::vector<Invoice> Ledger::invoices(const InvoiceFilter& f, Date d) {
   return out;
 }
 
+std::vector<Period> Ledger::standby_periods(std::string_view customer_code) {
+  const auto cid = impl_->customer_id(customer_code);
+  auto& q = impl_->stmt(std::string(kAcceptedStandbys) + "AND s.customer_id = ? ORDER BY s.first_day");
+  q.bind(1, cid);
+  std::vector<Period> out;
+  while (q.executeStep()) out.push_back(standby_period(q));
+  q.reset();
+  return out;
+}
+
 std::vector<Invoice> Ledger::run_billing(Date month, Date today,
                                          const std::function<void(std::size_t, std::size_t)>& progress) {
   month = month_first(month);
@@ -377,12 +398,8 @@ std::vector<Invoice> Ledger::run_billing(Date month, Date today,
     std::map<std::string, Rate> vat;
     for (const Customer& c : customers()) vat.emplace(c.code, c.vat_rate);
     std::map<std::string, std::vector<Period>> standbys;
-    auto& sb = impl_->stmt(
-        "SELECT c.code, s.first_day, COALESCE(s.ended_early, s.last_day) FROM standby s "
-        "JOIN customer c ON c.id = s.customer_id WHERE s.decision = 'accepted' ORDER BY s.customer_id, s.first_day");
-    while (sb.executeStep())
-      standbys[sb.getColumn(0).getString()].push_back(
-          Period{parse_date(sb.getColumn(1).getString()), parse_date(sb.getColumn(2).getString())});
+    auto& sb = impl_->stmt(std::string(kAcceptedStandbys) + "ORDER BY s.customer_id, s.first_day");
+    while (sb.executeStep()) standbys[sb.getColumn(0).getString()].push_back(standby_period(sb));
     sb.reset();
     const std::vector<Period> none;
     auto& exists = impl_->stmt(

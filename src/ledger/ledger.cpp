@@ -394,19 +394,3 @@ std::string default_ledger_path() {
 }
 
 }  // namespace tally
-
-namespace tally {
-
-std::vector<Period> Ledger::standby_periods(std::string_view customer_code) {
-  const auto cid = impl_->customer_id(customer_code);
-  auto& q = impl_->stmt(
-      "SELECT first_day, COALESCE(ended_early, last_day) FROM standby "
-      "WHERE customer_id = ? AND decision = 'accepted' ORDER BY first_day");
-  q.bind(1, cid);
-  std::vector<Period> out;
-  while (q.executeStep())
-    out.push_back(Period{parse_date(q.getColumn(0).getString()), parse_date(q.getColumn(1).getString())});
-  return out;
-}
-
-}  // namespace tally
