@@ -1,9 +1,25 @@
 // Shared fixtures of the ledger tests.
 #pragma once
 
+#include <functional>
+
+#include "tally/errors.hpp"
 #include "tally/ledger.hpp"
 
 namespace tally::test {
+
+// A date written as in RULES.md: d("2026-01-31").
+inline Date d(const char* s) { return parse_date(s); }
+
+// The exit code f fails with (ExitCode::ok when it does not throw).
+inline ExitCode code_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.code();
+  }
+  return ExitCode::ok;
+}
 
 // An in-memory ledger with one customer, acme: 20 % VAT, terms 30 days,
 // created 2026-01-01.

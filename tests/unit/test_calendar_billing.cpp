@@ -3,11 +3,12 @@
 
 #include "tally/billing.hpp"
 #include "tally/errors.hpp"
+#include "unit/fixtures.hpp"
+
+using tally::test::d;
 
 using namespace tally;
 using date::days;
-
-static Date d(const char* s) { return parse_date(s); }
 
 TEST_CASE("L2: adding calendar months clamps to the end of the month", "[calendar][L2]") {
   static const struct {

@@ -9,9 +9,9 @@
 #include "tally/payments.hpp"
 #include "tally/standby.hpp"
 
-using namespace tally;
+using tally::test::d;
 
-static Date d(const char* s) { return parse_date(s); }
+using namespace tally;
 
 TEST_CASE("C2: effective at the end of the first term ending on or after letter + notice", "[cancel][C2]") {
   static const struct {

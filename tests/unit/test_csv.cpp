@@ -5,12 +5,13 @@
 
 #include "tally/errors.hpp"
 #include "tally/import.hpp"
+#include "unit/fixtures.hpp"
+
+using tally::test::d;
 
 using namespace tally;
 
 namespace {
-
-Date d(const char* s) { return parse_date(s); }
 
 using Fields = std::vector<std::string>;
 

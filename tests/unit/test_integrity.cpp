@@ -10,12 +10,13 @@
 #include "tally/errors.hpp"
 #include "tally/integrity.hpp"
 #include "tally/payments.hpp"
+#include "unit/fixtures.hpp"
+
+using tally::test::d;
 
 using namespace tally;
 
 namespace {
-
-Date d(const char* s) { return parse_date(s); }
 
 NewInvoice services(Date issue, Cents ht) {
   NewInvoice n;

@@ -5,10 +5,11 @@
 #include "ledger/impl.hpp"
 #include "tally/errors.hpp"
 #include "tally/overdue.hpp"
+#include "unit/fixtures.hpp"
+
+using tally::test::d;
 
 using namespace tally;
-
-static Date d(const char* s) { return parse_date(s); }
 
 // ---- Pure rules ----
 

@@ -5,9 +5,9 @@
 #include "tally/ledger.hpp"
 #include "unit/fixtures.hpp"
 
-using namespace tally;
+using tally::test::d;
 
-static Date d(const char* s) { return parse_date(s); }
+using namespace tally;
 
 static Ledger with_customer() {
   return test::ledger_with_acme();

@@ -8,11 +8,12 @@
 #include "tally/errors.hpp"
 #include "tally/payments.hpp"
 
+using tally::test::d;
+using tally::test::code_of;
+
 using namespace tally;
 
 namespace {
-
-Date d(const char* s) { return parse_date(s); }
 
 // acme: 20 % VAT, terms 30 days.
 Ledger with_customer() {
@@ -50,15 +51,6 @@ PaymentRequest request(const std::string& invoice, Method m, std::optional<Cents
   r.date = d(date);
   r.today = d("2026-02-10") > r.date ? d("2026-02-10") : r.date;
   return r;
-}
-
-ExitCode code_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.code();
-  }
-  return ExitCode::ok;
 }
 
 }  // namespace

@@ -10,21 +10,14 @@
 #include "tally/import.hpp"
 #include "tally/overdue.hpp"
 #include "tally/reports.hpp"
+#include "unit/fixtures.hpp"
+
+using tally::test::d;
+using tally::test::code_of;
 
 using namespace tally;
 
 namespace {
-
-Date d(const char* s) { return parse_date(s); }
-
-ExitCode code_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.code();
-  }
-  return ExitCode::ok;
-}
 
 // acme: 20 % VAT; bob: 0 % VAT; both 30 days terms.
 Ledger two_customers() {

@@ -9,9 +9,10 @@
 #include "tally/errors.hpp"
 #include "tally/standby.hpp"
 
+using tally::test::d;
+
 using namespace tally;
 
-static Date d(const char* s) { return parse_date(s); }
 static Period P(const char* a, const char* b) { return Period{d(a), d(b)}; }
 
 static Cents ht(const std::vector<InvoiceLine>& lines) {

@@ -4,10 +4,11 @@
 
 #include "tally/errors.hpp"
 #include "tally/workdays.hpp"
+#include "unit/fixtures.hpp"
+
+using tally::test::d;
 
 using namespace tally;
-
-static Date d(const char* s) { return parse_date(s); }
 
 TEST_CASE("U1: Easter Sunday by the anonymous Gregorian algorithm", "[workdays][U1]") {
   static const struct {
