@@ -1,11 +1,12 @@
-// The journal: one hash-chained event per write (SHA-256, OpenSSL libcrypto).
+// The journal: one hash-chained event per write (SHA-256, GNU Nettle).
 #include <pwd.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdint>
 #include <cstdlib>
 
-#include <openssl/evp.h>
+#include <nettle/sha2.h>
 
 #include "ledger/impl.hpp"
 #include "tally/errors.hpp"
@@ -25,13 +26,19 @@ std::string utc_now() {
 }
 
 std::string sha256_hex(const std::string& data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  if (EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr) != 1)
-    throw Error(ExitCode::internal, "SHA-256 failed (OpenSSL)");
-  std::string hex;
-  hex.reserve(len * 2);
-  for (unsigned int i = 0; i < len; ++i) hex += fmt::format("{:02x}", md[i]);
+  // Nettle rather than OpenSSL: libcrypto's relocations alone cost ~3 ms of
+  // every process start (docs/performance.md), and tally only needs SHA-256.
+  sha256_ctx ctx;
+  sha256_init(&ctx);
+  sha256_update(&ctx, data.size(), reinterpret_cast<const std::uint8_t*>(data.data()));
+  std::uint8_t md[SHA256_DIGEST_SIZE];
+  sha256_digest(&ctx, SHA256_DIGEST_SIZE, md);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex(2 * SHA256_DIGEST_SIZE, '0');
+  for (std::size_t i = 0; i < SHA256_DIGEST_SIZE; ++i) {
+    hex[2 * i] = kHex[md[i] >> 4];
+    hex[2 * i + 1] = kHex[md[i] & 0xF];
+  }
   return hex;
 }
 
