@@ -5,6 +5,8 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
+#include <initializer_list>
+#include <string_view>
 
 #include <nettle/sha2.h>
 
@@ -25,12 +27,25 @@ std::string utc_now() {
   return date::format("%FT%TZ", now);
 }
 
-std::string sha256_hex(const std::string& data) {
-  // Nettle rather than OpenSSL: libcrypto's relocations alone cost ~3 ms of
-  // every process start (docs/performance.md), and tally only needs SHA-256.
+// The hash of an event from its fields, fed to SHA-256 piece by piece: the
+// canonical text of a 100k-line import's event is never built in memory.
+// Nettle rather than OpenSSL: libcrypto's relocations alone cost ~3 ms of
+// every process start (docs/performance.md), and tally only needs SHA-256.
+std::string event_hash(std::int64_t id, std::initializer_list<std::string_view> fields) {
   sha256_ctx ctx;
   sha256_init(&ctx);
-  sha256_update(&ctx, data.size(), reinterpret_cast<const std::uint8_t*>(data.data()));
+  const auto feed = [&ctx](std::string_view s) {
+    sha256_update(&ctx, s.size(), reinterpret_cast<const std::uint8_t*>(s.data()));
+  };
+  // Canonical content: the fields in a fixed order, each preceded by its
+  // length so no two different events can share a serialisation.
+  for (const std::string_view f : fields) {
+    feed(std::to_string(f.size()));
+    feed(":");
+    feed(f);
+    feed("\n");
+  }
+  feed(std::to_string(id));
   std::uint8_t md[SHA256_DIGEST_SIZE];
   sha256_digest(&ctx, SHA256_DIGEST_SIZE, md);
   static constexpr char kHex[] = "0123456789abcdef";
@@ -45,17 +60,7 @@ std::string sha256_hex(const std::string& data) {
 }  // namespace
 
 std::string journal_hash(const JournalEvent& e) {
-  // Canonical content: the fields in a fixed order, each followed by its length
-  // so no two different events can share a serialisation.
-  std::string canon;
-  for (const std::string* f : {&e.prev_hash, &e.at, &e.user, &e.command, &e.kind, &e.payload}) {
-    canon += std::to_string(f->size());
-    canon += ':';
-    canon += *f;
-    canon += '\n';
-  }
-  canon += std::to_string(e.id);
-  return sha256_hex(canon);
+  return event_hash(e.id, {e.prev_hash, e.at, e.user, e.command, e.kind, e.payload});
 }
 
 void begin_journal(Ledger::Impl& impl) {
@@ -65,7 +70,6 @@ void begin_journal(Ledger::Impl& impl) {
 }
 
 void append_journal(Ledger::Impl& impl, std::string_view kind, const std::string& payload) {
-  JournalEvent e;
   if (!impl.journal_tail) {
     auto& last = impl.stmt("SELECT id, hash FROM journal ORDER BY id DESC LIMIT 1");
     if (last.executeStep())
@@ -74,27 +78,23 @@ void append_journal(Ledger::Impl& impl, std::string_view kind, const std::string
       impl.journal_tail.emplace(0, std::string(64, '0'));
     last.reset();
   }
-  e.id = impl.journal_tail->first + 1;
-  e.prev_hash = impl.journal_tail->second;
-  e.at = impl.write_at;
-  e.user = impl.os_user;
-  e.command = impl.command;
-  e.kind = std::string(kind);
-  e.payload = payload;
-  e.hash = journal_hash(e);
+  const std::int64_t id = impl.journal_tail->first + 1;
+  const std::string& prev_hash = impl.journal_tail->second;
+  std::string hash = event_hash(id, {prev_hash, impl.write_at, impl.os_user, impl.command, kind, payload});
   auto& ins = impl.stmt(
       "INSERT INTO journal(id, at, os_user, command, kind, payload, prev_hash, hash) "
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-  ins.bind(1, e.id);
-  ins.bind(2, e.at);
-  ins.bind(3, e.user);
-  ins.bind(4, e.command);
-  ins.bind(5, e.kind);
-  ins.bind(6, e.payload);
-  ins.bind(7, e.prev_hash);
-  ins.bind(8, e.hash);
+  ins.bind(1, id);
+  ins.bindNoCopy(2, impl.write_at);
+  ins.bindNoCopy(3, impl.os_user);
+  ins.bindNoCopy(4, impl.command);
+  ins.bind(5, std::string(kind));
+  ins.bindNoCopy(6, payload);  // a large import's payload is not copied
+  ins.bindNoCopy(7, prev_hash);
+  ins.bindNoCopy(8, hash);
   ins.exec();
-  impl.journal_tail.emplace(e.id, std::move(e.hash));
+  ins.clearBindings();  // no binding outlives the strings it points to
+  impl.journal_tail.emplace(id, std::move(hash));
 }
 
 std::vector<JournalEvent> Ledger::journal() {
