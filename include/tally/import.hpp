@@ -46,6 +46,13 @@ struct CsvDocument {
 // lines are skipped. Never throws.
 CsvDocument parse_csv(std::string_view text);
 
+// The same reading one record at a time, in file order: on_record for each
+// record read without error, on_error for each line in error. Only the record
+// being read is held (a 100k-line statement is never in memory twice).
+using CsvRecordSink = std::function<void(CsvRecord&&)>;
+using CsvErrorSink = std::function<void(LineError&&)>;
+void read_csv(std::string_view text, const CsvRecordSink& on_record, const CsvErrorSink& on_error);
+
 // ---- Bank statement lines (pure: src/core/statement.cpp) ----
 
 // One line of a bank statement: money received.
@@ -86,7 +93,7 @@ enum class ImportStatus {
 };
 
 struct ImportedLine {
-  BankLine source;
+  BankLine source;              // the statement's line; its `invoices` emptied once used
   ImportStatus status = ImportStatus::suspense;
   std::int64_t payment_id = 0;  // recorded, or a duplicate of a payment; else 0
   std::string invoice;          // the invoice it paid (recorded, duplicate of a payment)

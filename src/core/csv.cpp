@@ -47,8 +47,7 @@ class Reader {
     if (s_.substr(0, 3) == "\xEF\xBB\xBF") i_ = 3;
   }
 
-  CsvDocument read() {
-    CsvDocument doc;
+  void read(const CsvRecordSink& on_record, const CsvErrorSink& on_error) {
     while (i_ < s_.size()) {
       if (skip_line_break()) continue;  // an empty line
       const int start = line_;
@@ -58,11 +57,10 @@ class Reader {
         for (std::size_t k = 0; k < rec.fields.size() && error.empty(); ++k)
           error = field_problem(rec.fields[k], k + 1);
       }
-      if (error.empty()) doc.records.push_back(std::move(rec));
-      else doc.errors.push_back({error_line_ ? error_line_ : start, std::move(error)});
+      if (error.empty()) on_record(std::move(rec));
+      else on_error({error_line_ ? error_line_ : start, std::move(error)});
       error_line_ = 0;
     }
-    return doc;
   }
 
  private:
@@ -154,6 +152,16 @@ class Reader {
 
 }  // namespace
 
-CsvDocument parse_csv(std::string_view text) { return Reader(text).read(); }
+void read_csv(std::string_view text, const CsvRecordSink& on_record, const CsvErrorSink& on_error) {
+  Reader(text).read(on_record, on_error);
+}
+
+CsvDocument parse_csv(std::string_view text) {
+  CsvDocument doc;
+  read_csv(
+      text, [&](CsvRecord&& r) { doc.records.push_back(std::move(r)); },
+      [&](LineError&& e) { doc.errors.push_back(std::move(e)); });
+  return doc;
+}
 
 }  // namespace tally

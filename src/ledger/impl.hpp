@@ -12,6 +12,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include "tally/ledger.hpp"
+#include "tally/payments.hpp"
 
 namespace tally {
 
@@ -78,6 +79,49 @@ void begin_journal(Ledger::Impl& impl);
 
 // Appends one journal event, chaining its hash to the previous one (journal.cpp).
 void append_journal(Ledger::Impl& impl, std::string_view kind, const std::string& payload);
+
+// ---- pay() in steps (payments.cpp), for the bulk import (import.cpp) ----
+
+// What paying an invoice needs of it, its customer and its subscription (one
+// indexed read); the cached columns count every movement, so no payment can
+// allocate more than is owed.
+struct PayTarget {
+  std::int64_t id = 0;
+  std::string number;
+  bool credit_note = false;
+  std::int64_t customer_id = 0;
+  std::string customer;
+  Rate vat_rate;
+  InvoiceKind kind = InvoiceKind::services;
+  Date issue_date;
+  std::optional<Cycle> cycle;  // a subscription invoice's cycle (P2)
+  Cents ttc = 0, paid = 0, credited = 0;
+};
+
+
+// A payment checked against the ledger and ready to write: the invoice, what it
+// settles, the fee (P2) and where the rest goes (P3).
+struct PaymentPlan {
+  PayTarget inv;
+  Cents settled = 0, amount = 0, to_fee = 0, to_credit = 0;
+  Decision fee;
+  bool waived = false, charged = false;
+  InvoiceLine fee_line;
+};
+
+// The checks of a request that need no ledger (amount, reference, notes,
+// method). Throws Error(usage).
+void check_payment_request(const PaymentRequest& r);
+
+// Reads and checks, writes nothing: the invoice exists (Error not_found), it
+// can be paid on r.date (Error refused: P6, a locked month), and the fee. So
+// every refusal of a payment comes before its first row is written: an import
+// sends a refused line to suspense with no savepoint to roll back.
+PaymentPlan plan_payment(Ledger& ledger, const PaymentRequest& r);
+
+// Inside a write: records the plan as pay() does (payment, allocations, fee
+// invoice, credit) into `out`; returns the payload of its "pay" journal event.
+std::string write_payment(Ledger& ledger, const PaymentRequest& r, PaymentPlan plan, PaymentResult& out);
 
 // Dates as stored: ISO text.
 inline std::string db_date(Date d) { return format_date(d); }

@@ -4,6 +4,8 @@
 
 #include <sqlite3.h>
 
+#include <utility>
+
 #include <nlohmann/json.hpp>
 
 #include "ledger/impl.hpp"
@@ -16,28 +18,40 @@ namespace {
 // Thrown inside the write when every line was already known: nothing to commit.
 struct NothingNew {};
 
-// While an import runs outside any transaction, SQLite keeps the undo pages of
-// each line's savepoint in memory (PRAGMA temp_store = MEMORY) instead of a
-// temporary file written page by page; the connection's setting is restored after.
-class MemoryTempStore {
+// The connection's settings for a bulk import, restored after it when it runs
+// outside any transaction:
+// - temp_store = MEMORY: SQLite's statement journals (the undo pages of a
+//   statement that could fail halfway inside the import's transaction) stay in
+//   memory instead of a temporary file written page by page;
+// - a page cache of kImportCacheKiB instead of SQLite's 2 MiB: each line
+//   touches a handful of random index pages, and with the small cache SQLite
+//   writes dirty pages to the WAL before the commit and reads them back
+//   (docs/performance.md). It stays within the 64 MiB a command may use.
+constexpr int kImportCacheKiB = 16 * 1024;
+
+class ImportSettings {
  public:
-  explicit MemoryTempStore(SQLite::Database& db)
+  explicit ImportSettings(SQLite::Database& db)
       : db_(db), active_(sqlite3_get_autocommit(db.getHandle()) != 0),
-        before_(active_ ? db.execAndGet("PRAGMA temp_store").getInt() : 0) {
-    if (active_) db_.exec("PRAGMA temp_store = MEMORY");
+        temp_store_(active_ ? db.execAndGet("PRAGMA temp_store").getInt() : 0),
+        cache_size_(active_ ? db.execAndGet("PRAGMA cache_size").getInt() : 0) {
+    if (!active_) return;
+    db_.exec("PRAGMA temp_store = MEMORY");
+    db_.exec(fmt::format("PRAGMA cache_size = -{}", kImportCacheKiB));
   }
-  MemoryTempStore(const MemoryTempStore&) = delete;
-  MemoryTempStore& operator=(const MemoryTempStore&) = delete;
-  ~MemoryTempStore() {  // never throws: a failure only leaves the faster setting
-    if (active_)
-      sqlite3_exec(db_.getHandle(), fmt::format("PRAGMA temp_store = {}", before_).c_str(), nullptr, nullptr,
-                   nullptr);
+  ImportSettings(const ImportSettings&) = delete;
+  ImportSettings& operator=(const ImportSettings&) = delete;
+  ~ImportSettings() {  // never throws: a failure only leaves the faster settings
+    if (!active_) return;
+    const std::string sql = fmt::format("PRAGMA temp_store = {}; PRAGMA cache_size = {}", temp_store_, cache_size_);
+    sqlite3_exec(db_.getHandle(), sql.c_str(), nullptr, nullptr, nullptr);
   }
 
  private:
   SQLite::Database& db_;
   bool active_;
-  int before_;
+  int temp_store_;
+  int cache_size_;
 };
 
 // "line 3: why; line 7: why" for at most the first 10, then "and N more".
@@ -113,8 +127,10 @@ void to_suspense(Ledger::Impl& impl, ImportedLine& out, std::string reason) {
   out.reason = std::move(reason);
 }
 
-// Pays the one invoice the line names, inside a savepoint: a payment the rules
-// refuse (or an unknown invoice) leaves no trace and sends the line to suspense.
+// Pays the one invoice the line names, with the rules of pay(). Every refusal
+// (an unknown invoice, P6, a locked month) comes before the payment writes
+// anything (plan_payment), so the line goes to suspense with nothing to undo.
+// The reference is new: known() looked for it first.
 void record(Ledger& ledger, ImportedLine& out, Date today) {
   const BankLine& l = out.source;
   Ledger::Impl& impl = ledger.impl();
@@ -134,47 +150,53 @@ void record(Ledger& ledger, ImportedLine& out, Date today) {
   r.ref = l.reference;
   r.detail = l.label.empty() ? l.reference : l.label;
   r.read_state = false;  // the import reports the payment, not the invoice after it
-  impl.stmt("SAVEPOINT import_line").exec();
+  check_payment_request(r);
+  std::optional<PaymentPlan> plan;
   try {
-    const PaymentResult paid = pay(ledger, r);
-    impl.stmt("RELEASE import_line").exec();
-    out.status = ImportStatus::recorded;
-    out.payment_id = paid.payment.id;
-    out.invoice = paid.payment.invoice;
-    out.fee_invoice = paid.payment.fee_invoice;
-    out.to_credit = paid.to_credit;
+    plan = plan_payment(ledger, r);
   } catch (const Error& e) {
-    impl.stmt("ROLLBACK TO import_line").exec();
-    impl.stmt("RELEASE import_line").exec();
-    impl.journal_tail.reset();  // the rollback may have removed journal events
     if (e.code() != ExitCode::refused && e.code() != ExitCode::not_found) throw;
-    to_suspense(impl, out, e.what());
+    return to_suspense(impl, out, e.what());
   }
+  PaymentResult paid;
+  ledger.write("pay", [&] { return write_payment(ledger, r, std::move(*plan), paid); });
+  out.status = ImportStatus::recorded;
+  out.payment_id = paid.payment.id;
+  out.invoice = paid.payment.invoice;
+  out.fee_invoice = paid.payment.fee_invoice;
+  out.to_credit = paid.to_credit;
 }
 
-// The journal payload of an import, written piece by piece: a statement of
-// 100k lines would otherwise hold a JSON tree of every line in memory.
+// The journal payload of an import, written piece by piece into one string: a
+// statement of 100k lines would otherwise hold a JSON tree of every line, or
+// copies of its lists, in memory.
 std::string event_of(const ImportResult& r, std::string_view source) {
-  std::string payments, suspense;
+  std::string out = fmt::format(R"({{"duplicates":{},"lines":{},"payments":[)", r.count(ImportStatus::duplicate),
+                                r.lines.size());
+  bool first = true;
   for (const auto& l : r.lines) {
-    if (l.status == ImportStatus::recorded) {
-      if (!payments.empty()) payments += ',';
-      payments += std::to_string(l.payment_id);
-    }
-    if (l.status != ImportStatus::suspense) continue;
-    if (!suspense.empty()) suspense += ',';
-    suspense += nlohmann::json{{"line", l.source.line},
-                               {"date", format_date(l.source.date)},
-                               {"amount", format_amount(l.source.amount)},
-                               {"reference", l.source.reference},
-                               {"label", l.source.label},
-                               {"method", to_string(l.source.method)},
-                               {"reason", l.reason}}
-                    .dump();
+    if (l.status != ImportStatus::recorded) continue;
+    if (!std::exchange(first, false)) out += ',';
+    out += std::to_string(l.payment_id);
   }
-  return fmt::format(R"({{"duplicates":{},"lines":{},"payments":[{}],"source":{},"suspense":[{}]}})",
-                     r.count(ImportStatus::duplicate), r.lines.size(), payments,
-                     nlohmann::json(std::string(source)).dump(), suspense);
+  out += R"(],"source":)";
+  out += nlohmann::json(std::string(source)).dump();
+  out += R"(,"suspense":[)";
+  first = true;
+  for (const auto& l : r.lines) {
+    if (l.status != ImportStatus::suspense) continue;
+    if (!std::exchange(first, false)) out += ',';
+    out += nlohmann::json{{"line", l.source.line},
+                          {"date", format_date(l.source.date)},
+                          {"amount", format_amount(l.source.amount)},
+                          {"reference", l.source.reference},
+                          {"label", l.source.label},
+                          {"method", to_string(l.source.method)},
+                          {"reason", l.reason}}
+               .dump();
+  }
+  out += "]}";
+  return out;
 }
 
 }  // namespace
@@ -197,16 +219,20 @@ ImportResult import_payments(Ledger& ledger, BankStatement st, std::string_view 
     result.rejected = std::move(st.errors);
     return result;
   }
-  const MemoryTempStore temp_store(ledger.impl().db);
+  // The lines move into the result before the write, and the statement's own
+  // vector is freed: a 100k-line import never holds both arrays while SQLite's
+  // page cache fills (the peak memory, docs/performance.md).
+  result.lines.reserve(st.lines.size());  // exactly: no doubling of 100k lines
+  for (auto& line : st.lines) result.lines.push_back({std::move(line), ImportStatus::suspense, 0, "", "", 0, ""});
+  std::vector<BankLine>().swap(st.lines);
+  const ImportSettings settings(ledger.impl().db);
   try {
     ledger.write("import.payments", [&] {
       Ledger::Impl& impl = ledger.impl();
       const auto locked = locked_through(ledger);
       std::vector<LineError> conflicts, in_locked;
-      result.lines.clear();
-      result.lines.reserve(st.lines.size());  // exactly: no doubling of 100k lines
-      for (std::size_t k = 0; k < st.lines.size(); ++k) {
-        ImportedLine out{std::move(st.lines[k]), ImportStatus::suspense, 0, "", "", 0, ""};
+      for (std::size_t k = 0; k < result.lines.size(); ++k) {
+        ImportedLine& out = result.lines[k];
         const BankLine& l = out.source;
         if (!known(impl, l, out, conflicts)) {
           if (locked && format_month(l.date) <= *locked)
@@ -214,8 +240,8 @@ ImportResult import_payments(Ledger& ledger, BankStatement st, std::string_view 
           else
             record(ledger, out, today);
         }
-        result.lines.push_back(std::move(out));
-        if (progress) progress(k + 1, st.lines.size());
+        std::vector<std::string>().swap(out.source.invoices);  // done with: `invoice` names the one paid
+        if (progress) progress(k + 1, result.lines.size());
       }
       if (!conflicts.empty())
         throw conflict("{}: {} line(s) reuse a known reference with other details (P4), nothing recorded: {}", source,

@@ -106,22 +106,7 @@ struct DuplicateFound {
   PaymentResult result;
 };
 
-// What paying an invoice needs of it, its customer and its subscription, in
-// one indexed read; the cached columns count every movement, so no payment can
-// allocate more than is owed. Throws Error(not_found) naming the number.
-struct PayTarget {
-  std::int64_t id = 0;
-  std::string number;
-  bool credit_note = false;
-  std::int64_t customer_id = 0;
-  std::string customer;
-  Rate vat_rate;
-  InvoiceKind kind = InvoiceKind::services;
-  Date issue_date;
-  std::optional<Cycle> cycle;  // a subscription invoice's cycle (P2)
-  Cents ttc = 0, paid = 0, credited = 0;
-};
-
+// The invoice to pay, in one indexed read. Throws Error(not_found) naming the number.
 PayTarget pay_target(Ledger::Impl& impl, std::string_view number) {
   auto& q = impl.stmt(
       "SELECT i.id, i.credit_note, c.id, c.code, c.vat_rate_bp, i.kind, i.issue_date, s.cycle, i.total_ttc, "
@@ -266,7 +251,9 @@ nlohmann::json event_of(const PaymentResult& r) {
           {"to_credit", format_amount(r.to_credit)}};
 }
 
-void check_request(const PaymentRequest& r) {
+}  // namespace
+
+void check_payment_request(const PaymentRequest& r) {
   check_amount(r.amount);
   if (!r.ref.empty()) check_ref(r.ref);
   check_note(r.detail, "detail");
@@ -277,10 +264,70 @@ void check_request(const PaymentRequest& r) {
     throw usage_error("a payment by 'other' means needs its detail (P1): --detail 'cheque 123', 'cash'...");
 }
 
-}  // namespace
+
+PaymentPlan plan_payment(Ledger& ledger, const PaymentRequest& r) {
+  Ledger::Impl& impl = ledger.impl();
+  PaymentPlan p;
+  p.inv = pay_target(impl, r.invoice);
+  const Cents balance = payable_balance(impl, p.inv, r.date, r.today);
+  // P2, P3: the fee on what this payment settles, then where the money goes.
+  p.settled = r.amount ? std::min(*r.amount, balance) : balance;
+  p.fee = processing_fee(r.method, p.inv.kind, p.inv.cycle, p.settled, ledger.policy_at(r.date));
+  p.waived = p.fee.amount > 0 && !r.waive_reason.empty();
+  p.charged = p.fee.amount > 0 && !p.waived;
+  p.fee_line = InvoiceLine{"", 100, p.fee.amount, p.fee.amount, p.inv.vat_rate, "P2", ""};
+  const Cents fee_ttc = p.charged ? invoice_totals({p.fee_line}).ttc : 0;  // M4: fees carry VAT
+  p.amount = r.amount ? *r.amount : balance + fee_ttc;
+  p.to_fee = std::min(p.amount - p.settled, fee_ttc);
+  p.to_credit = p.amount - p.settled - p.to_fee;
+  return p;
+}
+
+std::string write_payment(Ledger& ledger, const PaymentRequest& r, PaymentPlan p, PaymentResult& out) {
+  Ledger::Impl& impl = ledger.impl();
+  const PayTarget& inv = p.inv;
+  out.fee = std::move(p.fee);
+  out.to_credit = p.to_credit;
+  const std::string waive = p.waived ? r.waive_reason : "";
+  const std::int64_t id =
+      insert_payment(impl, inv.customer_id, inv.id, p.amount, r.method, r.date, r.ref, r.detail, waive);
+  out.payment = recorded(id, inv, p.amount, r.method, r.date, r.ref, r.detail, waive);
+  allocate(impl, inv.id, id, p.settled, r.date);
+  out.allocations.push_back({inv.number, p.settled});
+  if (p.charged) {
+    NewInvoice n;
+    n.customer = inv.customer;
+    n.kind = InvoiceKind::fee;
+    n.issue_date = r.date;
+    n.due_date = r.date;
+    p.fee_line.description = fmt::format("Processing fee: payment {} of {} by {} for {} ({})", id,
+                                         format_amount(p.amount), to_string(r.method), inv.number, out.fee.why);
+    n.lines.push_back(std::move(p.fee_line));
+    const Invoice fee = ledger.issue_invoice(n);
+    auto& link = impl.stmt("UPDATE payment SET fee_invoice_id = ? WHERE id = ?");
+    link.bind(1, fee.id);
+    link.bind(2, id);
+    link.exec();
+    out.payment.fee_invoice = fee.number;
+    if (p.to_fee > 0) {
+      allocate(impl, fee.id, id, p.to_fee, r.date);
+      out.allocations.push_back({fee.number, p.to_fee});
+    }
+  }
+  if (out.to_credit > 0)
+    move_credit(impl, inv.customer_id, r.date, out.to_credit, id,
+                fmt::format("overpayment of payment {} on {}", id, inv.number));
+  if (r.read_state) {
+    PaymentResult state = result_of(ledger, out.payment, r.today);
+    out.invoice = std::move(state.invoice);
+    out.fees = std::move(state.fees);
+    out.credit = state.credit;
+  }
+  return event_of(out).dump();
+}
 
 PaymentResult pay(Ledger& ledger, const PaymentRequest& r) {
-  check_request(r);
+  check_payment_request(r);
   // Outside a write, a known reference is answered without taking the lock.
   if (ledger.impl().depth == 0)
     if (auto dup = duplicate_of(ledger, r)) return std::move(*dup);
@@ -288,56 +335,7 @@ PaymentResult pay(Ledger& ledger, const PaymentRequest& r) {
   try {
     ledger.write("pay", [&] {
       if (auto dup = duplicate_of(ledger, r)) throw DuplicateFound{std::move(*dup)};  // a writer was faster
-      Ledger::Impl& impl = ledger.impl();
-      const PayTarget inv = pay_target(impl, r.invoice);
-      const Cents balance = payable_balance(impl, inv, r.date, r.today);
-
-      // P2, P3: the fee on what this payment settles, then where the money goes.
-      const Cents settled = r.amount ? std::min(*r.amount, balance) : balance;
-      out.fee = processing_fee(r.method, inv.kind, inv.cycle, settled, ledger.policy_at(r.date));
-      const bool waived = out.fee.amount > 0 && !r.waive_reason.empty();
-      const bool charged = out.fee.amount > 0 && !waived;
-      InvoiceLine fee_line{"", 100, out.fee.amount, out.fee.amount, inv.vat_rate, "P2", ""};
-      const Cents fee_ttc = charged ? invoice_totals({fee_line}).ttc : 0;  // M4: fees carry VAT
-      const Cents amount = r.amount ? *r.amount : balance + fee_ttc;
-      const Cents to_fee = std::min(amount - settled, fee_ttc);
-      out.to_credit = amount - settled - to_fee;
-
-      const std::int64_t id = insert_payment(impl, inv.customer_id, inv.id, amount, r.method, r.date, r.ref,
-                                             r.detail, waived ? r.waive_reason : "");
-      out.payment = recorded(id, inv, amount, r.method, r.date, r.ref, r.detail, waived ? r.waive_reason : "");
-      allocate(impl, inv.id, id, settled, r.date);
-      out.allocations.push_back({inv.number, settled});
-      if (charged) {
-        NewInvoice n;
-        n.customer = inv.customer;
-        n.kind = InvoiceKind::fee;
-        n.issue_date = r.date;
-        n.due_date = r.date;
-        fee_line.description = fmt::format("Processing fee: payment {} of {} by {} for {} ({})", id,
-                                           format_amount(amount), to_string(r.method), inv.number, out.fee.why);
-        n.lines.push_back(fee_line);
-        const Invoice fee = ledger.issue_invoice(n);
-        auto& link = impl.stmt("UPDATE payment SET fee_invoice_id = ? WHERE id = ?");
-        link.bind(1, fee.id);
-        link.bind(2, id);
-        link.exec();
-        out.payment.fee_invoice = fee.number;
-        if (to_fee > 0) {
-          allocate(impl, fee.id, id, to_fee, r.date);
-          out.allocations.push_back({fee.number, to_fee});
-        }
-      }
-      if (out.to_credit > 0)
-        move_credit(impl, inv.customer_id, r.date, out.to_credit, id,
-                    fmt::format("overpayment of payment {} on {}", id, inv.number));
-      if (r.read_state) {
-        PaymentResult state = result_of(ledger, out.payment, r.today);
-        out.invoice = std::move(state.invoice);
-        out.fees = std::move(state.fees);
-        out.credit = state.credit;
-      }
-      return event_of(out).dump();
+      return write_payment(ledger, r, plan_payment(ledger, r), out);
     });
   } catch (DuplicateFound& d) {
     return std::move(d.result);
