@@ -187,12 +187,15 @@ std::vector<LateInvoice> late_invoices(Ledger& ledger, Date as_of, std::optional
   const auto cid = scope_id(impl, customer);
   auto moves = movements(impl, as_of, cid);
   std::map<Date, Policy> policies;  // by due date: many invoices share one
+  // What was billed of each invoice: three lookups in the covering index
+  // penalty_billing_invoice, not a join grouped afterwards (an invoice billed
+  // monthly for years has dozens of rows: 2.5x slower on the 1M ledger).
   auto& q = impl.stmt(candidates(cid.has_value()) + R"sql(
 SELECT i.id, i.number, c.code, i.kind, i.issue_date, i.due_date, i.total_ttc,
-       COALESCE(SUM(b.interest), 0), COALESCE(SUM(b.indemnity), 0), MAX(b.through)
+       (SELECT COALESCE(SUM(b.interest), 0) FROM penalty_billing b WHERE b.invoice_id = i.id AND b.through <= ?1),
+       (SELECT COALESCE(SUM(b.indemnity), 0) FROM penalty_billing b WHERE b.invoice_id = i.id AND b.through <= ?1),
+       (SELECT MAX(b.through) FROM penalty_billing b WHERE b.invoice_id = i.id AND b.through <= ?1)
   FROM cand JOIN invoice i ON i.id = cand.id JOIN customer c ON c.id = i.customer_id
-  LEFT JOIN penalty_billing b ON b.invoice_id = i.id AND b.through <= ?1
- GROUP BY i.id
  ORDER BY c.code, i.due_date, i.id
 )sql");
   bind_scope(q, as_of, cid);
