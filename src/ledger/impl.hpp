@@ -123,6 +123,11 @@ PaymentPlan plan_payment(Ledger& ledger, const PaymentRequest& r);
 // invoice, credit) into `out`; returns the payload of its "pay" journal event.
 std::string write_payment(Ledger& ledger, const PaymentRequest& r, PaymentPlan plan, PaymentResult& out);
 
+// A JSON string literal of s (quotes included), as nlohmann::json(s).dump()
+// writes it: '"', '\\' and control characters escaped, UTF-8 as is. For
+// journal payloads written without building a JSON tree (journal.cpp).
+std::string json_quote(std::string_view s);
+
 // Dates as stored: ISO text.
 inline std::string db_date(Date d) { return format_date(d); }
 

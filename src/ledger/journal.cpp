@@ -59,6 +59,29 @@ std::string event_hash(std::int64_t id, std::initializer_list<std::string_view> 
 
 }  // namespace
 
+std::string json_quote(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + 2);
+  out += '"';
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) out += fmt::format("\\u{:04x}", c);
+        else out += ch;
+    }
+  }
+  out += '"';
+  return out;
+}
+
 std::string journal_hash(const JournalEvent& e) {
   return event_hash(e.id, {e.prev_hash, e.at, e.user, e.command, e.kind, e.payload});
 }

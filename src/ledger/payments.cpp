@@ -233,22 +233,22 @@ Cents credit_available(Ledger::Impl& impl, std::int64_t customer_id, Date date) 
   return available;
 }
 
-nlohmann::json event_of(const PaymentResult& r) {
+// The payload of a "pay" event: the object nlohmann would write (keys sorted),
+// formatted directly. A bulk import writes 100k of them, and building each as
+// a JSON tree was a tenth of its time.
+std::string event_of(const PaymentResult& r) {
   const Payment& p = r.payment;
-  nlohmann::json allocations = nlohmann::json::array();
-  for (const auto& a : r.allocations) allocations.push_back({{"invoice", a.invoice}, {"amount", format_amount(a.amount)}});
-  return {{"id", p.id},
-          {"invoice", p.invoice},
-          {"customer", p.customer},
-          {"amount", format_amount(p.amount)},
-          {"method", to_string(p.method)},
-          {"date", format_date(p.date)},
-          {"ref", p.ref},
-          {"detail", p.detail},
-          {"waive_reason", p.waive_reason},
-          {"fee_invoice", p.fee_invoice},
-          {"allocations", allocations},
-          {"to_credit", format_amount(r.to_credit)}};
+  std::string allocations;
+  for (const auto& a : r.allocations) {
+    if (!allocations.empty()) allocations += ',';
+    allocations += fmt::format(R"({{"amount":"{}","invoice":{}}})", format_amount(a.amount), json_quote(a.invoice));
+  }
+  return fmt::format(
+      R"({{"allocations":[{}],"amount":"{}","customer":{},"date":"{}","detail":{},"fee_invoice":{},"id":{},)"
+      R"("invoice":{},"method":"{}","ref":{},"to_credit":"{}","waive_reason":{}}})",
+      allocations, format_amount(p.amount), json_quote(p.customer), format_date(p.date), json_quote(p.detail),
+      json_quote(p.fee_invoice), p.id, json_quote(p.invoice), to_string(p.method), json_quote(p.ref),
+      format_amount(r.to_credit), json_quote(p.waive_reason));
 }
 
 }  // namespace
@@ -323,7 +323,7 @@ std::string write_payment(Ledger& ledger, const PaymentRequest& r, PaymentPlan p
     out.fees = std::move(state.fees);
     out.credit = state.credit;
   }
-  return event_of(out).dump();
+  return event_of(out);
 }
 
 PaymentResult pay(Ledger& ledger, const PaymentRequest& r) {
@@ -372,7 +372,7 @@ PaymentResult pay_from_credit(Ledger& ledger, std::string_view invoice, std::opt
     PaymentResult state = result_of(ledger, out.payment, today);
     out.invoice = std::move(state.invoice);
     out.credit = state.credit;
-    return event_of(out).dump();
+    return event_of(out);
   });
   return out;
 }

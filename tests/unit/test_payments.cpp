@@ -2,7 +2,9 @@
 // credit, P4 references, P5 reversals, P6 dates and refusals. Every expected
 // value is worked by hand from RULES.md in the comment beside it.
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
+#include "ledger/impl.hpp"
 #include "unit/fixtures.hpp"
 
 #include "tally/errors.hpp"
@@ -155,6 +157,34 @@ TEST_CASE("P2, P3, M4: a card payment without amount settles the invoice and its
   CHECK(r.credit == 0);
   // A paid invoice cannot be paid again: exit 4.
   CHECK(code_of([&] { pay(l, request(inv.number, Method::card, 1000)); }) == ExitCode::refused);
+}
+
+TEST_CASE("P2, P3: the pay event records the payment, its fee and allocations", "[payments][P2][P3][journal]") {
+  Ledger l = with_customer();
+  const Invoice inv = issue(l, InvoiceKind::services, 100000);  // 1200.00 TTC
+  PaymentRequest r = request(inv.number, Method::card, std::nullopt);
+  r.detail = "quote \" backslash \\ caf\u00e9";  // escaped, and UTF-8 as is
+  const PaymentResult paid = pay(l, r);
+  const auto events = l.journal();
+  REQUIRE(events.back().kind == "pay");
+  const auto ev = nlohmann::json::parse(events.back().payload);
+  // 1200.00 + the 2 % fee 24.00 HT + 4.80 VAT = 1228.80, split 1200.00 / 28.80.
+  const nlohmann::json expected = {
+      {"id", paid.payment.id}, {"invoice", inv.number}, {"customer", "acme"}, {"amount", "1228.80"},
+      {"method", "card"}, {"date", "2026-02-10"}, {"ref", r.ref}, {"detail", r.detail}, {"waive_reason", ""},
+      {"fee_invoice", paid.payment.fee_invoice},
+      {"allocations", {{{"invoice", inv.number}, {"amount", "1200.00"}},
+                       {{"invoice", paid.payment.fee_invoice}, {"amount", "28.80"}}}},
+      {"to_credit", "0.00"}};
+  CHECK(ev == expected);
+  CHECK(events.back().payload == expected.dump());  // the same text nlohmann writes
+}
+
+TEST_CASE("json_quote writes strings as nlohmann does", "[journal]") {
+  for (const std::string& s : {std::string(""), std::string("plain"), std::string("a\"b\\c"),
+                              std::string("\b\f\n\r\t"), std::string("\x01\x1f\x7f"), std::string("caf\xc3\xa9 \xe2\x82\xac"),
+                              std::string("nul\0byte", 8)})
+    CHECK(json_quote(s) == nlohmann::json(s).dump());
 }
 
 TEST_CASE("P2, P3: a partial card payment leaves the invoice partly paid and the fee unpaid", "[payments][P2][P3]") {
