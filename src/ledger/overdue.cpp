@@ -47,25 +47,25 @@ std::optional<std::int64_t> scope_id(Ledger::Impl& impl, const std::optional<std
   return impl.customer_id(*customer);
 }
 
-// The balance changes of every candidate invoice up to d, by invoice id:
-// - each allocation on its date, + back on its reversal date (P5), - each
-// credit note's applied part on its issue date. The invoice total is added by
-// the caller.
-std::map<std::int64_t, std::vector<BalanceChange>> movements(Ledger::Impl& impl, Date d,
-                                                             std::optional<std::int64_t> customer_id) {
-  auto& q = impl.stmt(candidates(customer_id.has_value()) + R"sql(
-SELECT a.invoice_id, a.date, -a.amount FROM allocation a JOIN cand ON cand.id = a.invoice_id WHERE a.date <= ?1
+// The balance changes of one invoice up to d: each allocation on its date, +
+// back on its reversal date (P5), - each credit note's applied part on its
+// issue date. The invoice total is added by the caller. Read per candidate
+// while the candidates are listed: listing them a second time to join their
+// movements cost as much as the lookups themselves.
+std::vector<BalanceChange> movements(Ledger::Impl& impl, std::int64_t invoice_id, Date d) {
+  auto& q = impl.stmt(R"sql(
+SELECT date, -amount FROM allocation WHERE invoice_id = ?1 AND date <= ?2
 UNION ALL
-SELECT a.invoice_id, a.reversed_on, a.amount FROM allocation a JOIN cand ON cand.id = a.invoice_id
- WHERE a.date <= ?1 AND a.reversed_on IS NOT NULL AND a.reversed_on <= ?1
+SELECT reversed_on, amount FROM allocation
+ WHERE invoice_id = ?1 AND date <= ?2 AND reversed_on IS NOT NULL AND reversed_on <= ?2
 UNION ALL
-SELECT n.cites_id, n.issue_date, -n.applied FROM invoice n JOIN cand ON cand.id = n.cites_id
- WHERE n.credit_note = 1 AND n.issue_date <= ?1 AND n.applied <> 0
+SELECT issue_date, -applied FROM invoice WHERE cites_id = ?1 AND credit_note = 1 AND issue_date <= ?2 AND applied <> 0
 )sql");
-  bind_scope(q, d, customer_id);
-  std::map<std::int64_t, std::vector<BalanceChange>> out;
-  while (q.executeStep())
-    out[q.getColumn(0).getInt64()].push_back({parse_date(q.getColumn(1).getString()), q.getColumn(2).getInt64()});
+  q.bind(1, invoice_id);
+  q.bind(2, db_date(d));
+  std::vector<BalanceChange> out;
+  while (q.executeStep()) out.push_back({parse_date(q.getColumn(0).getString()), q.getColumn(1).getInt64()});
+  q.reset();
   return out;
 }
 
@@ -185,7 +185,6 @@ void record_transition(Ledger::Impl& impl, const StageTransition& t) {
 std::vector<LateInvoice> late_invoices(Ledger& ledger, Date as_of, std::optional<std::string> customer) {
   Ledger::Impl& impl = ledger.impl();
   const auto cid = scope_id(impl, customer);
-  auto moves = movements(impl, as_of, cid);
   std::map<Date, Policy> policies;  // by due date: many invoices share one
   // What was billed of each invoice: three lookups in the covering index
   // penalty_billing_invoice, not a join grouped afterwards (an invoice billed
@@ -207,7 +206,7 @@ SELECT i.id, i.number, c.code, i.kind, i.issue_date, i.due_date, i.total_ttc,
     li.customer = q.getColumn(2).getString();
     li.kind = parse_invoice_kind(q.getColumn(3).getString());
     li.due_date = parse_date(q.getColumn(5).getString());
-    auto& timeline = moves[li.id];
+    std::vector<BalanceChange> timeline = movements(impl, li.id, as_of);
     timeline.push_back({parse_date(q.getColumn(4).getString()), q.getColumn(6).getInt64()});
     auto pit = policies.find(li.due_date);
     if (pit == policies.end()) pit = policies.emplace(li.due_date, ledger.policy_at(li.due_date)).first;
