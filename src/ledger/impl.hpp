@@ -27,8 +27,8 @@ struct Ledger::Impl {
 
   // Journal state shared by the events of one write (journal.cpp): the OS user
   // (looked up once), the write's time, and the last event's id and hash while
-  // the transaction lasts. journal_tail is reset at each outer write and after a
-  // ROLLBACK TO a savepoint (which may have removed events).
+  // the transaction lasts. journal_tail is reset at each outer write; code that
+  // rolls back to a savepoint must reset it too (the rollback may remove events).
   std::string os_user;
   std::string write_at;
   std::optional<std::pair<std::int64_t, std::string>> journal_tail;
