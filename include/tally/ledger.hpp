@@ -178,6 +178,11 @@ class Ledger {
   // The invoice or credit note, evaluated at day d. Throws Error(not_found).
   Invoice invoice(std::string_view number, Date d);
   std::vector<Invoice> invoices(const InvoiceFilter& f, Date d);
+  // The same invoices one at a time, in id order, each with its lines and
+  // dropped once fn returns: a whole 1M-invoice ledger listed in bounded
+  // memory. fn must not use this Ledger. Throws Error(not_found) for an
+  // unknown customer in the filter, before the first call.
+  void each_invoice(const InvoiceFilter& f, Date d, const std::function<void(const Invoice&)>& fn);
 
   // I5: issues one invoice per subscription cycle starting in the month of
   // `month`, unless already invoiced. Returns the invoices issued. `progress`,

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -143,5 +144,10 @@ struct PaymentFilter {
 // is not shown (reversed_on empty). Throws Error(not_found) for an unknown
 // customer or invoice in the filter.
 std::vector<Payment> payments(Ledger& ledger, const PaymentFilter& filter, Date as_of);
+// The same payments one at a time, none kept once fn returns (bounded memory
+// on any ledger). fn must not use the ledger. The filter's customer and
+// invoice are checked (Error not_found) before the first call.
+void each_payment(Ledger& ledger, const PaymentFilter& filter, Date as_of,
+                  const std::function<void(const Payment&)>& fn);
 
 }  // namespace tally

@@ -43,6 +43,9 @@ struct Output {
   Json json = Json::object();
   std::vector<Table> tables;
   std::vector<std::string> lines;
+  // Lines made once the tables are printed, after `lines` (table format): a
+  // total gathered while the rows were generated.
+  std::function<std::vector<std::string>()> late_lines{};
   int exit_code = 0;  // a command may succeed in printing yet exit non-zero (verify: 7)
   std::optional<std::string> raw;  // printed verbatim whatever the format (completion scripts)
   // Large outputs: the elements of array `json[key]` written one by one after

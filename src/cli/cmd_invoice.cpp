@@ -109,11 +109,19 @@ Output run_list(Context& ctx, const ListOpts& o) {
   }
   if (o.kind) f.kind = parse_invoice_kind(*o.kind);
   const Date d = ctx.as_of();
-  const auto invoices = ctx.ledger().invoices(f, d);
+  Ledger& ledger = ctx.ledger();
+  if (f.customer) ledger.customer(*f.customer);  // unknown: not found, before any output
+  // Streamed while printing: the whole list of a 1M-invoice ledger would be
+  // gigabytes as one JSON tree (issue 9). Table format reads it twice (widths).
+  const auto each = [&ledger, f, d](const std::function<void(const Invoice&)>& fn) { ledger.each_invoice(f, d, fn); };
   Output out;
   out.json = Json{{"as_of", format_date(d)}, {"invoices", Json::array()}};
-  for (const auto& i : invoices) out.json["invoices"].push_back(to_json(i));
-  out.tables.push_back(invoice_table(invoices));
+  out.json_arrays["invoices"] = [each](const std::function<void(const Json&)>& sink) {
+    each([&sink](const Invoice& i) { sink(to_json(i)); });
+  };
+  Table t = invoice_table({});
+  t.generate = [each](const RowSink& sink) { each([&sink](const Invoice& i) { sink(invoice_row(i)); }); };
+  out.tables.push_back(std::move(t));
   return out;
 }
 

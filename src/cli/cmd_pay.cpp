@@ -103,17 +103,37 @@ Output run_list(Context& ctx, const ListOpts& o) {
   f.invoice = o.invoice;
   if (o.method) f.method = parse_method(*o.method, true);
   const Date d = ctx.as_of();
-  const auto list = payments(ctx.ledger(), f, d);
+  Ledger& ledger = ctx.ledger();
+  // Unknown customer or invoice: not found, before any output.
+  if (f.customer) ledger.customer(*f.customer);
+  if (f.invoice) ledger.invoice(*f.invoice, d);
+  // Streamed while printing (issue 9); the count and total are gathered on the
+  // table's last pass and printed after it.
+  const auto each = [&ledger, f, d](const std::function<void(const Payment&)>& fn) { each_payment(ledger, f, d, fn); };
+  struct Totals {
+    std::size_t count = 0;
+    Cents not_reversed = 0;
+  };
+  const auto totals = std::make_shared<Totals>();
   Output out;
   out.json = Json{{"as_of", format_date(d)}, {"payments", Json::array()}};
-  Cents total = 0;
-  for (const auto& p : list) {
-    out.json["payments"].push_back(to_json(p));
-    if (!p.reversed_on) total += p.amount;
-  }
-  out.tables.push_back(payment_table(list));
-  out.lines.push_back(fmt::format("{} payment(s), {} not reversed (as of {})", list.size(), format_amount(total),
-                                  format_date(d)));
+  out.json_arrays["payments"] = [each](const std::function<void(const Json&)>& sink) {
+    each([&sink](const Payment& p) { sink(to_json(p)); });
+  };
+  Table t = payment_table({});
+  t.generate = [each, totals](const RowSink& sink) {
+    *totals = Totals{};
+    each([&](const Payment& p) {
+      ++totals->count;
+      if (!p.reversed_on) totals->not_reversed += p.amount;
+      sink(payment_row(p));
+    });
+  };
+  out.tables.push_back(std::move(t));
+  out.late_lines = [totals, d] {
+    return std::vector<std::string>{fmt::format("{} payment(s), {} not reversed (as of {})", totals->count,
+                                                format_amount(totals->not_reversed), format_date(d))};
+  };
   return out;
 }
 

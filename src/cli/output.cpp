@@ -136,8 +136,11 @@ void emit(const Context& ctx, const Output& out) {
         print_table(t, color, std::cout);
         first = false;
       }
-      if (!out.lines.empty() && !out.tables.empty()) std::cout << "\n";
-      for (const auto& l : out.lines) std::cout << l << "\n";
+      std::vector<std::string> lines = out.lines;
+      if (out.late_lines)
+        for (auto& l : out.late_lines()) lines.push_back(std::move(l));
+      if (!lines.empty() && !out.tables.empty()) std::cout << "\n";
+      for (const auto& l : lines) std::cout << l << "\n";
       break;
     }
   }

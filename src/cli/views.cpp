@@ -83,11 +83,13 @@ Table payment_table(const std::vector<Payment>& payments, std::string title) {
   Table t{std::move(title),
           {"id", "date", "customer", "invoice", "method", "amount", "ref", "fee_invoice", "reversed_on"},
           {}};
-  for (const auto& p : payments)
-    t.rows.push_back({std::to_string(p.id), format_date(p.date), p.customer, p.invoice, std::string(to_string(p.method)),
-                      format_amount(p.amount), p.ref, p.fee_invoice,
-                      p.reversed_on ? format_date(*p.reversed_on) : ""});
+  for (const auto& p : payments) t.rows.push_back(payment_row(p));
   return t;
+}
+
+Row payment_row(const Payment& p) {
+  return {std::to_string(p.id), format_date(p.date), p.customer, p.invoice, std::string(to_string(p.method)),
+          format_amount(p.amount), p.ref, p.fee_invoice, p.reversed_on ? format_date(*p.reversed_on) : ""};
 }
 
 Table invoice_table(const std::vector<Invoice>& invoices, std::string title) {
@@ -95,11 +97,14 @@ Table invoice_table(const std::vector<Invoice>& invoices, std::string title) {
           {"number", "customer", "kind", "issue_date", "due_date", "total_ht", "vat", "total_ttc", "paid", "balance",
            "status"},
           {}};
-  for (const auto& i : invoices)
-    t.rows.push_back({i.number, i.customer, std::string(to_string(i.kind)), format_date(i.issue_date),
-                      format_date(i.due_date), format_amount(i.total_ht), format_amount(i.vat),
-                      format_amount(i.total_ttc), format_amount(i.paid), format_amount(i.balance), i.status});
+  for (const auto& i : invoices) t.rows.push_back(invoice_row(i));
   return t;
+}
+
+Row invoice_row(const Invoice& i) {
+  return {i.number, i.customer, std::string(to_string(i.kind)), format_date(i.issue_date), format_date(i.due_date),
+          format_amount(i.total_ht), format_amount(i.vat), format_amount(i.total_ttc), format_amount(i.paid),
+          format_amount(i.balance), i.status};
 }
 
 Table invoice_lines_table(const Invoice& inv) {

@@ -17,8 +17,10 @@ Json to_json(const Payment& p);
 
 // One row per invoice: number, customer, kind, issue, due, HT, VAT, TTC, paid, balance, status.
 Table invoice_table(const std::vector<Invoice>& invoices, std::string title = {});
+Row invoice_row(const Invoice& i);
 Table invoice_lines_table(const Invoice& inv);
 // One row per payment: id, date, customer, invoice, method, amount, ref, fee_invoice, reversed_on.
 Table payment_table(const std::vector<Payment>& payments, std::string title = {});
+Row payment_row(const Payment& p);
 
 }  // namespace tally::cli

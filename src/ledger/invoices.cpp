@@ -353,6 +353,12 @@ Cents Ledger::balance(std::string_view customer_code, Date d) {
 }
 
 std::vector<Invoice> Ledger::invoices(const InvoiceFilter& f, Date d) {
+  std::vector<Invoice> out;
+  each_invoice(f, d, [&out](const Invoice& inv) { out.push_back(inv); });
+  return out;
+}
+
+void Ledger::each_invoice(const InvoiceFilter& f, Date d, const std::function<void(const Invoice&)>& fn) {
   std::string sql = std::string(kInvoiceSelect) + "WHERE i.issue_date <= ?1";
   if (f.customer) {
     impl_->customer_id(*f.customer);  // unknown customer: not found
@@ -364,15 +370,24 @@ std::vector<Invoice> Ledger::invoices(const InvoiceFilter& f, Date d) {
   q.bind(1, db_date(d));
   if (f.customer) q.bind(2, *f.customer);
   if (f.kind) q.bind(3, std::string(to_string(*f.kind)));
-  std::vector<Invoice> out;
+  // Batches of invoices get their lines in one range read (load_lines), then
+  // go to fn; the statement's read transaction spans them all.
+  constexpr std::size_t kBatch = 512;
+  std::vector<Invoice> batch;
+  batch.reserve(kBatch);
+  auto flush = [&] {
+    load_lines(*impl_, batch);
+    for (const auto& inv : batch) fn(inv);
+    batch.clear();
+  };
   while (q.executeStep()) {
     Invoice inv = read_invoice(q);
     if (f.status && inv.status != *f.status) continue;
-    out.push_back(std::move(inv));
+    batch.push_back(std::move(inv));
+    if (batch.size() == kBatch) flush();
   }
+  flush();
   q.reset();
-  load_lines(*impl_, out);
-  return out;
 }
 
 std::vector<Period> Ledger::standby_periods(std::string_view customer_code) {

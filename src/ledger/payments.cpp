@@ -454,6 +454,13 @@ Payment reverse_payment(Ledger& ledger, std::int64_t payment_id, std::string rea
 }
 
 std::vector<Payment> payments(Ledger& ledger, const PaymentFilter& filter, Date as_of) {
+  std::vector<Payment> out;
+  each_payment(ledger, filter, as_of, [&out](const Payment& p) { out.push_back(p); });
+  return out;
+}
+
+void each_payment(Ledger& ledger, const PaymentFilter& filter, Date as_of,
+                  const std::function<void(const Payment&)>& fn) {
   Ledger::Impl& impl = ledger.impl();
   std::string sql = std::string(kPaymentSelect) + "WHERE p.date <= ?1";
   std::int64_t customer_id = 0, invoice_id = 0;
@@ -472,10 +479,8 @@ std::vector<Payment> payments(Ledger& ledger, const PaymentFilter& filter, Date 
   if (filter.customer) q.bind(2, customer_id);
   if (filter.invoice) q.bind(3, invoice_id);
   if (filter.method) q.bind(4, std::string(to_string(*filter.method)));
-  std::vector<Payment> out;
-  while (q.executeStep()) out.push_back(read_payment(q, as_of));
+  while (q.executeStep()) fn(read_payment(q, as_of));
   q.reset();
-  return out;
 }
 
 }  // namespace tally
