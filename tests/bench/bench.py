@@ -229,6 +229,12 @@ def bench_size(args, name, customers, invoices):
                     for ym in months])
     results.append(Result(f"invoice run", size, t, m))
 
+    # Whole-ledger listings, once each (a 1M ledger lists for tens of seconds):
+    # what they show is that memory stays bounded whatever the ledger size.
+    for command in (["invoice", "list"], ["payment", "list"]):
+        t, m = measure([tally + command + ["--format", "json"]])
+        results.append(Result(" ".join(command) + " (all, 1 run)", size, t, m))
+
     # import: the same statement into a fresh copy each run.
     statement = os.path.join(args.work, f"statement-{name}.csv")
     import_file(statement, db, as_of, args.import_lines)
