@@ -264,7 +264,6 @@ void check_payment_request(const PaymentRequest& r) {
     throw usage_error("a payment by 'other' means needs its detail (P1): --detail 'cheque 123', 'cash'...");
 }
 
-
 PaymentPlan plan_payment(Ledger& ledger, const PaymentRequest& r) {
   Ledger::Impl& impl = ledger.impl();
   PaymentPlan p;
