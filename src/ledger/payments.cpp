@@ -465,7 +465,9 @@ void each_payment(Ledger& ledger, const PaymentFilter& filter, Date as_of,
   std::int64_t customer_id = 0, invoice_id = 0;
   if (filter.customer) {
     customer_id = impl.customer_id(*filter.customer);
-    sql += " AND p.customer_id = ?2";
+    // Through the customer's invoices: payment_invoice serves it, and a
+    // payment's invoice is always its customer's (verify checks it).
+    sql += " AND p.customer_id = ?2 AND p.invoice_id IN (SELECT id FROM invoice WHERE customer_id = ?2)";
   }
   if (filter.invoice) {
     invoice_id = impl.invoice_id(*filter.invoice);

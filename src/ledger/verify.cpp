@@ -406,8 +406,9 @@ IntegrityCheck check_payments(SQLite::Database& db) {
                       " (SELECT COALESCE(SUM(amount), 0) FROM credit_movement WHERE payment_id = p.id AND amount > 0), "
                       " (SELECT COALESCE(SUM(amount), 0) FROM credit_movement WHERE payment_id = p.id AND amount < 0), "
                       " (SELECT COUNT(*) FROM allocation WHERE payment_id = p.id "
-                      "   AND reversed_on IS NOT p.reversed_on) "
-                      "FROM payment p ORDER BY p.id");
+                      "   AND reversed_on IS NOT p.reversed_on), "
+                      " i.number, i.customer_id IS NOT p.customer_id "
+                      "FROM payment p LEFT JOIN invoice i ON i.id = p.invoice_id ORDER BY p.id");
   std::int64_t payments = 0;
   while (q.executeStep()) {
     ++payments;
@@ -430,13 +431,19 @@ IntegrityCheck check_payments(SQLite::Database& db) {
     if (q.getColumn(7).getInt64() > 0)
       f.add("payment {}: {} allocation(s) reversed on another day than the payment ({})", id,
             q.getColumn(7).getInt64(), reversed ? q.getColumn(3).getString() : "not reversed");
+    // A customer's payments are listed through its invoices (schema migration 4).
+    if (q.getColumn(9).getInt() != 0)
+      f.add("payment {}: its invoice {} belongs to another customer", id,
+            q.getColumn(8).isNull() ? std::string("(none)") : q.getColumn(8).getString());
   }
   SQLite::Statement loose(db,
                           "SELECT id, amount FROM credit_movement WHERE payment_id IS NULL AND invoice_id IS NULL ORDER BY id");
   while (loose.executeStep())
     f.add("credit movement {} of {}: comes from no payment nor credit note", loose.getColumn(0).getInt64(),
           format_amount(loose.getColumn(1).getInt64()));
-  c.summary = fmt::format("{} payments: amounts equal allocations and credit, reversals complete", payments);
+  c.summary =
+      fmt::format("{} payments: amounts equal allocations and credit, reversals complete, invoices their customer's",
+                  payments);
   return c;
 }
 

@@ -183,6 +183,7 @@ def copy_ledger(args, db, work):
         subprocess.run(["sqlite3", work, "DROP INDEX IF EXISTS invoice_settled_late; "
                         "DROP INDEX IF EXISTS invoice_late_open; DROP INDEX IF EXISTS penalty_billing_invoice; "
                         "CREATE INDEX IF NOT EXISTS penalty_invoice ON penalty_billing(invoice_id); "
+                        "CREATE INDEX IF NOT EXISTS payment_customer ON payment(customer_id, date); "
                         "PRAGMA user_version = 1"], check=True)
     # On disk before timing: the first fsync of the copy (a command's commit or
     # checkpoint) would otherwise write out the whole freshly copied file.

@@ -121,6 +121,10 @@ TEST_CASE("verify: every kind of tampering is caught and named", "[integrity][I2
        "allocation(s) reversed on another day"},
       {"a payment amount", "UPDATE payment SET amount = 140000 WHERE id = 1", "payments",
        "payment 1: amount 1400.00 != 1200.00 allocated + 100.00 left as credit"},
+      {"a payment moved to another customer",
+       "INSERT INTO customer(id, code, name, vat_rate_bp, terms_days, created) "
+       "VALUES (2, 'other', 'Other', 2000, 30, '2026-01-01'); UPDATE payment SET customer_id = 2 WHERE id = 1",
+       "payments", "payment 1: its invoice F2026-000001 belongs to another customer"},
       {"credit out of thin air", "INSERT INTO credit_movement(customer_id, date, amount) VALUES (1, '2026-01-30', 5000)",
        "payments", "credit movement 3 of 50.00: comes from no payment nor credit note"},
       {"a credit note's applied part", "UPDATE invoice SET applied = 70000 WHERE number = 'AV2026-000001'",
