@@ -231,7 +231,7 @@ CREATE INDEX penalty_billing_invoice ON penalty_billing(invoice_id, through, int
     // found through its invoices (invoice_customer, then payment_invoice), and
     // verify checks that a payment's invoice is its customer's.
     R"sql(
-DROP INDEX payment_customer;
+DROP INDEX IF EXISTS payment_customer;
 )sql",
 };
 static_assert(kMigrations.size() == kSchemaVersion, "one migration per schema version");
