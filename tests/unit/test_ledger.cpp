@@ -1,5 +1,6 @@
 // The ledger on :memory: (issue 2): numbering, immutability, policy versions, journal.
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 #include "tally/errors.hpp"
 #include "tally/ledger.hpp"
@@ -87,6 +88,31 @@ TEST_CASE("I5: a billing run invoices each cycle once", "[ledger][I5]") {
   REQUIRE(april.size() == 1);
   CHECK(april[0].total_ht == 150000);
   CHECK(april[0].total_ttc == 180000);
+}
+
+TEST_CASE("each_invoice streams every invoice in order with its lines, across batches", "[ledger]") {
+  Ledger l = with_customer();
+  // 1,100 invoices: more than two of each_invoice's batches of 512. Invoice k
+  // is k.00 HT (k cents x 100), 20 % VAT: k x 1.20 TTC.
+  for (Cents k = 1; k <= 1100; ++k) l.issue_invoice(services(d("2026-01-05"), k * 100));
+  std::size_t seen = 0;
+  Cents ttc = 0;
+  bool ordered = true, lines_ok = true;
+  l.each_invoice({}, d("2026-01-31"), [&](const Invoice& inv) {
+    ++seen;
+    ordered = ordered && inv.number == fmt::format("F2026-{:06}", seen);
+    lines_ok = lines_ok && inv.lines.size() == 1 && inv.lines.front().amount_ht == static_cast<Cents>(seen) * 100;
+    ttc += inv.total_ttc;
+  });
+  CHECK(seen == 1100);
+  CHECK(ordered);
+  CHECK(lines_ok);
+  CHECK(ttc == 120 * (1100 * 1101 / 2));  // 1.20 x (1 + ... + 1100) = 726,660.00
+  CHECK(l.invoices({}, d("2026-01-31")).size() == 1100);
+  InvoiceFilter other;
+  other.customer = "nobody";
+  CHECK(test::code_of([&] { l.each_invoice(other, d("2026-01-31"), [](const Invoice&) {}); }) ==
+        ExitCode::not_found);
 }
 
 TEST_CASE("policy versions apply from their effective date and never rewrite", "[ledger][policy]") {
