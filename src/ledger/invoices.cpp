@@ -224,32 +224,45 @@ void Ledger::Impl::add_paid(std::int64_t id, Cents amount) {
   up.exec();
 }
 
-Invoice Ledger::issue_invoice(const NewInvoice& n) {
+namespace {
+
+// Inside a write: inserts invoice n of customer c and fills `out` with it as
+// issued, from what was inserted (nothing paid or credited yet); returns the
+// payload of its "invoice.issue" event. A billing run passes the customers it
+// has read once; issue_invoice reads the one it needs.
+std::string write_invoice(Ledger::Impl& impl, const NewInvoice& n, const Customer& c, Invoice& out) {
+  const Date due = n.due_date ? *n.due_date : due_date(n.issue_date, c.terms_days);
+  Totals t;
+  out.id = insert_document(impl, false, c.id, n.kind, n.issue_date, due, n.lines, std::nullopt, 0, "",
+                           n.subscription_id, n.period, out.number, &t);
+  out.customer = c.code;
+  out.kind = n.kind;
+  out.issue_date = n.issue_date;
+  out.due_date = due;
+  out.total_ht = t.ht;
+  out.vat = t.vat;
+  out.total_ttc = t.ttc;
+  out.subscription_id = n.subscription_id;
+  out.period = n.period;
+  out.lines = n.lines;
+  out.balance = t.ttc;
+  out.status = t.ttc == 0 ? "paid" : "open";
+  return event_of(out).dump();
+}
+
+// An invoice has at least one line, and no negative one.
+void check_new_invoice(const NewInvoice& n) {
   if (n.lines.empty()) throw usage_error("an invoice needs at least one line (--amount or --item)");
   for (const auto& l : n.lines)
     if (l.amount_ht < 0) throw usage_error("invalid amount '{}': must not be negative", format_amount(l.amount_ht));
+}
+
+}  // namespace
+
+Invoice Ledger::issue_invoice(const NewInvoice& n) {
+  check_new_invoice(n);
   Invoice out;
-  write("invoice.issue", [&] {
-    const Customer c = customer(n.customer);
-    const Date due = n.due_date ? *n.due_date : due_date(n.issue_date, c.terms_days);
-    // The invoice as issued, from what was inserted (nothing paid or credited yet).
-    Totals t;
-    out.id = insert_document(*impl_, false, c.id, n.kind, n.issue_date, due, n.lines, std::nullopt, 0, "",
-                             n.subscription_id, n.period, out.number, &t);
-    out.customer = c.code;
-    out.kind = n.kind;
-    out.issue_date = n.issue_date;
-    out.due_date = due;
-    out.total_ht = t.ht;
-    out.vat = t.vat;
-    out.total_ttc = t.ttc;
-    out.subscription_id = n.subscription_id;
-    out.period = n.period;
-    out.lines = n.lines;
-    out.balance = t.ttc;
-    out.status = t.ttc == 0 ? "paid" : "open";
-    return event_of(out).dump();
-  });
+  write("invoice.issue", [&] { return write_invoice(*impl_, n, customer(n.customer), out); });
   return out;
 }
 
@@ -409,9 +422,9 @@ std::vector<Invoice> Ledger::run_billing(Date month, Date today,
   std::vector<Invoice> issued;
   write("invoice.run", [&] {
     const Policy policy = policy_at(month);
-    // Every customer's VAT rate and accepted standbys, read once (not per subscription).
-    std::map<std::string, Rate> vat;
-    for (const Customer& c : customers()) vat.emplace(c.code, c.vat_rate);
+    // Every customer (VAT rate, terms) and accepted standbys, read once (not per subscription).
+    std::map<std::string, Customer> by_code;
+    for (Customer& c : customers()) by_code.emplace(c.code, std::move(c));
     std::map<std::string, std::vector<Period>> standbys;
     auto& sb = impl_->stmt(std::string(kAcceptedStandbys) + "ORDER BY s.customer_id, s.first_day");
     while (sb.executeStep()) standbys[sb.getColumn(0).getString()].push_back(standby_period(sb));
@@ -442,10 +455,12 @@ std::vector<Invoice> Ledger::run_billing(Date month, Date today,
       n.issue_date = month;
       n.subscription_id = s.id;
       n.period = period;
-      n.lines = subscription_cycle_lines(s.amount_ht, s.cycle, *period, s.end_date, vat.at(s.customer),
+      const Customer& c = by_code.at(s.customer);
+      n.lines = subscription_cycle_lines(s.amount_ht, s.cycle, *period, s.end_date, c.vat_rate,
                                          sb_it == standbys.end() ? none : sb_it->second, policy);
       if (n.lines.empty()) continue;
-      issued.push_back(issue_invoice(n));
+      check_new_invoice(n);
+      write("invoice.issue", [&] { return write_invoice(*impl_, n, c, issued.emplace_back()); });
       numbers.push_back(issued.back().number);
     }
     return nlohmann::json{{"period", format_month(month)}, {"issued", numbers}}.dump();
