@@ -58,6 +58,14 @@ struct Ledger::Impl {
   // same result as refresh_invoice without summing every earlier allocation.
   void add_paid(std::int64_t invoice_id, Cents amount);
 
+  // Keeps a customer's cached owed and moved_on (schema 5) in step with a
+  // change to its invoices: owed moves by owed_delta, moved_on becomes `day`
+  // if that is later. Called wherever an invoice is issued, paid, credited or
+  // reversed; verify's settlement check recomputes both.
+  void customer_moved(std::int64_t customer_id, Cents owed_delta, std::optional<Date> day);
+  // The same for the customer of an invoice.
+  void invoice_moved(std::int64_t invoice_id, Cents owed_delta, std::optional<Date> day);
+
   // The customer's id. Throws Error(not_found) naming the code.
   std::int64_t customer_id(std::string_view code);
 

@@ -161,6 +161,7 @@ std::int64_t insert_document(Ledger::Impl& impl, bool credit_note, std::int64_t 
   if (credit_note || t.ttc == 0) ins.bind(18, db_date(issue));
   ins.exec();
   const std::int64_t id = impl.db.getLastInsertRowid();
+  impl.customer_moved(customer_id, credit_note ? 0 : t.ttc, issue);
   auto& line = impl.stmt(
       "INSERT INTO invoice_line(invoice_id, position, description, item, qty, unit_ht, amount_ht, vat_rate_bp, rule) "
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
@@ -190,7 +191,8 @@ void Ledger::Impl::refresh_invoice(std::int64_t id) {
       " (SELECT COALESCE(SUM(amount), 0) FROM allocation WHERE invoice_id = i.id AND reversed_on IS NULL), "
       " (SELECT COALESCE(SUM(applied), 0) FROM invoice WHERE cites_id = i.id), "
       " (SELECT MAX(date) FROM allocation WHERE invoice_id = i.id AND reversed_on IS NULL), "
-      " (SELECT MAX(issue_date) FROM invoice WHERE cites_id = i.id) "
+      " (SELECT MAX(issue_date) FROM invoice WHERE cites_id = i.id), "
+      " i.customer_id, i.paid + i.credited "
       "FROM invoice i WHERE i.id = ? AND i.credit_note = 0");
   q.bind(1, id);
   if (!q.executeStep()) return;
@@ -203,13 +205,35 @@ void Ledger::Impl::refresh_invoice(std::int64_t id) {
     for (int c : {4, 5})
       if (!q.getColumn(c).isNull()) settled = std::max(settled, q.getColumn(c).getString());
   }
+  const std::int64_t customer = q.getColumn(6).getInt64();
+  const Cents was_covered = q.getColumn(7).getInt64();
   q.reset();
+  customer_moved(customer, was_covered - (paid + credited), std::nullopt);
   auto& up = stmt("UPDATE invoice SET paid = ?, credited = ?, settled_on = ? WHERE id = ?");
   up.bind(1, paid);
   up.bind(2, credited);
   if (!settled.empty()) up.bind(3, settled);
   up.bind(4, id);
   up.exec();
+}
+
+void Ledger::Impl::customer_moved(std::int64_t customer_id, Cents owed_delta, std::optional<Date> day) {
+  auto& up = stmt(
+      "UPDATE customer SET owed = owed + ?2, "
+      "moved_on = CASE WHEN ?3 IS NULL THEN moved_on ELSE MAX(COALESCE(moved_on, ''), ?3) END WHERE id = ?1");
+  up.bind(1, customer_id);
+  up.bind(2, owed_delta);
+  if (day) up.bind(3, db_date(*day));
+  up.exec();
+}
+
+void Ledger::Impl::invoice_moved(std::int64_t invoice_id, Cents owed_delta, std::optional<Date> day) {
+  auto& q = stmt("SELECT customer_id FROM invoice WHERE id = ?");
+  q.bind(1, invoice_id);
+  if (!q.executeStep()) return;
+  const std::int64_t customer = q.getColumn(0).getInt64();
+  q.reset();
+  customer_moved(customer, owed_delta, day);
 }
 
 void Ledger::Impl::add_paid(std::int64_t id, Cents amount) {
@@ -356,6 +380,15 @@ Invoice Ledger::invoice(std::string_view number, Date d) {
 
 Cents Ledger::balance(std::string_view customer_code, Date d) {
   const auto id = impl_->customer_id(customer_code);
+  // Nothing issued or moved after d: today's cached sum (migration 5) is the
+  // balance on d. Otherwise each invoice as of d.
+  auto& cached = impl_->stmt("SELECT owed FROM customer WHERE id = ?1 AND COALESCE(moved_on, '') <= ?2");
+  cached.bind(1, id);
+  cached.bind(2, db_date(d));
+  const bool current = cached.executeStep();
+  const Cents owed_today = current ? cached.getColumn(0).getInt64() : 0;
+  cached.reset();
+  if (current) return owed_today;
   auto& q = impl_->stmt(kBalanceAsOf);
   q.bind(1, db_date(d));
   q.bind(2, id);

@@ -16,25 +16,26 @@ namespace {
 
 // The invoices that may be late on ?1 or owe penalties not yet billed, of
 // every customer or (scoped) of customer ?2. Open invoices come from the
-// invoice_late_open index (invoice_customer when scoped); an invoice settled on
-// or before its due date never was late; one settled late (invoice_settled_late
-// index) is read until an application on or after its settlement billed it.
+// invoice_late_open index (customer first: a range of it when scoped); an
+// invoice settled on or before its due date never was late; one settled late
+// (invoice_settled_late index) is read until an application on or after its
+// settlement billed it.
 std::string candidates(bool scoped) {
   // INDEXED BY: without statistics SQLite prefers the (credit_note, year, seq)
   // index for "credit_note = 0", a scan of every invoice.
   return fmt::format(R"sql(
 WITH cand(id) AS (
-  SELECT id FROM invoice INDEXED BY {0}
+  SELECT id FROM invoice INDEXED BY invoice_late_open
    WHERE settled_on IS NULL AND credit_note = 0 AND kind <> 'penalty' AND due_date < ?1
-     AND issue_date <= ?1{1}
+     AND issue_date <= ?1{0}
   UNION ALL
   SELECT i.id FROM invoice i INDEXED BY invoice_settled_late
    WHERE i.settled_on > i.due_date AND i.credit_note = 0 AND i.kind <> 'penalty'
-     AND i.due_date < ?1 AND i.issue_date <= ?1{1}
+     AND i.due_date < ?1 AND i.issue_date <= ?1{0}
      AND NOT EXISTS (SELECT 1 FROM penalty_billing b
                       WHERE b.invoice_id = i.id AND b.through >= i.settled_on AND b.through <= ?1))
 )sql",
-                     scoped ? "invoice_customer" : "invoice_late_open", scoped ? " AND customer_id = ?2" : "");
+                     scoped ? " AND customer_id = ?2" : "");
 }
 
 void bind_scope(SQLite::Statement& q, Date d, std::optional<std::int64_t> customer_id) {

@@ -202,6 +202,7 @@ void allocate(Ledger::Impl& impl, std::int64_t invoice_id, std::int64_t payment_
   ins.bind(4, db_date(date));
   ins.exec();
   impl.add_paid(invoice_id, amount);
+  impl.invoice_moved(invoice_id, -amount, date);
 }
 
 void move_credit(Ledger::Impl& impl, std::int64_t customer_id, Date date, Cents amount, std::int64_t payment_id,
@@ -431,7 +432,10 @@ ReversalResult record_reversal(Ledger& ledger, std::int64_t payment_id, std::str
       numbers.push_back(touched.getColumn(1).getString());
     }
     touched.reset();
-    for (auto id : ids) impl.refresh_invoice(id);
+    for (auto id : ids) {
+      impl.refresh_invoice(id);
+      impl.invoice_moved(id, 0, date);  // the reversal's day
+    }
     for (const auto& n : numbers) out.invoices.push_back(ledger.invoice(n, today));
     out.payment = payment_by_id(impl, p.id);
     out.credit = ledger.credit(p.customer, today);

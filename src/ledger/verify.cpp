@@ -353,7 +353,34 @@ IntegrityCheck check_settlement(SQLite::Database& db) {
       f.add("invoice {}: balance {} below zero (more paid and credited than its total)", number,
             format_amount(balance));
   }
-  c.summary = fmt::format("{} documents: paid, credited and settled_on equal their recomputation", invoices);
+  // Each customer's cached owed and moved_on (migration 5): the sum of its
+  // invoices' balances, and the last day one was issued, paid or reversed.
+  SQLite::Statement cq(db,
+                       "SELECT c.code, c.owed, COALESCE(c.moved_on, '(none)'), "
+                       " (SELECT COALESCE(SUM(total_ttc - paid - credited), 0) FROM invoice "
+                       "   WHERE customer_id = c.id AND credit_note = 0), "
+                       " COALESCE((SELECT MAX(issue_date) FROM invoice WHERE customer_id = c.id), ''), "
+                       " COALESCE((SELECT MAX(MAX(a.date), COALESCE(MAX(a.reversed_on), '')) "
+                       "   FROM invoice i JOIN allocation a ON a.invoice_id = i.id WHERE i.customer_id = c.id), '') "
+                       "FROM customer c ORDER BY c.id");
+  std::int64_t customers = 0;
+  while (cq.executeStep()) {
+    ++customers;
+    const std::string code = cq.getColumn(0).getString();
+    const Cents owed = cq.getColumn(1).getInt64();
+    const std::string moved = cq.getColumn(2).getString();
+    const Cents want_owed = cq.getColumn(3).getInt64();
+    std::string want_moved = std::max(cq.getColumn(4).getString(), cq.getColumn(5).getString());
+    if (want_moved.empty()) want_moved = "(none)";
+    if (owed != want_owed)
+      f.add("customer {}: stored owed {} != {} (its invoices' balances)", code, format_amount(owed),
+            format_amount(want_owed));
+    if (moved != want_moved)
+      f.add("customer {}: stored moved_on {} != recomputed {}", code, moved, want_moved);
+  }
+  c.summary = fmt::format(
+      "{} documents: paid, credited and settled_on equal their recomputation; {} customers: owed and moved_on too",
+      invoices, customers);
   return c;
 }
 

@@ -93,6 +93,25 @@ TEST_CASE("verify: an intact ledger passes every check", "[integrity]") {
   CHECK(check_named(r, "journal_chain").summary == "10 events, hash chain intact");
 }
 
+// Migration 5: the customer's cached owed and moved_on, and Ledger::balance
+// from them when nothing moved after the day asked, from the movements before.
+TEST_CASE("customer balance: cached for today, recomputed for an earlier day", "[integrity][ledger]") {
+  Ledger l = sample();
+  // By hand: F1 1200.00 paid, F2 600.00 voided by AV1, F3 60.00 paid from
+  // credit, F4 120.00 paid on 01-15 and reversed on 01-20: 120.00 owed; the
+  // last movement is the reversal.
+  SQLite::Statement q(l.impl().db, "SELECT owed, moved_on FROM customer WHERE code = 'acme'");
+  REQUIRE(q.executeStep());
+  CHECK(q.getColumn(0).getInt64() == 12000);
+  CHECK(q.getColumn(1).getString() == "2026-01-20");
+  CHECK(l.balance("acme", d("2026-01-31")) == 12000);  // cached
+  CHECK(l.balance("acme", d("2026-01-20")) == 12000);  // cached: the reversal's own day
+  CHECK(l.balance("acme", d("2026-01-16")) == 0);      // F4 paid, the reversal still to come
+  CHECK(l.balance("acme", d("2026-01-14")) == 12000);  // F4 issued, not yet paid
+  CHECK(l.balance("acme", d("2026-01-07")) == 180000); // F1 1200.00 + F2 600.00, nothing paid yet
+  CHECK(l.balance("acme", d("2026-01-04")) == 0);      // nothing issued
+}
+
 // Each row alters the sample behind the ledger's back, as `sqlite3` would.
 struct Tamper {
   const char* what;
@@ -117,6 +136,10 @@ TEST_CASE("verify: every kind of tampering is caught and named", "[integrity][I2
        "invoice F2026-000001: stored paid 1000.00 != recomputed 1200.00"},
       {"a deleted allocation", "DELETE FROM allocation WHERE invoice_id = 1", "settlement",
        "invoice F2026-000001: stored paid 1200.00 != recomputed 0.00"},
+      {"a customer's cached balance", "UPDATE customer SET owed = owed + 1 WHERE code = 'acme'", "settlement",
+       "customer acme: stored owed 120.01 != 120.00 (its invoices' balances)"},
+      {"a customer's last movement", "UPDATE customer SET moved_on = '2026-01-15' WHERE code = 'acme'", "settlement",
+       "customer acme: stored moved_on 2026-01-15 != recomputed 2026-01-20"},
       {"a reversal undone", "UPDATE allocation SET reversed_on = NULL WHERE invoice_id = 5", "payments",
        "allocation(s) reversed on another day"},
       {"a payment amount", "UPDATE payment SET amount = 140000 WHERE id = 1", "payments",
