@@ -17,25 +17,29 @@ AgingReport aging_on(Ledger::Impl& impl, Date as_of, const Policy& policy) {
   // due date, as Ledger::invoice evaluates it (allocations dated by ?1 and not
   // reversed by then, credit notes issued by then). Only invoices not settled
   // by ?1 can owe anything: the open ones (index invoice_open) and those
-  // settled after ?1 (index invoice_settled); each balance is computed once
-  // (MATERIALIZED).
+  // settled after ?1 (index invoice_settled). When nothing moved on the
+  // customer's invoices after ?1 (its moved_on, schema 5), the invoice's cached
+  // paid and credited are its state on ?1; otherwise they are summed as of ?1.
+  // Each balance is computed once (MATERIALIZED).
   // Buckets by due date, as aging_bucket decides them: on or after as_of not
   // due; on or before the cutoff of N months (?2, ?3, ?4: admin, platform,
   // deletion thresholds), at least N months late (L2), the oldest bucket first.
   auto& q = impl.stmt(R"sql(
-WITH cand(id, customer_id, due_date, total_ttc) AS (
-  SELECT id, customer_id, due_date, total_ttc FROM invoice INDEXED BY invoice_open
-   WHERE settled_on IS NULL AND credit_note = 0 AND issue_date <= ?1
+WITH cand(id, code, moved_on, due_date, total_ttc, covered) AS (
+  SELECT i.id, cu.code, cu.moved_on, i.due_date, i.total_ttc, i.paid + i.credited
+    FROM invoice i INDEXED BY invoice_open JOIN customer cu ON cu.id = i.customer_id
+   WHERE i.settled_on IS NULL AND i.credit_note = 0 AND i.issue_date <= ?1
   UNION ALL
-  SELECT id, customer_id, due_date, total_ttc FROM invoice INDEXED BY invoice_settled
-   WHERE settled_on > ?1 AND credit_note = 0 AND issue_date <= ?1),
-owed(customer_id, due_date, balance) AS MATERIALIZED (
-  SELECT c.customer_id, c.due_date, c.total_ttc
-         - (SELECT COALESCE(SUM(a.amount), 0) FROM allocation a
+  SELECT i.id, cu.code, cu.moved_on, i.due_date, i.total_ttc, i.paid + i.credited
+    FROM invoice i INDEXED BY invoice_settled JOIN customer cu ON cu.id = i.customer_id
+   WHERE i.settled_on > ?1 AND i.credit_note = 0 AND i.issue_date <= ?1),
+owed(code, due_date, balance) AS MATERIALIZED (
+  SELECT c.code, c.due_date, c.total_ttc - CASE WHEN c.moved_on <= ?1 THEN c.covered ELSE
+           (SELECT COALESCE(SUM(a.amount), 0) FROM allocation a
              WHERE a.invoice_id = c.id AND a.date <= ?1 AND (a.reversed_on IS NULL OR a.reversed_on > ?1))
-         - (SELECT COALESCE(SUM(n.applied), 0) FROM invoice n WHERE n.cites_id = c.id AND n.issue_date <= ?1)
+         + (SELECT COALESCE(SUM(n.applied), 0) FROM invoice n WHERE n.cites_id = c.id AND n.issue_date <= ?1) END
     FROM cand c)
-SELECT cu.code,
+SELECT o.code,
        SUM(CASE WHEN o.due_date >= ?1 THEN o.balance ELSE 0 END),
        SUM(CASE WHEN o.due_date < ?1 AND o.due_date > ?2 AND o.due_date > ?3 AND o.due_date > ?4
                 THEN o.balance ELSE 0 END),
@@ -43,10 +47,10 @@ SELECT cu.code,
                 THEN o.balance ELSE 0 END),
        SUM(CASE WHEN o.due_date < ?1 AND o.due_date <= ?3 AND o.due_date > ?4 THEN o.balance ELSE 0 END),
        SUM(CASE WHEN o.due_date < ?1 AND o.due_date <= ?4 THEN o.balance ELSE 0 END)
-  FROM owed o JOIN customer cu ON cu.id = o.customer_id
+  FROM owed o
  WHERE o.balance > 0
- GROUP BY cu.code
- ORDER BY cu.code
+ GROUP BY o.code
+ ORDER BY o.code
 )sql");
   q.bind(1, db_date(as_of));
   q.bind(2, db_date(latest_due_months_late(as_of, policy.admin_disable_months)));
