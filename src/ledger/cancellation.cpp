@@ -16,9 +16,9 @@ namespace {
 // The first days of the subscription cycles invoiced on or before d, by subscription.
 std::map<std::int64_t, std::vector<Date>> invoiced_cycle_starts(Ledger::Impl& impl, std::int64_t customer_id, Date d) {
   auto& q = impl.stmt(
-      "SELECT i.subscription_id, i.period_first FROM invoice i JOIN subscription s ON s.id = i.subscription_id "
-      "WHERE s.customer_id = ? AND i.credit_note = 0 AND i.kind = 'subscription' AND i.period_first IS NOT NULL "
-      "AND i.issue_date <= ?");
+      "SELECT i.subscription_id, i.period_first FROM invoice i "
+      "WHERE i.customer_id = ?1 AND i.issue_date <= ?2 AND i.credit_note = 0 AND i.kind = 'subscription' "
+      "AND i.subscription_id IS NOT NULL AND i.period_first IS NOT NULL");
   q.bind(1, customer_id);
   q.bind(2, db_date(d));
   std::map<std::int64_t, std::vector<Date>> out;

@@ -263,6 +263,17 @@ DROP INDEX invoice_late_open;
 CREATE INDEX invoice_late_open ON invoice(customer_id, due_date)
   WHERE settled_on IS NULL AND credit_note = 0 AND kind <> 'penalty';
 )sql",
+    // 6: a cycle's first day before its subscription in the unique
+    // invoice_cycle (I5). Keyed by subscription first, each invoice of a
+    // billing run landed on a leaf page of its own (10k subscriptions: 4.9k
+    // pages written); a run's cycles all begin in one month, so they now fill
+    // a few adjacent leaves (page writes 54k -> 36k on the 1M ledger). The
+    // queries by subscription go through invoice_customer.
+    R"sql(
+DROP INDEX invoice_cycle;
+CREATE UNIQUE INDEX invoice_cycle ON invoice(period_first, subscription_id)
+  WHERE credit_note = 0 AND kind = 'subscription';
+)sql",
 };
 static_assert(kMigrations.size() == kSchemaVersion, "one migration per schema version");
 

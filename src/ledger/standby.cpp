@@ -51,8 +51,7 @@ struct InvoicedCycle {
 std::vector<InvoicedCycle> invoiced_cycles(Ledger::Impl& impl, std::int64_t customer_id, Period span) {
   auto& q = impl.stmt(
       "SELECT i.number, i.subscription_id, i.period_first, i.period_last, i.issue_date FROM invoice i "
-      "JOIN subscription s ON s.id = i.subscription_id "
-      "WHERE s.customer_id = ? AND i.credit_note = 0 AND i.kind = 'subscription' "
+      "WHERE i.customer_id = ? AND i.credit_note = 0 AND i.kind = 'subscription' AND i.subscription_id IS NOT NULL "
       "AND i.period_first <= ? AND i.period_last >= ? ORDER BY i.id");
   q.bind(1, customer_id);
   q.bind(2, db_date(span.last));
