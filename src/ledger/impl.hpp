@@ -50,8 +50,10 @@ struct Ledger::Impl {
   void check_open_period(Date d, std::string_view what);
 
   // Recomputes the cached paid/credited/settled_on columns of an invoice from
-  // its allocations and credit notes.
-  void refresh_invoice(std::int64_t invoice_id);
+  // its allocations and credit notes, and its customer's owed; `moved_on`, the
+  // day of the change when the caller has one (a reversal), goes to the
+  // customer's moved_on.
+  void refresh_invoice(std::int64_t invoice_id, std::optional<Date> moved_on = std::nullopt);
 
   // Adds a new allocation of `amount` (already inserted) to the cached paid
   // column of an invoice, and sets its settlement day if that settles it: the
@@ -63,8 +65,6 @@ struct Ledger::Impl {
   // if that is later. Called wherever an invoice is issued, paid, credited or
   // reversed; verify's settlement check recomputes both.
   void customer_moved(std::int64_t customer_id, Cents owed_delta, std::optional<Date> day);
-  // The same for the customer of an invoice.
-  void invoice_moved(std::int64_t invoice_id, Cents owed_delta, std::optional<Date> day);
 
   // The customer's id. Throws Error(not_found) naming the code.
   std::int64_t customer_id(std::string_view code);

@@ -185,7 +185,7 @@ std::int64_t insert_document(Ledger::Impl& impl, bool credit_note, std::int64_t 
 
 }  // namespace
 
-void Ledger::Impl::refresh_invoice(std::int64_t id) {
+void Ledger::Impl::refresh_invoice(std::int64_t id, std::optional<Date> moved_on) {
   auto& q = stmt(
       "SELECT i.total_ttc, i.issue_date, "
       " (SELECT COALESCE(SUM(amount), 0) FROM allocation WHERE invoice_id = i.id AND reversed_on IS NULL), "
@@ -208,7 +208,7 @@ void Ledger::Impl::refresh_invoice(std::int64_t id) {
   const std::int64_t customer = q.getColumn(6).getInt64();
   const Cents was_covered = q.getColumn(7).getInt64();
   q.reset();
-  customer_moved(customer, was_covered - (paid + credited), std::nullopt);
+  customer_moved(customer, was_covered - (paid + credited), moved_on);
   auto& up = stmt("UPDATE invoice SET paid = ?, credited = ?, settled_on = ? WHERE id = ?");
   up.bind(1, paid);
   up.bind(2, credited);
@@ -225,15 +225,6 @@ void Ledger::Impl::customer_moved(std::int64_t customer_id, Cents owed_delta, st
   up.bind(2, owed_delta);
   if (day) up.bind(3, db_date(*day));
   up.exec();
-}
-
-void Ledger::Impl::invoice_moved(std::int64_t invoice_id, Cents owed_delta, std::optional<Date> day) {
-  auto& q = stmt("SELECT customer_id FROM invoice WHERE id = ?");
-  q.bind(1, invoice_id);
-  if (!q.executeStep()) return;
-  const std::int64_t customer = q.getColumn(0).getInt64();
-  q.reset();
-  customer_moved(customer, owed_delta, day);
 }
 
 void Ledger::Impl::add_paid(std::int64_t id, Cents amount) {

@@ -194,7 +194,9 @@ std::int64_t insert_payment(Ledger::Impl& impl, std::int64_t customer_id, std::i
   return impl.db.getLastInsertRowid();
 }
 
-void allocate(Ledger::Impl& impl, std::int64_t invoice_id, std::int64_t payment_id, Cents amount, Date date) {
+// Allocates to invoice_id of customer_id (a payment's invoices and fee are its customer's).
+void allocate(Ledger::Impl& impl, std::int64_t customer_id, std::int64_t invoice_id, std::int64_t payment_id,
+              Cents amount, Date date) {
   auto& ins = impl.stmt("INSERT INTO allocation(invoice_id, payment_id, amount, date) VALUES (?, ?, ?, ?)");
   ins.bind(1, invoice_id);
   ins.bind(2, payment_id);
@@ -202,7 +204,7 @@ void allocate(Ledger::Impl& impl, std::int64_t invoice_id, std::int64_t payment_
   ins.bind(4, db_date(date));
   ins.exec();
   impl.add_paid(invoice_id, amount);
-  impl.invoice_moved(invoice_id, -amount, date);
+  impl.customer_moved(customer_id, -amount, date);
 }
 
 void move_credit(Ledger::Impl& impl, std::int64_t customer_id, Date date, Cents amount, std::int64_t payment_id,
@@ -292,7 +294,7 @@ std::string write_payment(Ledger& ledger, const PaymentRequest& r, PaymentPlan p
   const std::int64_t id =
       insert_payment(impl, inv.customer_id, inv.id, p.amount, r.method, r.date, r.ref, r.detail, waive);
   out.payment = recorded(id, inv, p.amount, r.method, r.date, r.ref, r.detail, waive);
-  allocate(impl, inv.id, id, p.settled, r.date);
+  allocate(impl, inv.customer_id, inv.id, id, p.settled, r.date);
   out.allocations.push_back({inv.number, p.settled});
   if (p.charged) {
     NewInvoice n;
@@ -310,7 +312,7 @@ std::string write_payment(Ledger& ledger, const PaymentRequest& r, PaymentPlan p
     link.exec();
     out.payment.fee_invoice = fee.number;
     if (p.to_fee > 0) {
-      allocate(impl, fee.id, id, p.to_fee, r.date);
+      allocate(impl, inv.customer_id, fee.id, id, p.to_fee, r.date);
       out.allocations.push_back({fee.number, p.to_fee});
     }
   }
@@ -364,7 +366,7 @@ PaymentResult pay_from_credit(Ledger& ledger, std::string_view invoice, std::opt
     const Cents used = amount ? *amount : std::min(balance, available);
     out.fee = processing_fee(Method::credit, inv.kind, std::nullopt, used, ledger.policy_at(date));
     const std::int64_t id = insert_payment(impl, inv.customer_id, inv.id, used, Method::credit, date, "", "", "");
-    allocate(impl, inv.id, id, used, date);
+    allocate(impl, inv.customer_id, inv.id, id, used, date);
     out.allocations.push_back({inv.number, used});
     move_credit(impl, inv.customer_id, date, -used, id,
                 fmt::format("credit used by payment {} on {}", id, inv.number));
@@ -432,10 +434,7 @@ ReversalResult record_reversal(Ledger& ledger, std::int64_t payment_id, std::str
       numbers.push_back(touched.getColumn(1).getString());
     }
     touched.reset();
-    for (auto id : ids) {
-      impl.refresh_invoice(id);
-      impl.invoice_moved(id, 0, date);  // the reversal's day
-    }
+    for (auto id : ids) impl.refresh_invoice(id, date);
     for (const auto& n : numbers) out.invoices.push_back(ledger.invoice(n, today));
     out.payment = payment_by_id(impl, p.id);
     out.credit = ledger.credit(p.customer, today);

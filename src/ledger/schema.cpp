@@ -239,8 +239,8 @@ DROP INDEX IF EXISTS payment_customer;
     // what it owes today (owed: the sum of its invoices' cached balances) and
     // the last day anything moved on its invoices (moved_on: an issue, a
     // credit note, an allocation or its reversal); a balance as of that day or
-    // later is the cached one. Impl::customer_moved keeps both at the four
-    // places that change an invoice's balance, and verify recomputes them (not
+    // later is the cached one. Impl::customer_moved keeps both wherever
+    // an invoice's balance changes, and verify recomputes them (not
     // triggers: a trigger makes each INSERT keep a statement journal, which
     // quadrupled a billing run's page writes). The open invoices that can be
     // late are indexed by customer first (the whole-ledger overdue reads all
