@@ -21,7 +21,7 @@
 namespace tally {
 
 // The schema version this build writes (PRAGMA user_version).
-inline constexpr int kSchemaVersion = 6;
+inline constexpr int kSchemaVersion = 7;
 
 struct Customer {
   std::int64_t id = 0;

@@ -76,7 +76,7 @@ CREATE TABLE invoice (
   settled_on      TEXT,                              -- day the balance last reached 0
   UNIQUE (credit_note, year, seq)
 ) STRICT;
-CREATE INDEX invoice_customer ON invoice(customer_id, issue_date);
+CREATE INDEX invoice_customer ON invoice(customer_id, issue_date);  -- (customer_id) from migration 7
 CREATE INDEX invoice_cites ON invoice(cites_id) WHERE cites_id IS NOT NULL;
 CREATE INDEX invoice_open ON invoice(due_date) WHERE settled_on IS NULL AND credit_note = 0;
 -- Invoices settled after a day (report aging as of a past day).
@@ -273,6 +273,16 @@ CREATE INDEX invoice_late_open ON invoice(customer_id, due_date)
 DROP INDEX invoice_cycle;
 CREATE UNIQUE INDEX invoice_cycle ON invoice(period_first, subscription_id)
   WHERE credit_note = 0 AND kind = 'subscription';
+)sql",
+    // 7: invoice_customer keyed by the customer alone. A billing run adds one
+    // invoice per customer, so it rewrote nearly every leaf of this index
+    // (7.2k of 7.6k pages on the 1M ledger); without the issue date each
+    // entry is half the size and the index has half the leaves (3.4k). Every
+    // query through it reads the invoice rows anyway (dates, kinds, amounts),
+    // and its entries come in invoice id order.
+    R"sql(
+DROP INDEX invoice_customer;
+CREATE INDEX invoice_customer ON invoice(customer_id);
 )sql",
 };
 static_assert(kMigrations.size() == kSchemaVersion, "one migration per schema version");
