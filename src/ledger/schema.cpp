@@ -76,7 +76,7 @@ CREATE TABLE invoice (
   settled_on      TEXT,                              -- day the balance last reached 0
   UNIQUE (credit_note, year, seq)
 ) STRICT;
-CREATE INDEX invoice_customer ON invoice(customer_id, issue_date);  -- (customer_id) from migration 7
+CREATE INDEX invoice_customer ON invoice(customer_id, issue_date);
 CREATE INDEX invoice_cites ON invoice(cites_id) WHERE cites_id IS NOT NULL;
 CREATE INDEX invoice_open ON invoice(due_date) WHERE settled_on IS NULL AND credit_note = 0;
 -- Invoices settled after a day (report aging as of a past day).
