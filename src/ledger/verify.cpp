@@ -1,5 +1,8 @@
 // tally verify: every stored fact checked against what it must equal (issue 8).
+#include <algorithm>
+#include <map>
 #include <memory>
+#include <string>
 #include <utility>
 
 #include <nlohmann/json.hpp>
@@ -325,11 +328,28 @@ IntegrityCheck check_settlement(SQLite::Database& db) {
                       " (SELECT COALESCE(SUM(applied), 0) FROM invoice n WHERE n.cites_id = i.id), "
                       " MAX(i.issue_date, "
                       "     COALESCE((SELECT MAX(date) FROM allocation WHERE invoice_id = i.id AND reversed_on IS NULL), ''), "
-                      "     COALESCE((SELECT MAX(issue_date) FROM invoice n WHERE n.cites_id = i.id), '')) "
+                      "     COALESCE((SELECT MAX(issue_date) FROM invoice n WHERE n.cites_id = i.id), '')), "
+                      " i.customer_id, "
+                      " COALESCE((SELECT MAX(MAX(date), COALESCE(MAX(reversed_on), '')) FROM allocation "
+                      "           WHERE invoice_id = i.id), '') "
                       "FROM invoice i ORDER BY i.id");
+  // Each customer's cache (migration 5) is recomputed in the same pass over
+  // the invoices: the sum of their stored balances, and the last day one was
+  // issued or had an allocation made or reversed. Three lookups per customer
+  // through invoice_customer read every invoice row three times, out of
+  // order (18 s of a 107 s verify on the 1M ledger).
+  struct Cache {
+    Cents owed = 0;
+    std::string moved;
+  };
+  std::map<std::int64_t, Cache> by_customer;
   std::int64_t invoices = 0;
   while (q.executeStep()) {
     ++invoices;
+    Cache& cache = by_customer[q.getColumn(10).getInt64()];
+    if (q.getColumn(1).getInt() == 0)
+      cache.owed += q.getColumn(2).getInt64() - q.getColumn(3).getInt64() - q.getColumn(4).getInt64();
+    cache.moved = std::max({cache.moved, q.getColumn(6).getString(), q.getColumn(11).getString()});
     const std::string number = q.getColumn(0).getString();
     const bool note = q.getColumn(1).getInt() != 0;
     const Cents ttc = q.getColumn(2).getInt64();
@@ -353,25 +373,17 @@ IntegrityCheck check_settlement(SQLite::Database& db) {
       f.add("invoice {}: balance {} below zero (more paid and credited than its total)", number,
             format_amount(balance));
   }
-  // Each customer's cached owed and moved_on (migration 5): the sum of its
-  // invoices' balances, and the last day one was issued, paid or reversed.
-  SQLite::Statement cq(db,
-                       "SELECT c.code, c.owed, COALESCE(c.moved_on, '(none)'), "
-                       " (SELECT COALESCE(SUM(total_ttc - paid - credited), 0) FROM invoice "
-                       "   WHERE customer_id = c.id AND credit_note = 0), "
-                       " COALESCE((SELECT MAX(issue_date) FROM invoice WHERE customer_id = c.id), ''), "
-                       " COALESCE((SELECT MAX(MAX(a.date), COALESCE(MAX(a.reversed_on), '')) "
-                       "   FROM invoice i JOIN allocation a ON a.invoice_id = i.id WHERE i.customer_id = c.id), '') "
-                       "FROM customer c ORDER BY c.id");
+  SQLite::Statement cq(db, "SELECT id, code, owed, COALESCE(moved_on, '(none)') FROM customer ORDER BY id");
   std::int64_t customers = 0;
   while (cq.executeStep()) {
     ++customers;
-    const std::string code = cq.getColumn(0).getString();
-    const Cents owed = cq.getColumn(1).getInt64();
-    const std::string moved = cq.getColumn(2).getString();
-    const Cents want_owed = cq.getColumn(3).getInt64();
-    std::string want_moved = std::max(cq.getColumn(4).getString(), cq.getColumn(5).getString());
-    if (want_moved.empty()) want_moved = "(none)";
+    const auto it = by_customer.find(cq.getColumn(0).getInt64());
+    const Cache want = it == by_customer.end() ? Cache{} : it->second;
+    const std::string code = cq.getColumn(1).getString();
+    const Cents owed = cq.getColumn(2).getInt64();
+    const std::string moved = cq.getColumn(3).getString();
+    const Cents want_owed = want.owed;
+    const std::string want_moved = want.moved.empty() ? "(none)" : want.moved;
     if (owed != want_owed)
       f.add("customer {}: stored owed {} != {} (its invoices' balances)", code, format_amount(owed),
             format_amount(want_owed));
