@@ -51,15 +51,19 @@ WHERE i.credit_note = 0 AND i.kind <> 'penalty' AND i.settled_on IS NULL AND i.d
 ORDER BY c.code, i.due_date, i.number;
 """
 
-# The write `tally pay NUMBER --method sepa --ref R` makes (no fee): one
-# payment, its allocation, the invoice's cached balance, one journal event,
-# with tally's connection settings (WAL kept between processes, FULL sync).
-PAY_SQL = """
+# tally's connection settings: the WAL kept between processes, FULL sync.
+CONNECTION_SQL = """
 .filectrl persist_wal 1
 PRAGMA synchronous = FULL;
 PRAGMA journal_size_limit = 4194304;
 PRAGMA foreign_keys = ON;
 PRAGMA busy_timeout = 5000;
+"""
+
+# The write `tally pay NUMBER --method sepa --ref R` makes (no fee): one
+# payment, its allocation, the invoice's cached balance, one journal event,
+# with tally's connection settings.
+PAY_SQL = CONNECTION_SQL + """
 BEGIN IMMEDIATE;
 INSERT INTO payment(customer_id, invoice_id, amount, method, date, ref, detail)
   SELECT customer_id, id, total_ttc - paid - credited, 'sepa', '{d}', '{ref}', '' FROM invoice WHERE number = '{n}';
@@ -81,12 +85,7 @@ COMMIT;
 # shaped like tally's (same command line and payload fields; random hashes),
 # and the lines that name no invoice to the suspense list.
 # No per-line rule, parse or output: the floor under tally's time.
-IMPORT_SQL = """
-.filectrl persist_wal 1
-PRAGMA synchronous = FULL;
-PRAGMA journal_size_limit = 4194304;
-PRAGMA foreign_keys = ON;
-PRAGMA busy_timeout = 5000;
+IMPORT_SQL = CONNECTION_SQL + """
 PRAGMA temp_store = MEMORY;
 PRAGMA cache_size = -16384;
 CREATE TEMP TABLE st(date TEXT, amount TEXT, reference TEXT, label TEXT, method TEXT);
