@@ -12,12 +12,12 @@ step() { printf '\n\033[1m$ tally %s\033[0m\n' "$*"; "$TALLY" "$@"; }
 
 echo "Demo ledger: $TALLY_DB"
 step init
-step customer add acme --name "ACME SAS" --email billing@acme.test
-step customer add globex --name "Globex GmbH" --vat-rate 0 --terms 45
-step customer add initech --name "Initech" --terms 60
-step subscription add --customer acme --amount 1500 --cycle monthly --start 2026-01-01
-step subscription add --customer globex --amount 800 --cycle quarterly --start 2026-03-01
-step subscription add --customer initech --amount 2000 --cycle annual --start 2026-03-15
+step --as-of 2026-01-01 customer add acme --name "ACME SAS" --email billing@acme.test
+step --as-of 2026-01-01 customer add globex --name "Globex GmbH" --vat-rate 0 --terms 45
+step --as-of 2026-01-01 customer add initech --name "Initech" --terms 60
+step --as-of 2026-01-01 subscription add --customer acme --amount 1500 --cycle monthly --start 2026-01-01
+step --as-of 2026-01-01 subscription add --customer globex --amount 800 --cycle quarterly --start 2026-03-01
+step --as-of 2026-01-01 subscription add --customer initech --amount 2000 --cycle annual --start 2026-03-15
 step --as-of 2026-03-01 invoice create --customer acme --kind setup --amount 5000 --description "Platform set-up"
 step --as-of 2026-03-01 invoice run --period 2026-03
 step --as-of 2026-03-01 invoice run --period 2026-03
