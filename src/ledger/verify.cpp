@@ -381,11 +381,10 @@ IntegrityCheck check_settlement(SQLite::Database& db) {
     const std::string code = cq.getColumn(1).getString();
     const Cents owed = cq.getColumn(2).getInt64();
     const std::string moved = cq.getColumn(3).getString();
-    const Cents want_owed = want.owed;
     const std::string want_moved = want.moved.empty() ? "(none)" : want.moved;
-    if (owed != want_owed)
+    if (owed != want.owed)
       f.add("customer {}: stored owed {} != {} (its invoices' balances)", code, format_amount(owed),
-            format_amount(want_owed));
+            format_amount(want.owed));
     if (moved != want_moved)
       f.add("customer {}: stored moved_on {} != recomputed {}", code, moved, want_moved);
   }
