@@ -22,8 +22,9 @@ bool parse_decimal(std::string_view s, int scale, std::int64_t limit, std::int64
   std::int64_t whole = 0;
   std::size_t digits = 0;
   while (i < s.size() && is_digit(s[i])) {
-    whole = whole * 10 + (s[i] - '0');
-    if (whole > limit) return false;
+    const int d = s[i] - '0';
+    if (whole > (limit - d) / 10) return false;  // whole * 10 + d > limit, tested without overflow
+    whole = whole * 10 + d;
     ++i;
     ++digits;
   }

@@ -90,3 +90,16 @@ TEST_CASE("rates and quantities parse strictly", "[money]") {
   CHECK(parse_count("010", "n", 100) == 10);  // decimal, never octal
   CHECK_THROWS_AS(parse_count("0x0C", "n", 100), Error);
 }
+
+TEST_CASE("Counts and ids at the int64 limit: no overflow wraps to a small id", "[money]") {
+  // 18446744073709551617 = 2^64 + 1: with a wrapping multiply it read as 1 and
+  // `payment reverse` reversed payment 1 (issue 17).
+  constexpr std::int64_t kMax = INT64_MAX;  // 9223372036854775807
+  CHECK(parse_count("9223372036854775807", "id", kMax) == kMax);
+  for (const char* text : {"9223372036854775808", "18446744073709551617", "18446744073709551616",
+                           "99999999999999999999999", "92233720368547758070"})
+    CHECK_THROWS_AS(parse_count(text, "id", kMax), Error);
+  CHECK(parse_count("3600000", "ms", 3'600'000) == 3'600'000);
+  CHECK_THROWS_AS(parse_count("3600001", "ms", 3'600'000), Error);
+  CHECK_THROWS_AS(parse_amount("92233720368547758.08"), Error);
+}
