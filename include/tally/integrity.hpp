@@ -52,12 +52,14 @@ struct BackupResult {
 
 // Writes a consistent copy of the ledger to `path` with SQLite's online backup
 // API: the copy is one snapshot of the ledger, taken while other processes may
-// keep writing. The copy is built under a temporary name beside `path`, checked
-// (PRAGMA integrity_check), then renamed, so `path` holds either nothing or the
-// whole copy. In dry-run mode nothing is written and the result describes the
-// ledger as it would be copied.
+// keep writing; the ledger is only read. The copy is built in a new temporary
+// file beside `path`, checked (PRAGMA integrity_check), then given its name,
+// so `path` holds either nothing or the whole copy (the rules of OutputFiles,
+// tally/files.hpp). In dry-run mode nothing is written and the result
+// describes the ledger as it would be copied.
 // Throws Error(conflict) if `path` exists (unless overwrite), Error(usage) for
-// the ledger's own path or a missing directory, Error(internal) on I/O failure.
+// the ledger's own files, a link, a directory, a device or a missing folder,
+// Error(internal) on I/O failure.
 BackupResult backup(Ledger& ledger, const std::string& path, bool overwrite = false);
 
 }  // namespace tally

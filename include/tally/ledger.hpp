@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,6 +23,18 @@ namespace tally {
 
 // The schema version this build writes (PRAGMA user_version).
 inline constexpr int kSchemaVersion = 7;
+
+// PRAGMA application_id of every tally ledger ("TLLY"): a file without it (or,
+// for ledgers made before it, without tally's schema) is not opened.
+inline constexpr std::int32_t kApplicationId = 0x544C4C59;
+
+// How a command uses the ledger.
+enum class OpenMode {
+  write,    // read-write; an older schema is migrated
+  read,     // read-only connection; an older schema is migrated once first
+  inspect,  // read-only, never migrates: an older schema is read from a
+            // migrated copy in memory (verify, backup of its source)
+};
 
 struct Customer {
   std::int64_t id = 0;
@@ -107,10 +120,13 @@ class Ledger {
   // Creates a new ledger file with the schema and the default policy.
   // Throws Error(conflict) if the file exists.
   static Ledger create(const std::string& path);
-  // Opens an existing ledger, migrating an older schema. Throws Error(not_found)
-  // if the file is missing (saying to run `tally init`), Error(internal) for a
-  // ledger newer than this build.
-  static Ledger open(const std::string& path);
+  // Opens an existing ledger in `mode`. Throws Error(not_found) if the file is
+  // missing, Error(integrity) "is not a tally ledger" for anything but a
+  // regular SQLite file with tally's application id (or, made before it, with
+  // tally's schema 1..kSchemaVersion), leaving it untouched; Error(internal)
+  // for a ledger newer than this build; Error(busy) when another process holds
+  // it past `busy_timeout_ms`.
+  static Ledger open(const std::string& path, OpenMode mode = OpenMode::write, int busy_timeout_ms = 5000);
   // An in-memory ledger with the schema and default policy (tests).
   static Ledger memory();
 
@@ -131,6 +147,15 @@ class Ledger {
   // back in dry-run mode). A nested call joins the outer transaction and appends
   // its own event. A lock held past the busy timeout throws Error(busy).
   void write(std::string_view kind, const std::function<std::string()>& body);
+
+  // Runs body in one BEGIN IMMEDIATE transaction that appends no event of its
+  // own: the writes inside it join it, each with its event, and commit (or
+  // roll back) together. A command that must also write files stages them
+  // inside body, so a failure anywhere leaves neither rows nor files.
+  void transaction(const std::function<void()>& body);
+
+  // The file this ledger was opened from ("" in memory).
+  std::string path() const;
 
   // ---- Policy (versioned) ----
   // The policy in force on day d: the latest value of each parameter whose
@@ -206,6 +231,12 @@ class Ledger {
   explicit Ledger(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
+
+// What a failure escaping libtally means for the caller: an Error as it is;
+// SQLite's "busy" or "locked" as Error(busy); anything else Error(internal)
+// with its message.
+class Error;
+Error as_error(const std::exception& e);
 
 // The default ledger path: $TALLY_DB, else $XDG_DATA_HOME/tally/ledger.db, else
 // ~/.local/share/tally/ledger.db.

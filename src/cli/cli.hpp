@@ -75,8 +75,11 @@ class Context {
   Date as_of() const;
   // The --format. Throws Error(usage) for an unknown one, and for html unless html_ok.
   Format format() const;
-  // The ledger at --db (opened on first use, dry-run and busy timeout set).
-  Ledger& ledger();
+  // The ledger at --db, opened on first use in `mode` (a command that only
+  // reads passes OpenMode::read: the file is then never written), dry-run and
+  // busy timeout (TALLY_BUSY_TIMEOUT) set.
+  Ledger& ledger(OpenMode mode = OpenMode::write);
+  Ledger& reader() { return ledger(OpenMode::read); }
   std::string db_path() const;
   // True when colour may be written to stdout.
   bool color() const;

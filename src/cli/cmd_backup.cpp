@@ -12,7 +12,7 @@ struct Opts {
 };
 
 Output run_backup(Context& ctx, const Opts& o) {
-  const BackupResult r = backup(ctx.ledger(), o.file, o.force);
+  const BackupResult r = backup(ctx.ledger(OpenMode::inspect), o.file, o.force);
   Output out;
   out.json = Json{{"ledger", ctx.db_path()},      {"backup", r.path},
                   {"bytes", r.bytes},             {"journal_events", r.journal_events},

@@ -1,12 +1,8 @@
 // tally cancel (C1-C4): record a registered letter, print the balance statement.
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
-#include <fstream>
-
 #include "cli/views.hpp"
 #include "tally/cancellation.hpp"
 #include "tally/errors.hpp"
+#include "tally/files.hpp"
 
 namespace tally::cli {
 namespace {
@@ -14,35 +10,7 @@ namespace {
 struct CancelOpts {
   std::string customer, letter_date, letter_ref;
   std::optional<std::string> statement;
-};
-
-// A file written under a temporary name and renamed into place on commit(), so
-// a failed command leaves an existing file as it was. Opening fails early with
-// Error(internal) naming the path.
-class PendingFile {
- public:
-  explicit PendingFile(std::string path) : path_(std::move(path)), tmp_(path_ + ".tmp"), os_(tmp_) {
-    if (!os_) throw Error(ExitCode::internal, fmt::format("cannot write '{}': {}", tmp_, std::strerror(errno)));
-  }
-  PendingFile(const PendingFile&) = delete;
-  PendingFile& operator=(const PendingFile&) = delete;
-  ~PendingFile() {
-    if (!done_) std::remove(tmp_.c_str());
-  }
-  void commit(const std::string& text) {
-    os_ << text;
-    os_.close();
-    if (!os_ || std::rename(tmp_.c_str(), path_.c_str()) != 0)
-      throw Error(ExitCode::internal,
-                  fmt::format("the cancellation is recorded but the statement could not be written to '{}': {}",
-                              path_, std::strerror(errno)));
-    done_ = true;
-  }
-
- private:
-  std::string path_, tmp_;
-  std::ofstream os_;
-  bool done_ = false;
+  bool force = false;
 };
 
 Json statement_json(const Statement& st) {
@@ -61,13 +29,21 @@ Output run_cancel(Context& ctx, const CancelOpts& o) {
   r.letter_date = option_date(o.letter_date, "--letter-date");
   r.letter_ref = o.letter_ref;
   r.today = ctx.as_of();
-  std::optional<PendingFile> file;
-  if (o.statement) file.emplace(*o.statement);
   Ledger& ledger = ctx.ledger();
-  const CancelResult res = cancel(ledger, r);
-  if (file)
-    file->commit(statement_letter(StatementLetter{res.customer, r.letter_date, r.letter_ref, res.subscriptions,
-                                                  res.statement, ledger.dry_run()}));
+  // The letter is staged inside the cancellation's transaction and named only
+  // once it committed: a failure leaves neither the cancellation nor a file.
+  OutputFiles file(ledger.path(), o.force);
+  if (o.statement) file.check(*o.statement);
+  CancelResult res;
+  std::string letter;  // the statement letter, a draft in a dry run (never written then)
+  ledger.transaction([&] {
+    res = cancel(ledger, r);
+    if (!o.statement) return;
+    letter = statement_letter(
+        StatementLetter{res.customer, r.letter_date, r.letter_ref, res.subscriptions, res.statement, ledger.dry_run()});
+    if (!ledger.dry_run()) file.stage(*o.statement, letter);
+  });
+  file.commit();
 
   Output out;
   out.json = Json{{"customer", res.customer.code},
@@ -76,7 +52,9 @@ Output run_cancel(Context& ctx, const CancelOpts& o) {
                   {"effective_date", format_date(res.effective_date)},
                   {"subscriptions", Json::array()},
                   {"statement", statement_json(res.statement)},
-                  {"statement_file", o.statement ? Json(*o.statement) : Json(nullptr)}};
+                  {"statement_file", o.statement ? Json(*o.statement) : Json(nullptr)},
+                  {"statement_written", o.statement.has_value() && !ledger.dry_run()}};
+  if (o.statement && ledger.dry_run()) out.json["statement_preview"] = letter;
   Table lines{fmt::format("Balance statement of {} as of {}", res.customer.code, format_date(res.statement.as_of)),
               {"label", "kind", "rule", "amount"},
               {}};
@@ -95,7 +73,9 @@ Output run_cancel(Context& ctx, const CancelOpts& o) {
   out.lines.push_back(fmt::format("{}: {}", res.statement.total_due < 0 ? "Owed to the customer" : "Total due",
                                   format_amount(res.statement.total_due < 0 ? -res.statement.total_due
                                                                              : res.statement.total_due)));
-  if (o.statement) out.lines.push_back("Statement letter written to " + *o.statement);
+  if (o.statement)
+    out.lines.push_back(fmt::format("Statement letter {} {}", ledger.dry_run() ? "would be written to" : "written to",
+                                    *o.statement));
   return out;
 }
 
@@ -107,7 +87,9 @@ void setup_cancel(CLI::App& cmd, Context& ctx, Action& action) {
   cmd.add_option("--letter-date", o->letter_date, "reception date of the registered letter, YYYY-MM-DD (C1)")
       ->required();
   cmd.add_option("--letter-ref", o->letter_ref, "postal reference of the registered letter (C1)")->required();
-  cmd.add_option("--statement", o->statement, "also write the balance statement as a letter (Markdown) to FILE");
+  cmd.add_option("--statement", o->statement,
+                 "also write the balance statement as a letter (Markdown) to FILE, a new file");
+  cmd.add_flag("--force", o->force, "replace the --statement FILE if it exists (never the ledger, a link or a device)");
   example(&cmd, "tally --as-of 2026-09-16 cancel --customer acme --letter-date 2026-09-15 --letter-ref 1A12345678901 "
                 "--statement acme-statement.md");
   on_parse(&cmd, ctx, action, o, run_cancel);

@@ -41,7 +41,7 @@ struct ShowOpts {
 };
 
 Output run_show(Context& ctx, const ShowOpts& o) {
-  Ledger& ledger = ctx.ledger();
+  Ledger& ledger = ctx.reader();
   const Date d = ctx.as_of();
   const Customer c = ledger.customer(o.code);
   const auto subs = ledger.subscriptions(c.code);
@@ -91,7 +91,7 @@ void setup_customer(CLI::App& cmd, Context& ctx, Action& action) {
   auto* list = cmd.add_subcommand("list", "list customers");
   example(list, "tally customer list --format csv");
   on_parse(list, ctx, action, std::make_shared<int>(0), [](Context& ctx, const int&) {
-    const auto cs = ctx.ledger().customers();
+    const auto cs = ctx.reader().customers();
     Output out;
     out.json = Json{{"customers", Json::array()}};
     for (const auto& c : cs) out.json["customers"].push_back(to_json(c));

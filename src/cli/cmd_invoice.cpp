@@ -117,7 +117,7 @@ Output run_list(Context& ctx, const ListOpts& o) {
   }
   if (o.kind) f.kind = parse_invoice_kind(*o.kind);
   const Date d = ctx.as_of();
-  Ledger& ledger = ctx.ledger();
+  Ledger& ledger = ctx.reader();
   if (f.customer) ledger.customer(*f.customer);  // unknown: not found, before any output
   // Streamed while printing: the whole list of a 1M-invoice ledger would be
   // gigabytes as one JSON tree (issue 9). Table format reads it twice (widths).
@@ -139,7 +139,7 @@ struct ShowOpts {
 
 Output run_show(Context& ctx, const ShowOpts& o) {
   const Date d = ctx.as_of();
-  const Invoice inv = ctx.ledger().invoice(o.number, d);
+  const Invoice inv = ctx.reader().invoice(o.number, d);
   Output out;
   out.json = Json{{"as_of", format_date(d)}, {"invoice", to_json(inv)}};
   out.tables.push_back(invoice_table({inv}));

@@ -1,10 +1,10 @@
 // tally overdue [--customer CODE] [--apply] [--notices DIR [--notice-format txt|md]]
 #include <filesystem>
-#include <fstream>
 #include <memory>
 
 #include "cli/views.hpp"
 #include "tally/errors.hpp"
+#include "tally/files.hpp"
 #include "tally/overdue.hpp"
 
 namespace tally::cli {
@@ -15,6 +15,7 @@ struct OverdueOpts {
   bool apply = false;
   std::optional<std::string> notices;
   std::string notice_format = "txt";
+  bool force = false;
 };
 
 Json date_or_null(const std::optional<Date>& d) { return d ? Json(format_date(*d)) : Json(nullptr); }
@@ -76,10 +77,11 @@ Table stages_table(const std::shared_ptr<const OverdueReport>& r) {
   return t;
 }
 
-// L7: one notice per customer in a late stage with an invoice late on the day.
-// Returns the notice paths, written unless dry_run.
-Json write_notices(Ledger& ledger, const OverdueReport& r, const std::string& dir, bool markdown, bool dry_run) {
-  Json out = Json::array();
+// L7: one notice per customer in a late stage with an invoice late on the
+// day, as (path, text) pairs: what --notices writes into `dir`.
+std::vector<std::pair<std::string, std::string>> notices_of(Ledger& ledger, const OverdueReport& r,
+                                                            const std::string& dir, bool markdown) {
+  std::vector<std::pair<std::string, std::string>> out;
   for (const auto& c : r.customers) {
     if (c.stage.stage == Stage::active) continue;
     Notice n{c.customer, ledger.customer(c.customer).name, r.as_of, c.stage, {}};
@@ -87,32 +89,72 @@ Json write_notices(Ledger& ledger, const OverdueReport& r, const std::string& di
       if (i.customer == c.customer && i.late)
         n.invoices.push_back({i.number, i.due_date, i.days_late, i.balance, i.interest_accrued, i.indemnity});
     if (n.invoices.empty()) continue;
-    const auto path = std::filesystem::path(dir) /
-                      fmt::format("{}-{}.{}", c.customer, format_date(r.as_of), markdown ? "md" : "txt");
-    if (!dry_run) {
-      std::error_code ec;
-      std::filesystem::create_directories(dir, ec);
-      std::ofstream f(path, std::ios::binary | std::ios::trunc);
-      f << late_notice(n, markdown);
-      f.close();
-      if (!f) throw Error(ExitCode::internal, fmt::format("cannot write notice '{}': check --notices DIR", path.string()));
-    }
-    out.push_back(Json{{"customer", c.customer}, {"path", path.string()}, {"written", !dry_run}});
+    out.emplace_back((std::filesystem::path(dir) /
+                      fmt::format("{}-{}.{}", c.customer, format_date(r.as_of), markdown ? "md" : "txt"))
+                         .string(),
+                     late_notice(n, markdown));
   }
   return out;
+}
+
+// The --notices folder: an existing directory (not a link to one), or a name
+// whose parent exists, created when the notices are written. Checked before
+// anything is written. Throws Error(usage).
+void check_notices_folder(const std::string& dir) {
+  if (dir.empty()) throw usage_error("invalid --notices '': expected a directory");
+  std::error_code ec;
+  const auto st = std::filesystem::symlink_status(dir, ec);
+  if (st.type() == std::filesystem::file_type::not_found) {
+    const auto parent = std::filesystem::path(dir).parent_path();
+    if (!parent.empty() && !std::filesystem::is_directory(parent, ec))
+      throw usage_error("invalid --notices '{}': folder '{}' does not exist", dir, parent.string());
+    return;
+  }
+  if (st.type() != std::filesystem::file_type::directory)
+    throw usage_error("invalid --notices '{}': not a directory (a symbolic link or a file); expected a directory",
+                      dir);
 }
 
 Output run_overdue(Context& ctx, const OverdueOpts& o) {
   if (o.notice_format != "txt" && o.notice_format != "md")
     throw usage_error("invalid --notice-format '{}': expected txt or md", o.notice_format);
-  if (o.notices && o.notices->empty()) throw usage_error("invalid --notices '': expected a directory");
-  Ledger& ledger = ctx.ledger();
+  if (o.notices) check_notices_folder(*o.notices);
+  Ledger& ledger = ctx.ledger(o.apply ? OpenMode::write : OpenMode::read);
   const Date d = ctx.as_of();
+  OutputFiles files(ledger.path(), o.force);
+  std::vector<std::string> notice_paths;
+  bool made_folder = false;
   std::optional<ApplyResult> applied;
-  if (o.apply) applied = apply_overdue(ledger, d, o.customer);
-  const auto shared = std::make_shared<const OverdueReport>(applied ? std::move(applied->report)
-                                                                    : overdue(ledger, d, o.customer));
-  const OverdueReport& report = *shared;
+  std::optional<OverdueReport> plain;
+  // The notices are staged inside the penalties' transaction and named once it
+  // committed: a notice that cannot be written leaves no penalty behind.
+  const auto run = [&] {
+    if (o.apply) applied = apply_overdue(ledger, d, o.customer);
+    else plain = overdue(ledger, d, o.customer);
+    if (!o.notices) return;
+    const auto notices = notices_of(ledger, applied ? applied->report : *plain, *o.notices, o.notice_format == "md");
+    for (const auto& [path, text] : notices) {
+      notice_paths.push_back(path);
+      if (std::filesystem::is_directory(*o.notices)) files.check(path);
+    }
+    if (ledger.dry_run() || notices.empty()) return;
+    std::error_code ec;
+    made_folder = std::filesystem::create_directory(*o.notices, ec);
+    if (ec) throw Error(ExitCode::internal, fmt::format("cannot create the notices folder '{}': {}", *o.notices,
+                                                        ec.message()));
+    for (const auto& [path, text] : notices) files.stage(path, text);
+  };
+  try {
+    if (o.apply) ledger.transaction(run);
+    else run();
+    files.commit();
+  } catch (...) {
+    files.discard();
+    std::error_code ec;
+    if (made_folder) std::filesystem::remove(*o.notices, ec);  // only if still empty
+    throw;
+  }
+  const auto shared = std::make_shared<const OverdueReport>(applied ? std::move(applied->report) : std::move(*plain));
 
   Output out;
   out.json = Json{{"as_of", format_date(d)}, {"invoices", Json::array()}, {"customers", Json::array()}};
@@ -145,10 +187,11 @@ Output run_overdue(Context& ctx, const OverdueOpts& o) {
                                         : ""));
   }
   if (o.notices) {
-    out.json["notices"] = write_notices(ledger, report, *o.notices, o.notice_format == "md", ledger.dry_run());
-    for (const auto& n : out.json["notices"])
-      out.lines.push_back(fmt::format("Notice {}: {}", n["written"].get<bool>() ? "written" : "would be written",
-                                      n["path"].get<std::string>()));
+    out.json["notices"] = Json::array();
+    for (const auto& path : notice_paths) {
+      out.json["notices"].push_back(Json{{"path", path}, {"written", !ledger.dry_run()}});
+      out.lines.push_back(fmt::format("Notice {}: {}", ledger.dry_run() ? "would be written" : "written", path));
+    }
   }
   return out;
 }
@@ -162,6 +205,7 @@ void setup_overdue(CLI::App& cmd, Context& ctx, Action& action) {
                "bill interest and indemnities not yet billed on penalty invoices and record stage changes (L6)");
   cmd.add_option("--notices", o->notices, "write one late-payment notice per customer in a late stage to DIR (L7)");
   cmd.add_option("--notice-format", o->notice_format, "notice files: txt (default) or md");
+  cmd.add_flag("--force", o->force, "replace notice files that exist (never a link, a device or the ledger)");
   example(&cmd, "tally --as-of 2026-04-30 overdue --apply --notices notices/");
   on_parse(&cmd, ctx, action, o, run_overdue);
 }

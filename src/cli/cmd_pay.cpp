@@ -103,7 +103,7 @@ Output run_list(Context& ctx, const ListOpts& o) {
   f.invoice = o.invoice;
   if (o.method) f.method = parse_method(*o.method, true);
   const Date d = ctx.as_of();
-  Ledger& ledger = ctx.ledger();
+  Ledger& ledger = ctx.reader();
   // Unknown customer or invoice: not found, before any output.
   if (f.customer) ledger.customer(*f.customer);
   if (f.invoice) ledger.invoice(*f.invoice, d);

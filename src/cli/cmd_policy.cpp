@@ -17,7 +17,7 @@ void setup_policy(CLI::App& cmd, Context& ctx, Action& action) {
   example(show, "tally --as-of 2026-01-01 policy show --format json");
   on_parse(show, ctx, action, std::make_shared<int>(0), [](Context& ctx, const int&) {
     const Date d = ctx.as_of();
-    Ledger& ledger = ctx.ledger();
+    Ledger& ledger = ctx.reader();
     const Policy p = ledger.policy_at(d);
     std::map<std::string, std::string> since;
     for (const auto& v : ledger.policy_versions())

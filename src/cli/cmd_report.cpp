@@ -48,8 +48,8 @@ Table aging_table(const AgingReport& r, std::string title) {
 
 Output run_aging(Context& ctx) {
   const Date d = ctx.as_of();
-  const AgingReport r = aging_report(ctx.ledger(), d);
-  const Policy p = ctx.ledger().policy_at(d);
+  const AgingReport r = aging_report(ctx.reader(), d);
+  const Policy p = ctx.reader().policy_at(d);
   Output out;
   out.json = to_json(r);
   out.tables.push_back(aging_table(r, fmt::format("Aging on {} (balances incl. VAT)", format_date(d))));
@@ -75,7 +75,7 @@ std::vector<std::string> balance_cells(std::string first, const BalanceRow& b) {
 
 Output run_balance(Context& ctx) {
   const Date d = ctx.as_of();
-  const BalanceReport r = balance_report(ctx.ledger(), d);
+  const BalanceReport r = balance_report(ctx.reader(), d);
   Output out;
   Json customers = Json::array();
   Table t{fmt::format("Balances on {} (incl. VAT)", format_date(d)),
@@ -98,7 +98,7 @@ Output run_balance(Context& ctx) {
 
 Output run_suspense(Context& ctx) {
   const Date d = ctx.as_of();
-  const auto lines = suspense_lines(ctx.ledger(), d);
+  const auto lines = suspense_lines(ctx.reader(), d);
   Output out;
   Json list = Json::array();
   Table t{"", {"id", "date", "amount", "reference", "label", "method", "reason"}, {}};
@@ -281,7 +281,7 @@ std::vector<std::string> close_lines(const CloseReport& r, Date as_of, bool newl
 Output run_close(Context& ctx, const CloseOpts& o) {
   const Date as_of = ctx.as_of();
   const Date month = parse_month(o.month);
-  Ledger& ledger = ctx.ledger();
+  Ledger& ledger = ctx.ledger(o.lock ? OpenMode::write : OpenMode::read);
   const bool newly_locked = o.lock && lock_month(ledger, month, as_of);
   CloseReport r = close_report(ledger, month, as_of);
   if (newly_locked) {  // also in a dry run, where the lock was rolled back

@@ -79,7 +79,7 @@ struct ListOpts {
 };
 
 Output run_list(Context& ctx, const ListOpts& o) {
-  const auto list = standbys(ctx.ledger(), o.customer);
+  const auto list = standbys(ctx.reader(), o.customer);
   Output out;
   out.json = Json{{"standbys", Json::array()}};
   for (const auto& s : list) out.json["standbys"].push_back(standby_json(s));

@@ -12,7 +12,7 @@ struct StatusOpts {
 
 Output run_status(Context& ctx, const StatusOpts& o) {
   const Date d = ctx.as_of();
-  const CustomerStatus s = customer_status(ctx.ledger(), o.code, d);
+  const CustomerStatus s = customer_status(ctx.reader(), o.code, d);
   const Capabilities& cap = s.capabilities;
   Output out;
   out.json = Json{{"customer", s.customer},

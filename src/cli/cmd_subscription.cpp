@@ -34,7 +34,7 @@ struct ListOpts {
 };
 
 Output run_list(Context& ctx, const ListOpts& o) {
-  const auto subs = ctx.ledger().subscriptions(o.customer);
+  const auto subs = ctx.reader().subscriptions(o.customer);
   Output out;
   out.json = Json{{"subscriptions", Json::array()}};
   Table t{"", {"id", "customer", "amount_ht", "cycle", "start", "commitment", "notice", "end_date"}, {}};

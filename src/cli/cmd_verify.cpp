@@ -12,10 +12,11 @@ namespace {
 // database, corrupt header) is reported as one failed check.
 IntegrityReport report_of(Context& ctx) {
   try {
-    return verify(ctx.ledger());
+    return verify(ctx.ledger(OpenMode::inspect));
   } catch (const Error&) {
     throw;  // missing ledger (3), newer schema (1): not an integrity verdict
   } catch (const std::exception& e) {
+    if (const Error err = as_error(e); err.code() == ExitCode::busy) throw err;  // 6, not an integrity verdict
     IntegrityCheck open{"sqlite_open", "", {fmt::format("ledger '{}' cannot be opened: {}", ctx.db_path(), e.what())}, 0};
     return IntegrityReport{{open}};
   }

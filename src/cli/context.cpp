@@ -22,13 +22,14 @@ Format Context::format() const {
 
 std::string Context::db_path() const { return g.db.empty() ? default_ledger_path() : g.db; }
 
-Ledger& Context::ledger() {
+Ledger& Context::ledger(OpenMode mode) {
   if (!ledger_) {
-    ledger_.emplace(Ledger::open(db_path()));
+    int busy_ms = 5000;
+    if (const char* t = std::getenv("TALLY_BUSY_TIMEOUT"); t && *t)
+      busy_ms = static_cast<int>(parse_count(t, "TALLY_BUSY_TIMEOUT (ms)", 3'600'000));
+    ledger_.emplace(Ledger::open(db_path(), mode, busy_ms));
     ledger_->set_command(command_line);
     ledger_->set_dry_run(g.dry_run);
-    if (const char* t = std::getenv("TALLY_BUSY_TIMEOUT"); t && *t)
-      ledger_->set_busy_timeout(static_cast<int>(parse_count(t, "TALLY_BUSY_TIMEOUT (ms)", 3'600'000)));
   }
   return *ledger_;
 }

@@ -138,6 +138,18 @@ void check_arguments(int argc, char** argv) {
   }
 }
 
+// No option or argument given on the command line is empty: `--as-of ""` is
+// a mistake, not "today". Throws Error(usage) naming the option.
+void check_no_empty_values(const CLI::App& app) {
+  for (const CLI::Option* o : app.get_options()) {
+    if (o->count() == 0 || o->get_items_expected_min() == 0) continue;
+    for (const std::string& v : o->results())
+      if (v.find_first_not_of(" \t") == std::string::npos)
+        throw usage_error("invalid {} '{}': an empty value is not accepted", o->get_name(), v);
+  }
+  for (const CLI::App* sub : app.get_subcommands()) check_no_empty_values(*sub);
+}
+
 int fail(ExitCode code, const std::string& message) {
   std::cerr << "tally: error: " << message << "\n";
   return static_cast<int>(code);
@@ -176,6 +188,7 @@ int main(int argc, char** argv) {
   try {
     check_arguments(argc, argv);
     app.parse(argc, argv);
+    check_no_empty_values(app);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
@@ -202,9 +215,8 @@ int main(int argc, char** argv) {
     }
     emit(ctx, out);
     return out.exit_code;
-  } catch (const Error& e) {
-    return fail(e.code(), e.what());
   } catch (const std::exception& e) {
-    return fail(ExitCode::internal, e.what());
+    const Error err = as_error(e);  // SQLite's busy as 6, whatever the command
+    return fail(err.code(), err.what());
   }
 }

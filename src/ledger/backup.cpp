@@ -1,20 +1,19 @@
 // tally backup: a consistent copy with SQLite's online backup API (issue 8).
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <chrono>
-#include <filesystem>
 #include <thread>
 
 #include <SQLiteCpp/Backup.h>
 
 #include "ledger/impl.hpp"
 #include "tally/errors.hpp"
+#include "tally/files.hpp"
 #include "tally/integrity.hpp"
 
 namespace tally {
 namespace {
-
-namespace fs = std::filesystem;
 
 // The copy's (or ledger's) journal length and head, and its size in bytes.
 void describe(SQLite::Database& db, BackupResult& r) {
@@ -24,24 +23,6 @@ void describe(SQLite::Database& db, BackupResult& r) {
     r.last_hash = q.getColumn(1).getString();
   }
   r.bytes = db.execAndGet("PRAGMA page_count").getInt64() * db.execAndGet("PRAGMA page_size").getInt64();
-}
-
-// Refuses a destination that would overwrite the ledger, an existing file
-// (unless overwrite) or a path in a missing directory.
-void check_destination(const std::string& ledger_path, const std::string& path, bool overwrite) {
-  if (path.empty()) throw usage_error("invalid backup path '': expected a file name such as ledger-2026-03-31.db");
-  std::error_code ec;
-  const fs::path dest(path);
-  const fs::path dir = dest.has_parent_path() ? dest.parent_path() : fs::path(".");
-  if (!fs::is_directory(dir, ec))
-    throw usage_error("invalid backup path '{}': directory '{}' does not exist", path, dir.string());
-  if (fs::is_directory(dest, ec))
-    throw usage_error("invalid backup path '{}': it is a directory; expected a file name", path);
-  if (!ledger_path.empty() && ledger_path != ":memory:" && fs::exists(dest, ec) &&
-      fs::equivalent(dest, fs::path(ledger_path), ec))
-    throw usage_error("invalid backup path '{}': it is the ledger itself", path);
-  if (!overwrite && fs::exists(dest, ec))
-    throw conflict("backup file '{}' already exists: choose another name (or --force to replace it)", path);
 }
 
 // Copies every page of `src` into `dest` in one step (one read snapshot of the
@@ -64,7 +45,8 @@ void copy_pages(SQLite::Database& src, SQLite::Database& dest, int timeout_ms) {
 
 BackupResult backup(Ledger& ledger, const std::string& path, bool overwrite) {
   Ledger::Impl& impl = ledger.impl();
-  check_destination(impl.db.getFilename(), path, overwrite);
+  OutputFiles file(ledger.path(), overwrite);
+  file.check(path);
   BackupResult r;
   r.path = path;
   if (impl.dry_run) {
@@ -72,30 +54,25 @@ BackupResult backup(Ledger& ledger, const std::string& path, bool overwrite) {
     describe(impl.db, r);
     return r;
   }
-  const std::string tmp = path + ".backup-tmp";
-  std::error_code ec;
-  fs::remove(tmp, ec);
+  const std::string tmp = file.reserve(path);
+  const auto remove_journal = [&tmp] { ::unlink((tmp + "-journal").c_str()); };
   try {
-    {
-      SQLite::Database dest(tmp, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-      copy_pages(impl.db, dest, impl.busy_timeout_ms);
-      // A standalone file: no -wal beside it, whatever the ledger's mode.
-      dest.exec("PRAGMA journal_mode = DELETE");
-      const std::string check = dest.execAndGet("PRAGMA integrity_check").getString();
-      if (check != "ok")
-        throw Error(ExitCode::internal, fmt::format("backup copy '{}' failed its integrity check: {}", tmp, check));
-      describe(dest, r);
-    }
-    if (!overwrite && fs::exists(path, ec))
-      throw conflict("backup file '{}' already exists: choose another name (or --force to replace it)", path);
-    fs::rename(tmp, path);
+    SQLite::Database dest(tmp, SQLite::OPEN_READWRITE);
+    copy_pages(impl.db, dest, impl.busy_timeout_ms);
+    // A standalone file: no -wal beside it, whatever the ledger's mode.
+    dest.exec("PRAGMA journal_mode = DELETE");
+    const std::string check = dest.execAndGet("PRAGMA integrity_check").getString();
+    if (check != "ok")
+      throw Error(ExitCode::internal, fmt::format("backup copy of '{}' failed its integrity check: {}", path, check));
+    describe(dest, r);
   } catch (const Error&) {
-    fs::remove(tmp, ec);
+    remove_journal();
     throw;
   } catch (const std::exception& e) {  // SQLite or file system: nothing left under `path`
-    fs::remove(tmp, ec);
+    remove_journal();
     throw Error(ExitCode::internal, fmt::format("backup to '{}' failed: {}", path, e.what()));
   }
+  file.commit();
   return r;
 }
 

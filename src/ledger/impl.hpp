@@ -17,9 +17,10 @@
 namespace tally {
 
 struct Ledger::Impl {
-  explicit Impl(const std::string& path, int flags) : db(path, flags) {}
+  explicit Impl(const std::string& file, int flags) : db(file, flags), path(file) {}
 
   SQLite::Database db;
+  std::string path;  // the ledger file as named by the caller (":memory:" in memory)
   std::string command;
   bool dry_run = false;
   int busy_timeout_ms = 5000;

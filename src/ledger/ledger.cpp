@@ -3,14 +3,21 @@
 
 #include <sqlite3.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
+
+#include <SQLiteCpp/Backup.h>
 
 #include <nlohmann/json.hpp>
 
 #include "ledger/impl.hpp"
 #include "tally/errors.hpp"
+#include "tally/files.hpp"
 
 namespace tally {
 namespace {
@@ -94,42 +101,158 @@ Ledger::Ledger(Ledger&&) noexcept = default;
 Ledger& Ledger::operator=(Ledger&&) noexcept = default;
 Ledger::~Ledger() = default;
 
+namespace {
+
+// A file name as an SQLite URI ("file:...?"), for opening with parameters.
+std::string file_uri(const std::string& path, std::string_view params) {
+  std::string uri = "file:";
+  for (const char c : std::filesystem::absolute(path).string()) {
+    if (c == '%' || c == '?' || c == '#') uri += fmt::format("%{:02X}", static_cast<unsigned char>(c));
+    else uri += c;
+  }
+  return uri + "?" + std::string(params);
+}
+
+Error not_a_ledger(const std::string& path, std::string_view why) {
+  return Error(ExitCode::integrity, fmt::format("'{}' is not a tally ledger: {}", path, why));
+}
+
+// The checks made on the file's bytes before SQLite opens it (SQLite would
+// create a -journal beside a device, and turn any database to WAL): a regular
+// file starting with SQLite's header whose application id is tally's or, in a
+// ledger made before tally stamped it, 0. Throws Error(not_found), or
+// Error(integrity) naming what the file is instead.
+void check_file(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    if (errno == ENOENT || errno == ENOTDIR)
+      throw not_found("no ledger at '{}': run 'tally init' (or pass --db PATH / set TALLY_DB)", path);
+    throw Error(ExitCode::internal, fmt::format("cannot open ledger '{}': {}", path, std::strerror(errno)));
+  }
+  if (S_ISDIR(st.st_mode)) throw not_a_ledger(path, "it is a directory");
+  if (!S_ISREG(st.st_mode)) throw not_a_ledger(path, "not a regular file (a device, FIFO or socket)");
+  unsigned char header[100] = {};
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) throw Error(ExitCode::internal, fmt::format("cannot read ledger '{}': {}", path, std::strerror(errno)));
+  const std::size_t n = std::fread(header, 1, sizeof header, f);
+  std::fclose(f);
+  if (n == 0) throw not_a_ledger(path, "the file is empty");
+  if (n < sizeof header || std::memcmp(header, "SQLite format 3", 16) != 0)
+    throw not_a_ledger(path, "not an SQLite database");
+  const std::uint32_t id = (std::uint32_t{header[68]} << 24) | (std::uint32_t{header[69]} << 16) |
+                           (std::uint32_t{header[70]} << 8) | std::uint32_t{header[71]};
+  if (id != 0 && id != static_cast<std::uint32_t>(kApplicationId))
+    throw not_a_ledger(path, fmt::format("an SQLite database of another program (application id {:#010x})", id));
+}
+
+// The schema version of an open file, once its identity is confirmed from
+// inside SQLite (the header may lag behind a WAL): tally's application id, or
+// 0 with tally's schema (version 1..kSchemaVersion and its tables).
+int checked_version(SQLite::Database& db, const std::string& path) {
+  const int id = db.execAndGet("PRAGMA application_id").getInt();
+  const int version = db.execAndGet("PRAGMA user_version").getInt();
+  if (id == kApplicationId) return version;
+  if (id != 0) throw not_a_ledger(path, fmt::format("an SQLite database of another program (application id {:#010x})",
+                                                    static_cast<std::uint32_t>(id)));
+  const int tables = db.execAndGet("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN "
+                                   "('customer', 'invoice', 'journal', 'policy')")
+                         .getInt();
+  if (version < 1 || version > kSchemaVersion || tables != 4)
+    throw not_a_ledger(path, "an SQLite database without tally's schema");
+  return version;
+}
+
+}  // namespace
+
 Ledger Ledger::create(const std::string& path) {
-  std::error_code ec;
-  if (std::filesystem::exists(path, ec))
+  if (path.empty()) throw usage_error("invalid ledger path '': expected a file name");
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) == 0)
     throw conflict("ledger '{}' already exists: init refuses to overwrite it", path);
   const auto parent = std::filesystem::path(path).parent_path();
+  std::error_code ec;
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);
-  // Build the ledger under a temporary name, then rename: a crash leaves no
-  // half-initialised file under the real name.
-  const std::string tmp = path + ".init-tmp";
-  std::filesystem::remove(tmp, ec);
-  {
-    SQLite::Database db(tmp, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-    configure(db, 5000);
-    migrate(db);
-    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-    insert_default_policy(db);
-    tx.commit();
-    db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
-    db.exec("PRAGMA journal_mode = DELETE");  // fold the WAL before renaming
+  // Build the ledger in a new temporary file beside it, then link it under
+  // its name: a crash or a failure leaves no half-initialised ledger, and an
+  // existing file is never replaced.
+  OutputFiles file("", false);
+  const std::string tmp = file.reserve(path);
+  const auto remove_sqlite_files = [&tmp] {
+    for (const char* suffix : {"-wal", "-shm", "-journal"}) ::unlink((tmp + suffix).c_str());
+  };
+  try {
+    {
+      SQLite::Database db(tmp, SQLite::OPEN_READWRITE);
+      configure(db, 5000);
+      migrate(db);
+      SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+      insert_default_policy(db);
+      tx.commit();
+      db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+      db.exec("PRAGMA journal_mode = DELETE");  // fold the WAL before placing the file
+    }
+    remove_sqlite_files();
+    file.commit();
+  } catch (const Error&) {
+    remove_sqlite_files();
+    throw;
+  } catch (const std::exception& e) {
+    remove_sqlite_files();
+    throw Error(ExitCode::internal, fmt::format("cannot create ledger '{}': {}", path, e.what()));
   }
-  std::filesystem::remove(tmp + "-wal", ec);
-  std::filesystem::remove(tmp + "-shm", ec);
-  if (std::filesystem::exists(path, ec))
-    throw conflict("ledger '{}' already exists: init refuses to overwrite it", path);
-  std::filesystem::rename(tmp, path);
   return open(path);
 }
 
-Ledger Ledger::open(const std::string& path) {
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec))
-    throw not_found("no ledger at '{}': run 'tally init' (or pass --db PATH / set TALLY_DB)", path);
-  auto impl = std::make_unique<Impl>(path, SQLite::OPEN_READWRITE);
-  configure(impl->db, impl->busy_timeout_ms);
-  migrate(impl->db);
-  return Ledger(std::move(impl));
+Ledger Ledger::open(const std::string& path, OpenMode mode, int busy_ms) {
+  check_file(path);
+  if (mode == OpenMode::write) {
+    auto impl = std::make_unique<Impl>(path, SQLite::OPEN_READWRITE);
+    impl->busy_timeout_ms = busy_ms;
+    impl->db.setBusyTimeout(busy_ms);
+    checked_version(impl->db, path);
+    configure(impl->db, busy_ms);
+    migrate(impl->db);
+    return Ledger(std::move(impl));
+  }
+  std::unique_ptr<Impl> impl;
+  int version = 0;
+  try {
+    impl = std::make_unique<Impl>(path, SQLite::OPEN_READONLY);
+    impl->db.setBusyTimeout(busy_ms);
+    version = checked_version(impl->db, path);
+  } catch (const SQLite::Exception& e) {
+    if (e.getErrorCode() == SQLITE_BUSY || e.getErrorCode() == SQLITE_LOCKED) throw;
+    // A read-only folder or file where SQLite cannot make the -shm of a WAL
+    // ledger (a read-only mount, chattr +i): nobody can write it, so it is
+    // read as immutable.
+    impl = std::make_unique<Impl>(file_uri(path, "immutable=1"), SQLite::OPEN_READONLY | SQLite::OPEN_URI);
+    version = checked_version(impl->db, path);
+  }
+  impl->path = path;
+  impl->busy_timeout_ms = busy_ms;
+  const bool stamped = impl->db.execAndGet("PRAGMA application_id").getInt() == kApplicationId;
+  if (version == kSchemaVersion && stamped) return Ledger(std::move(impl));
+  if (version > kSchemaVersion)
+    throw Error(ExitCode::internal, fmt::format("ledger '{}' has schema version {}, newer than this tally ({}): "
+                                                "upgrade tally",
+                                                path, version, kSchemaVersion));
+  if (mode == OpenMode::read) {
+    impl.reset();
+    open(path, OpenMode::write, busy_ms);  // migrates and stamps, once
+    return open(path, OpenMode::read, busy_ms);
+  }
+  // inspect: never written; an older schema is read from a migrated copy.
+  if (version == kSchemaVersion) return Ledger(std::move(impl));
+  auto copy = std::make_unique<Impl>(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+  {
+    SQLite::Backup pages(copy->db, impl->db);
+    pages.executeStep(-1);
+  }
+  configure(copy->db, busy_ms);
+  migrate(copy->db);
+  copy->path = path;
+  copy->busy_timeout_ms = busy_ms;
+  return Ledger(std::move(copy));
 }
 
 Ledger Ledger::memory() {
@@ -153,6 +276,14 @@ void Ledger::write(std::string_view kind, const std::function<std::string()>& bo
     append_journal(*impl_, kind, body());
     return;
   }
+  transaction([&] { append_journal(*impl_, kind, body()); });
+}
+
+void Ledger::transaction(const std::function<void()>& body) {
+  if (impl_->depth > 0) {
+    body();
+    return;
+  }
   impl_->release_statements();  // wait for the lock, not fail on a stale read snapshot
   try {
     SQLite::Transaction tx(impl_->db, SQLite::TransactionBehavior::IMMEDIATE);
@@ -166,7 +297,7 @@ void Ledger::write(std::string_view kind, const std::function<std::string()>& bo
         impl.policy_versions.reset();
       }
     } guard{*impl_};
-    append_journal(*impl_, kind, body());
+    body();
     // No statement left holding a read snapshot: the checkpoint that follows a
     // commit can then empty the WAL (a long-lived connection's grew without end).
     impl_->release_statements();
@@ -175,9 +306,23 @@ void Ledger::write(std::string_view kind, const std::function<std::string()>& bo
     if (e.getErrorCode() == SQLITE_BUSY || e.getErrorCode() == SQLITE_LOCKED)
       throw Error(ExitCode::busy, fmt::format("ledger '{}' is busy: another writer held it for more than {} ms; "
                                               "retry, or raise TALLY_BUSY_TIMEOUT",
-                                              impl_->db.getFilename(), impl_->busy_timeout_ms));
-    throw Error(ExitCode::internal, fmt::format("ledger '{}': {}", impl_->db.getFilename(), e.what()));
+                                              impl_->path, impl_->busy_timeout_ms));
+    throw as_error(e);
   }
+}
+
+std::string Ledger::path() const { return impl_->path == ":memory:" ? std::string() : impl_->path; }
+
+Error as_error(const std::exception& e) {
+  if (const auto* err = dynamic_cast<const Error*>(&e)) return *err;
+  if (const auto* sql = dynamic_cast<const SQLite::Exception*>(&e)) {
+    if (sql->getErrorCode() == SQLITE_BUSY || sql->getErrorCode() == SQLITE_LOCKED)
+      return Error(ExitCode::busy, "the ledger is busy: another process held it past the busy timeout; retry, or "
+                                   "raise TALLY_BUSY_TIMEOUT (milliseconds)");
+    if (sql->getErrorCode() == SQLITE_NOTADB || sql->getErrorCode() == SQLITE_CORRUPT)
+      return Error(ExitCode::integrity, fmt::format("the ledger is damaged: {}", sql->what()));
+  }
+  return Error(ExitCode::internal, e.what());
 }
 
 // ---- Policy ----

@@ -298,12 +298,14 @@ void migrate(SQLite::Database& db) {
                             "upgrade tally",
                             db.getFilename(), have, want));
   }
-  if (have == want) return;
+  if (have == want && db.execAndGet("PRAGMA application_id").getInt() == kApplicationId) return;
   SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
   // Another process may have migrated while we waited for the lock.
   const int now = db.execAndGet("PRAGMA user_version").getInt();
   for (int v = now; v < want; ++v) db.exec(kMigrations[static_cast<std::size_t>(v)]);
   db.exec(fmt::format("PRAGMA user_version = {}", want));
+  // Ledgers made before tally stamped its id get it with their migration.
+  db.exec(fmt::format("PRAGMA application_id = {}", kApplicationId));
   tx.commit();
 }
 

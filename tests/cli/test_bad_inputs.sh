@@ -82,7 +82,7 @@ row 2 "--kind"           invoice create --customer acme --amount 10
 row 2 "--period"         invoice run
 row 2 "--reason"         invoice void F2026-000001
 row 2 "--letter-ref"     cancel --customer acme --letter-date 2026-02-01
-row 4 "C1"               cancel --customer acme --letter-date 2026-02-01 --letter-ref " "
+row 2 "an empty value"   cancel --customer acme --letter-date 2026-02-01 --letter-ref " "
 row 2 "--from"           sla --type bug
 row 2 "--effective"      policy set vat_rate 19
 row 2 "did you mean 'invoice'" invoise list

@@ -23,10 +23,11 @@ L="--letter-date 2026-09-15 --letter-ref 1A12345678901"
 snapshot
 expect_exit 2 cancel --customer acme --letter-date 2026-09-15
 expect_exit 2 cancel --customer acme --letter-ref 1A12345678901
-expect_exit 4 cancel --customer acme --letter-date 2026-09-15 --letter-ref ""
-expect_contains "C1 ref message" "$ERR" "C1: cancellation refused: the postal reference of the registered letter is required"
-expect_exit 4 cancel --customer acme --letter-date "" --letter-ref 1A12345678901
-expect_contains "C1 date message" "$ERR" "C1: cancellation refused: the reception date of the registered letter is required"
+# An empty value is a usage error like any other (issue 17), named as such.
+expect_exit 2 cancel --customer acme --letter-date 2026-09-15 --letter-ref ""
+expect_contains "empty ref message" "$ERR" "invalid --letter-ref '': an empty value is not accepted"
+expect_exit 2 cancel --customer acme --letter-date "" --letter-ref 1A12345678901
+expect_contains "empty date message" "$ERR" "invalid --letter-date '': an empty value is not accepted"
 expect_exit 2 cancel --customer acme --letter-date 2026-09-17 --letter-ref 1A12345678901
 expect_contains "future letter" "$ERR" "after the business date 2026-09-16"
 expect_exit 2 cancel --customer acme --letter-date 2026-09-31 --letter-ref 1A12345678901
@@ -34,13 +35,17 @@ expect_exit 2 cancel --customer acme --letter-date 2026-09-15 --letter-ref $'1A\
 expect_exit 3 cancel --customer nobody $L
 expect_exit 4 cancel --customer idle $L
 expect_contains "no subscription" "$ERR" "C2: cancellation for 'idle' refused: it has no subscription"
-expect_exit 1 cancel --customer acme $L --statement "$WORK/no/such/dir/statement.md"
+expect_exit 2 cancel --customer acme $L --statement "$WORK/no/such/dir/statement.md"
+expect_contains "missing folder" "$ERR" "folder '$WORK/no/such/dir' does not exist"
 expect_unchanged "refused cancellations"
 
 # ---- Dry run: the same statement, a draft letter, nothing recorded.
 ok --dry-run --format json cancel --customer acme $L --statement "$WORK/draft.md"
 expect_eq "dry-run effective" "$(jf .effective_date) $(jf .statement.total_due) $(jf .dry_run)" "2026-12-31 4500.00 true"
-expect_contains "draft letter" "$(cat "$WORK/draft.md")" "DRAFT (dry run): nothing was recorded."
+# A dry run writes no file (issue 17): it names the file and shows the draft.
+[ -e "$WORK/draft.md" ] && fail "dry run wrote the statement letter"
+expect_eq "dry-run letter not written" "$(jf .statement_written)" "false"
+expect_contains "draft letter" "$(jf .statement_preview)" "DRAFT (dry run): nothing was recorded."
 expect_unchanged "dry-run cancel"
 
 # ---- The cancellation. C2: 2026-09-15 + 3 months = 2026-12-15, on or before the

@@ -44,7 +44,7 @@ expect_exit 5 backup "$WORK/copy.db"
 expect_contains "exists message" "$ERR" "'$WORK/copy.db' already exists"
 expect_eq "existing copy untouched" "$(md5sum < "$WORK/copy.db")" "$copy_sum"
 expect_exit 2 backup "$WORK/no-such-dir/copy.db"
-expect_contains "missing dir message" "$ERR" "directory '$WORK/no-such-dir' does not exist"
+expect_contains "missing dir message" "$ERR" "folder '$WORK/no-such-dir' does not exist"
 expect_exit 2 backup "$TALLY_DB"
 expect_exit 2 backup "$WORK"
 ok --dry-run backup "$WORK/dry.db"
@@ -100,6 +100,6 @@ tamper "edited payload" \
 cp "$WORK/copy.db" "$WORK/garbage.db"
 printf 'this is not a ledger' | dd of="$WORK/garbage.db" bs=1 seek=0 conv=notrunc status=none
 TALLY_DB="$WORK/garbage.db" expect_exit 7 verify
-expect_contains "garbage named" "$ERR" "ledger '$WORK/garbage.db' cannot be opened"
+expect_contains "garbage named" "$ERR" "'$WORK/garbage.db' is not a tally ledger"
 
 finish
