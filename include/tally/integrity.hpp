@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "tally/ledger.hpp"
@@ -38,16 +39,36 @@ struct IntegrityReport {
   std::optional<std::string> first_failure() const;
 };
 
+// A point of the journal kept outside the ledger: an event's id and its hash.
+// The chain alone proves nothing against someone who can rewrite the whole
+// file (they recompute every hash); an anchor printed by `tally backup` or
+// `report close` and kept elsewhere catches a cut tail or a rebuilt chain.
+struct Anchor {
+  std::int64_t event = 0;
+  std::string hash;  // SHA-256, 64 lowercase hex digits
+};
+
+// "ID:HASH" as printed. Throws Error(usage) naming the text and the form expected.
+Anchor parse_anchor(std::string_view text);
+std::string format_anchor(const Anchor& a);
+
+// The journal's last event as an anchor; none for an empty journal.
+std::optional<Anchor> journal_anchor(Ledger& ledger);
+
 // Runs every check inside one read transaction (a consistent snapshot, so it
 // may run while others write). Never throws for a broken ledger: a check that
-// cannot run (e.g. a corrupt table) reports that as its finding.
-IntegrityReport verify(Ledger& ledger);
+// cannot run (e.g. a corrupt table) reports that as its finding. With
+// `anchors`, the check "anchors" finds each one whose event is missing (a cut
+// tail) or whose hash differs (a rewritten chain).
+IntegrityReport verify(Ledger& ledger, const std::vector<Anchor>& anchors = {});
 
 struct BackupResult {
   std::string path;             // the copy written
   std::int64_t bytes = 0;       // its size
   std::int64_t journal_events = 0;  // events in the copy (the last id)
   std::string last_hash;        // hash of the copy's last journal event ("" when none)
+  // "ID:HASH" of that event, to keep outside the ledger ("" when none)
+  std::string anchor() const { return journal_events > 0 ? std::to_string(journal_events) + ":" + last_hash : ""; }
 };
 
 // Writes a consistent copy of the ledger to `path` with SQLite's online backup

@@ -16,10 +16,14 @@ Output run_backup(Context& ctx, const Opts& o) {
   Output out;
   out.json = Json{{"ledger", ctx.db_path()},      {"backup", r.path},
                   {"bytes", r.bytes},             {"journal_events", r.journal_events},
-                  {"last_hash", r.last_hash},     {"written", !ctx.g.dry_run}};
+                  {"last_hash", r.last_hash},     {"anchor", r.anchor().empty() ? Json(nullptr) : Json(r.anchor())},
+                  {"written", !ctx.g.dry_run}};
   out.lines.push_back(fmt::format("{} {} to {}: {} bytes, journal events 1..{} (last hash {})",
                                   ctx.g.dry_run ? "Would copy" : "Copied", ctx.db_path(), r.path, r.bytes,
                                   r.journal_events, r.last_hash.empty() ? "none" : r.last_hash.substr(0, 16)));
+  if (!r.anchor().empty())
+    out.lines.push_back(fmt::format("Journal anchor (keep it elsewhere; check with tally verify --anchor): {}",
+                                    r.anchor()));
   return out;
 }
 

@@ -4,6 +4,7 @@
 #include "cli/html.hpp"
 #include "cli/views.hpp"
 #include "tally/errors.hpp"
+#include "tally/integrity.hpp"
 #include "tally/reports.hpp"
 
 namespace tally::cli {
@@ -288,11 +289,18 @@ Output run_close(Context& ctx, const CloseOpts& o) {
     r.locked = true;
     if (!r.locked_through || *r.locked_through < format_month(month)) r.locked_through = format_month(month);
   }
+  // The journal's last event, to keep outside the ledger with the close pack.
+  const std::string anchor = [&] {
+    const auto a = journal_anchor(ledger);
+    return a ? format_anchor(*a) : std::string();
+  }();
   Output out;
   out.json = close_json(r, as_of, newly_locked);
+  out.json["anchor"] = anchor.empty() ? Json(nullptr) : Json(anchor);
   out.tables = close_tables(r);
   out.lines = close_lines(r, as_of, newly_locked, ledger.dry_run());
-  if (ctx.format() == Format::html) out.raw = close_html(r, out.tables, as_of);
+  if (!anchor.empty()) out.lines.push_back("Journal anchor (tally verify --anchor): " + anchor);
+  if (ctx.format() == Format::html) out.raw = close_html(r, out.tables, as_of, anchor);
   return out;
 }
 

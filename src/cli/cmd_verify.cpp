@@ -1,4 +1,6 @@
 // tally verify: the integrity of the ledger and its journal (issue 8).
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 
 #include "cli/cli.hpp"
@@ -10,9 +12,9 @@ namespace {
 
 // The ledger's report; a file SQLite cannot even open as a ledger (not a
 // database, corrupt header) is reported as one failed check.
-IntegrityReport report_of(Context& ctx) {
+IntegrityReport report_of(Context& ctx, const std::vector<Anchor>& anchors) {
   try {
-    return verify(ctx.ledger(OpenMode::inspect));
+    return verify(ctx.ledger(OpenMode::inspect), anchors);
   } catch (const Error&) {
     throw;  // missing ledger (3), newer schema (1): not an integrity verdict
   } catch (const std::exception& e) {
@@ -22,8 +24,39 @@ IntegrityReport report_of(Context& ctx) {
   }
 }
 
-Output run_verify(Context& ctx) {
-  const IntegrityReport r = report_of(ctx);
+struct Opts {
+  std::vector<std::string> anchor;
+  std::optional<std::string> anchors;
+};
+
+// The anchors of --anchor and of --anchors FILE (one ID:HASH per line; blank
+// lines and lines starting with '#' skipped). Throws Error(usage) naming the
+// file and line of a malformed one, Error(not_found) for a missing file.
+std::vector<Anchor> anchors_of(const Opts& o) {
+  std::vector<Anchor> out;
+  for (const auto& a : o.anchor) out.push_back(parse_anchor(a));
+  if (!o.anchors) return out;
+  std::error_code ec;
+  if (!std::filesystem::exists(*o.anchors, ec)) throw not_found("no anchors file '{}'", *o.anchors);
+  if (!std::filesystem::is_regular_file(*o.anchors, ec) || std::filesystem::file_size(*o.anchors, ec) > (1 << 20))
+    throw usage_error("invalid anchors file '{}': expected a regular text file of at most 1 MiB, one ID:HASH per line",
+                      *o.anchors);
+  std::ifstream in(*o.anchors);
+  std::string line;
+  for (int n = 1; std::getline(in, line); ++n) {
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+    if (line.empty() || line[0] == '#') continue;
+    try {
+      out.push_back(parse_anchor(line));
+    } catch (const Error& e) {
+      throw usage_error("anchors file '{}', line {}: {}", *o.anchors, n, e.what());
+    }
+  }
+  return out;
+}
+
+Output run_verify(Context& ctx, const Opts& o) {
+  const IntegrityReport r = report_of(ctx, anchors_of(o));
   Output out;
   Json checks = Json::array();
   Table t{"", {"check", "ok", "detail"}, {}};
@@ -48,9 +81,13 @@ Output run_verify(Context& ctx) {
 }  // namespace
 
 void setup_verify(CLI::App& cmd, Context& ctx, Action& action) {
-  example(&cmd, "tally verify --format json | jq -r .first_failure");
-  struct Opts {};
-  on_parse(&cmd, ctx, action, std::make_shared<Opts>(), [](Context& ctx, const Opts&) { return run_verify(ctx); });
+  auto o = std::make_shared<Opts>();
+  cmd.add_option("--anchor", o->anchor,
+                 "ID:HASH printed by backup or report close and kept elsewhere: the journal must still hold it "
+                 "(repeatable)");
+  cmd.add_option("--anchors", o->anchors, "a FILE of anchors, one ID:HASH per line");
+  example(&cmd, "tally verify --anchor \"$(cat /backups/last-anchor)\" --format json | jq -r .first_failure");
+  on_parse(&cmd, ctx, action, o, run_verify);
 }
 
 }  // namespace tally::cli

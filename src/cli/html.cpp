@@ -102,7 +102,8 @@ std::string html_escape(std::string_view text) {
   return out;
 }
 
-std::string close_html(const CloseReport& r, const std::vector<Table>& tables, Date as_of) {
+std::string close_html(const CloseReport& r, const std::vector<Table>& tables, Date as_of,
+                       const std::string& anchor) {
   const std::string month = format_month(r.month);
   const auto badge = [](bool ok, std::string_view yes, std::string_view no) {
     return fmt::format(R"(<span class="badge {}">{}</span>)", ok ? "ok" : "warn", ok ? yes : no);
@@ -122,6 +123,10 @@ std::string close_html(const CloseReport& r, const std::vector<Table>& tables, D
                       format_amount(r.aging.total.total()));
   page += chart(r.aging.total);
   for (const auto& t : tables) page += table_html(t);
+  if (!anchor.empty())
+    page += fmt::format("<p class=\"state\" id=\"anchor\">Journal anchor, to keep elsewhere and check with "
+                        "<code>tally verify --anchor</code>: <code>{}</code></p>\n",
+                        anchor);
   page += "<footer>Made by tally from the ledger; amounts in EUR.</footer>\n</body>\n</html>\n";
   return page;
 }

@@ -19,6 +19,8 @@ std::string html_escape(std::string_view text);
 // data-amount) per bucket with heights proportional to the amounts, then
 // `tables` (the close's figures, as the table format shows them), numbers
 // right-aligned. `as_of` is the business date it was made on.
-std::string close_html(const CloseReport& r, const std::vector<Table>& tables, Date as_of);
+// `anchor`: the journal's last event as ID:HASH ("" for none).
+std::string close_html(const CloseReport& r, const std::vector<Table>& tables, Date as_of,
+                       const std::string& anchor);
 
 }  // namespace tally::cli

@@ -484,6 +484,28 @@ IntegrityCheck check_payments(SQLite::Database& db) {
   return c;
 }
 
+// Each anchor kept outside the ledger against the journal: its event must
+// still be there with the same hash.
+IntegrityCheck check_anchors(SQLite::Database& db, const std::vector<Anchor>& anchors) {
+  IntegrityCheck c{"anchors", "", {}, 0};
+  Findings found(c);
+  SQLite::Statement q(db, "SELECT hash FROM journal WHERE id = ?");
+  const std::int64_t last = db.execAndGet("SELECT COALESCE(MAX(id), 0) FROM journal").getInt64();
+  for (const Anchor& a : anchors) {
+    q.reset();
+    q.bind(1, a.event);
+    if (!q.executeStep())
+      found.add("anchor {}: the journal has no event {} (its last is {}): events were cut from its tail",
+                format_anchor(a), a.event, last);
+    else if (q.getColumn(0).getString() != a.hash)
+      found.add("anchor {}: event {} now has hash {}: the chain was rewritten", format_anchor(a), a.event,
+                q.getColumn(0).getString());
+  }
+  c.summary = anchors.empty() ? "no anchor given (--anchor ID:HASH)"
+                              : fmt::format("{} anchor(s) held by the journal", anchors.size());
+  return c;
+}
+
 // Runs one check; a check that cannot run (corrupt table...) is a finding.
 template <typename Fn>
 IntegrityCheck run_check(const char* name, Fn&& fn) {
@@ -514,7 +536,36 @@ std::optional<std::string> IntegrityReport::first_failure() const {
   return std::nullopt;
 }
 
-IntegrityReport verify(Ledger& ledger) {
+Anchor parse_anchor(std::string_view text) {
+  const auto colon = text.find(':');
+  Anchor a;
+  bool ok = colon != std::string_view::npos && text.size() - colon - 1 == 64;
+  if (ok) {
+    try {
+      a.event = parse_count(text.substr(0, colon), "anchor event", INT64_MAX);
+    } catch (const Error&) {
+      ok = false;
+    }
+    a.hash = std::string(text.substr(colon + 1));
+    ok = ok && a.event > 0 &&
+         a.hash.find_first_not_of("0123456789abcdef") == std::string::npos;
+  }
+  if (!ok)
+    throw usage_error("invalid anchor '{}': expected EVENT_ID:SHA256 (a journal event id, ':', 64 lowercase hex "
+                      "digits), as printed by tally backup or report close",
+                      text);
+  return a;
+}
+
+std::string format_anchor(const Anchor& a) { return fmt::format("{}:{}", a.event, a.hash); }
+
+std::optional<Anchor> journal_anchor(Ledger& ledger) {
+  SQLite::Statement q(ledger.impl().db, "SELECT id, hash FROM journal ORDER BY id DESC LIMIT 1");
+  if (!q.executeStep()) return std::nullopt;
+  return Anchor{q.getColumn(0).getInt64(), q.getColumn(1).getString()};
+}
+
+IntegrityReport verify(Ledger& ledger, const std::vector<Anchor>& anchors) {
   SQLite::Database& db = ledger.impl().db;
   IntegrityReport r;
   // One snapshot for every check: writers may go on meanwhile (WAL).
@@ -529,6 +580,7 @@ IntegrityReport verify(Ledger& ledger) {
   r.checks.push_back(run_check("settlement", [&] { return check_settlement(db); }));
   r.checks.push_back(run_check("credit_notes", [&] { return check_credit_notes(db); }));
   r.checks.push_back(run_check("payments", [&] { return check_payments(db); }));
+  r.checks.push_back(run_check("anchors", [&] { return check_anchors(db, anchors); }));
   return r;  // the snapshot's destructor ends the read transaction
 }
 

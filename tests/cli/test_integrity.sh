@@ -20,15 +20,15 @@ snapshot
 ok --format json verify
 expect_eq "verify ok" "$(jf .ok)" "true"
 expect_eq "no first failure" "$(jf .first_failure)" "null"
-expect_eq "nine checks" "$(jf '.checks | length')" "9"
+expect_eq "ten checks" "$(jf '.checks | length')" "10"
 expect_eq "every check ok" "$(jf '[.checks[].ok] | all')" "true"
 expect_eq "check names" "$(jf '[.checks[].name] | join(",")')" \
-  "sqlite_integrity,foreign_keys,journal_chain,numbering,invoice_totals,journal_records,settlement,credit_notes,payments"
+  "sqlite_integrity,foreign_keys,journal_chain,numbering,invoice_totals,journal_records,settlement,credit_notes,payments,anchors"
 # Events: customer.add, 2 x invoice.issue, pay, credit-note.issue.
 expect_eq "journal summary" "$(jf '.checks[2].detail')" "5 events, hash chain intact"
 expect_unchanged "verify is read-only"
 ok verify
-expect_contains "table verdict" "$OUT" "intact (9 checks passed)"
+expect_contains "table verdict" "$OUT" "intact (10 checks passed)"
 
 # Backup: a copy that verifies; never over an existing file.
 ok --format json backup "$WORK/copy.db"

@@ -84,7 +84,7 @@ TEST_CASE("verify: an intact ledger passes every check", "[integrity]") {
   for (const auto& c : r.checks) INFO(c.name << ": " << c.detail());
   CHECK(r.ok());
   CHECK_FALSE(r.first_failure());
-  REQUIRE(r.checks.size() == 9);
+  REQUIRE(r.checks.size() == 10);
   CHECK(r.checks[0].name == "sqlite_integrity");
   // The sample's own state, by hand: F1 paid 1200.00 of 1300.00, 100.00 to
   // credit, 60.00 of it used on F3 -> 40.00; F4 reopened by the reversal.
