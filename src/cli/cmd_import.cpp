@@ -10,6 +10,7 @@
 #include "cli/views.hpp"
 #include "tally/errors.hpp"
 #include "tally/import.hpp"
+#include "tally/text.hpp"
 
 namespace tally::cli {
 namespace {
@@ -103,9 +104,12 @@ Output run_payments(Context& ctx, const PaymentsOpts& o) {
     }
     out.tables.push_back(std::move(rej));
     out.exit_code = static_cast<int>(ExitCode::usage);
-    std::cerr << fmt::format("tally: error: {}: {} malformed line(s), nothing recorded: line {}: {}{}\n", o.file,
-                             r->rejected.size(), r->rejected.front().line, r->rejected.front().reason,
-                             r->rejected.size() > 1 ? " (all of them: --format json, or the table)" : "");
+    std::cerr << "tally: error: "
+              << escape_control(fmt::format("{}: {} malformed line(s), nothing recorded: line {}: {}{}", o.file,
+                                            r->rejected.size(), r->rejected.front().line, r->rejected.front().reason,
+                                            r->rejected.size() > 1 ? " (all of them: --format json, or the table)"
+                                                                   : ""))
+              << "\n";
     return out;
   }
   for (const auto& [key, status] : {std::pair{"recorded", ImportStatus::recorded},

@@ -109,8 +109,10 @@ void check_arguments(int argc, char** argv) {
   }
 }
 
+// The message is one line whatever values it quotes: their control
+// characters are shown escaped, never sent to the terminal.
 int fail(ExitCode code, const std::string& message) {
-  std::cerr << "tally: error: " << message << "\n";
+  std::cerr << "tally: error: " << escape_control(message) << "\n";
   return static_cast<int>(code);
 }
 

@@ -6,6 +6,7 @@
 
 #include "tally/errors.hpp"
 #include "tally/import.hpp"
+#include "tally/text.hpp"
 
 namespace tally {
 namespace {
@@ -77,7 +78,10 @@ std::string read_line(const CsvRecord& rec, const Header& h, Date today, BankLin
                         "by it)");
     check_ref(out.reference);
   });
-  out.label = field(kLabel);
+  check(reasons, [&] {
+    out.label = field(kLabel);
+    check_text(out.label, "label", TextRule{kMaxNoteLength, true});
+  });
   if (h.at[kMethod] && !field(kMethod).empty()) check(reasons, [&] { out.method = parse_method(field(kMethod)); });
   std::string joined;
   for (const auto& r : reasons) joined += (joined.empty() ? "" : "; ") + r;

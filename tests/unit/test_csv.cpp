@@ -199,3 +199,31 @@ TEST_CASE("BankStatement: header and method problems", "[import][P1]") {
     CHECK(st.errors[1].line == 3);
   }
 }
+
+TEST_CASE("BankStatement: labels are people's text, refused naming the line (issue 17, item 6)", "[import][text]") {
+  const Date today = d("2026-03-31");
+  const std::string text =
+      "date,amount,reference,label\n"
+      "2026-03-05,1,R1,fine \xC3\xA9t\xC3\xA9\n"       // line 2: fine
+      "2026-03-05,1,R2,\"two\nlines\"\n"               // lines 3-4: a line feed in a quoted label
+      "2026-03-05,1,R3,\"tab\there\"\n"                // line 5: a tab
+      "2026-03-05,1,R4,\xE2\x80\xAE" "exe.pdf\n"        // line 6: a right-to-left override
+      "2026-03-05,1,R5,\n"                              // line 7: no label: fine
+      "2026-03-05,1,R6,\"   \"\n"                       // line 8: only spaces
+      "2026-03-05,1,R7\xE2\x80\xAE,x\n";                // line 9: the reference too
+  const BankStatement st = parse_statement(text, today);
+  CHECK(st.lines.size() == 2);
+  REQUIRE(st.errors.size() == 5);
+  const std::pair<int, const char*> expected[] = {
+      {3, "invalid label 'two\\nlines': a line feed (U+000A) at byte 4"},
+      {5, "invalid label 'tab\\there': a tab (U+0009) at byte 4"},
+      {6, "invalid label '\\u202eexe.pdf': a bidirectional control (U+202E) at byte 1"},
+      {8, "invalid label '   ': only spaces"},
+      {9, "invalid reference 'R7\\u202e': a bidirectional control (U+202E) at byte 3"},
+  };
+  for (std::size_t i = 0; i < std::size(expected); ++i) {
+    INFO(i);
+    CHECK(st.errors[i].line == expected[i].first);
+    CHECK_THAT(st.errors[i].reason, Catch::Contains(expected[i].second));
+  }
+}

