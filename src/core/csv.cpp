@@ -31,8 +31,13 @@ class Reader {
     while (i_ < s_.size()) {
       if (skip_line_break()) continue;  // an empty line
       const int start = line_;
+      const std::size_t from = i_;
       CsvRecord rec{start, {}};
       std::string error = read_record(rec.fields);
+      if (const std::size_t bytes = record_bytes(from); error.empty() && bytes > kMaxCsvLineBytes) {
+        error = fmt::format("line longer than {} KiB ({} bytes): a record is at most {} bytes", kMaxCsvLineBytes / 1024,
+                            bytes, kMaxCsvLineBytes);
+      }
       if (error.empty()) {
         for (std::size_t k = 0; k < rec.fields.size() && error.empty(); ++k)
           error = field_problem(rec.fields[k], k + 1);
@@ -44,6 +49,15 @@ class Reader {
   }
 
  private:
+  // The bytes of the record read from `from` up to the cursor, its line break
+  // not counted.
+  std::size_t record_bytes(std::size_t from) const {
+    std::size_t end = i_;
+    if (end > from && s_[end - 1] == '\n') --end;
+    if (end > from && s_[end - 1] == '\r') --end;
+    return end - from;
+  }
+
   // Consumes a CRLF or LF at the cursor; false if there is none.
   bool skip_line_break() {
     if (s_[i_] == '\n') {

@@ -108,6 +108,41 @@ expect_contains "newline label's line named" "$ERR" "line 2: invalid label 'VIR\
 printf 'date,amount,reference,label\n2026-01-08,10.00,BNK-1,VIR%sF2026-000001\n' "$RLO" > label-bidi.csv
 refused 2 "label with a bidi override" "${A[@]}" import payments label-bidi.csv
 
+# ---- item 7: import inputs ----
+refused 2 "a directory" "${A[@]}" import payments "$AREA"
+expect_contains "directory named" "$ERR" "a directory; expected a regular file"
+mkfifo fifo
+refused 2 "a FIFO, never opened for reading until a writer comes" "${A[@]}" import payments fifo
+expect_contains "FIFO named" "$ERR" "FIFO"
+# /dev/zero never ends: before the fix it was read until memory ran out; the
+# timeout turns a hang into a failure.
+snapshot
+t_zero() { OUT=$(timeout 20 "$TALLY" "${A[@]}" import payments /dev/zero 2>"$WORK/stderr"); RC=$?; ERR=$(cat "$WORK/stderr"); }
+t_zero
+expect_eq "/dev/zero: exit" "$RC" "2"
+expect_contains "/dev/zero named" "$ERR" "a character device"
+expect_unchanged "/dev/zero"
+refused 2 "/dev/null, a device too" "${A[@]}" import payments /dev/null
+# A line longer than 64 KiB: refused naming its line (a 70000-byte label).
+{ printf 'date,amount,reference,label\n2026-01-08,10.00,BNK-1,VIR F2026-000001\n2026-01-08,5.00,BNK-3,'
+  head -c 70000 /dev/zero | tr '\0' x; printf '\n'; } > long-line.csv
+refused 2 "a line over 64 KiB" "${A[@]}" import payments long-line.csv
+expect_contains "long line named" "$ERR" "line 3: line longer than 64 KiB (70022 bytes)"
+# A wrong header says what it found and what is expected.
+printf 'Datum;Betrag;Referenz;Text\n2026-01-08;10,00;BNK-1;VIR\n' > wrong-header.csv
+refused 2 "a wrong header" "${A[@]}" import payments wrong-header.csv
+expect_contains "header found" "$ERR" "the header 'Datum;Betrag;Referenz;Text' lacks 'date', 'amount', 'reference', 'label'"
+expect_contains "header expected" "$ERR" "expected the columns date,amount,reference,label"
+# Header names in any case: the statement is read (a line to suspense, no invoice named).
+printf 'DATE,Amount,Reference,LABEL\n2026-01-08,7.00,BNK-9,VIREMENT INCONNU\n' > upper.csv
+ok "${A[@]}" --format json import payments upper.csv
+expect_eq "upper-case header: one line in suspense" "$(jf '.suspense | length')" "1"
+# Standard input is still read with '-'.
+printf 'date,amount,reference,label\n2026-01-08,7.00,BNK-9,VIREMENT INCONNU\n' \
+  | "$TALLY" "${A[@]}" --format json import payments - > "$WORK/stdin.json"
+CHECKS=$((CHECKS + 1))
+[ "$(jq '.duplicates | length' "$WORK/stdin.json")" == "1" ] || fail "import from standard input: $(cat "$WORK/stdin.json")"
+
 # ---- item 6: what an older ledger holds is neutralised on output ----
 # Written behind tally's back, as an older version accepted it.
 FORGED="Bob${OSC52}"$'\n'"F2026-999999  forged row"
