@@ -143,6 +143,32 @@ printf 'date,amount,reference,label\n2026-01-08,7.00,BNK-9,VIREMENT INCONNU\n' \
 CHECKS=$((CHECKS + 1))
 [ "$(jq '.duplicates | length' "$WORK/stdin.json")" == "1" ] || fail "import from standard input: $(cat "$WORK/stdin.json")"
 
+# ---- item 8: invoice create --amount 0 takes no number ----
+refused 2 "--amount 0" "${A[@]}" invoice create --customer acme --kind services --amount 0
+expect_contains "zero amount named" "$ERR" "invalid --amount '0': a line's amount HT is above 0.00"
+refused 2 "--amount 0.00 among others" "${A[@]}" invoice create --customer acme --kind services --amount 10 \
+  --amount 0.00
+ok "${A[@]}" --format json invoice create --customer acme --kind services --amount 10
+expect_eq "the next number was not consumed" "$(jf .invoice.number)" "F2026-000002"
+
+# ---- item 8: services_grid is checked when set; a file that is not a grid is never echoed ----
+refused 2 "services_grid missing" policy set services_grid "$AREA/missing.csv" --effective 2026-01-01
+expect_contains "missing grid named" "$ERR" "invalid services_grid '$AREA/missing.csv'"
+refused 2 "services_grid /etc/passwd" policy set services_grid /etc/passwd --effective 2026-01-01
+expect_contains "not a grid" "$ERR" "not a services grid"
+CHECKS=$((CHECKS + 1)); [[ "$ERR$OUT" != *root:* ]] || fail "policy set echoed /etc/passwd: $ERR"
+refused 2 "services_grid a directory" policy set services_grid "$AREA" --effective 2026-01-01
+refused 2 "--grid /etc/passwd" --grid /etc/passwd quote feature --days 1
+CHECKS=$((CHECKS + 1)); [[ "$ERR$OUT" != *root:* ]] || fail "quote echoed /etc/passwd: $ERR $OUT"
+printf 'code,label,unit,price_ht\nfeature-day,Feature development,day,700\n' > grid.csv
+ok --format json policy set services_grid grid.csv --effective 2026-01-01
+expect_eq "grid recorded by its absolute path" "$(jf .value)" "$AREA/grid.csv"
+# An older ledger that already holds /etc/passwd: quote refuses it without a line of it.
+sqlite3 "$TALLY_DB" "INSERT INTO policy(key, value, effective) VALUES ('services_grid', '/etc/passwd', '2026-01-02')"
+refused 2 "quote with a policy grid of /etc/passwd" --as-of 2026-01-10 quote feature --days 1
+CHECKS=$((CHECKS + 1)); [[ "$ERR$OUT" != *root:* ]] || fail "quote echoed /etc/passwd: $ERR $OUT"
+sqlite3 "$TALLY_DB" "DELETE FROM policy WHERE key = 'services_grid'"
+
 # ---- item 6: what an older ledger holds is neutralised on output ----
 # Written behind tally's back, as an older version accepted it.
 FORGED="Bob${OSC52}"$'\n'"F2026-999999  forged row"
