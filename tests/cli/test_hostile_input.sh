@@ -169,6 +169,30 @@ refused 2 "quote with a policy grid of /etc/passwd" --as-of 2026-01-10 quote fea
 CHECKS=$((CHECKS + 1)); [[ "$ERR$OUT" != *root:* ]] || fail "quote echoed /etc/passwd: $ERR $OUT"
 sqlite3 "$TALLY_DB" "DELETE FROM policy WHERE key = 'services_grid'"
 
+# ---- item 8: report suspense streams its rows: 88k lines in at most 64 MiB ----
+# On a ledger of its own: a generated statement of 88,000 lines naming no
+# invoice, all to suspense (274 MB before the fix, 9.6 MiB after).
+if [ -x /usr/bin/time ]; then
+  awk 'BEGIN { print "date,amount,reference,label"
+               for (i = 1; i <= 88000; i++)
+                 printf "2026-02-%02d,%d.%02d,BNK-%06d,VIREMENT CLIENT INCONNU %06d REMISE SEPA\n", i % 28 + 1, 10 + i % 5000, i % 100, i, i }' \
+    > "$WORK/s88k.csv"
+  BIG="$WORK/big.db"
+  TALLY_DB="$BIG" ok init
+  TALLY_DB="$BIG" ok --as-of 2026-03-01 --quiet import payments "$WORK/s88k.csv"
+  for f in table json csv; do
+    TALLY_DB="$BIG" /usr/bin/time -f %M -o "$WORK/rss" "$TALLY" --as-of 2026-03-01 --format "$f" report suspense \
+      > "$WORK/suspense.$f"
+    CHECKS=$((CHECKS + 1))
+    [ "$(cat "$WORK/rss")" -le 65536 ] || fail "report suspense --format $f: peak RSS $(cat "$WORK/rss") KiB > 64 MiB"
+  done
+  expect_eq "88k lines listed" "$(jq '.suspense | length' "$WORK/suspense.json")" "88000"
+  expect_eq "88k rows in csv" "$(wc -l < "$WORK/suspense.csv")" "88001"
+  rm -f "$WORK/s88k.csv" "$BIG" "$WORK"/suspense.*
+else
+  echo "test_hostile_input: report suspense memory case skipped: /usr/bin/time is not installed" >&2
+fi
+
 # ---- item 6: what an older ledger holds is neutralised on output ----
 # Written behind tally's back, as an older version accepted it.
 FORGED="Bob${OSC52}"$'\n'"F2026-999999  forged row"
