@@ -193,6 +193,16 @@ else
   echo "test_hostile_input: report suspense memory case skipped: /usr/bin/time is not installed" >&2
 fi
 
+# ---- item 8: month-end.sh with TALLY unset never calls its own function ----
+mkdir -p "$WORK/script"
+cp "$SRC/data/demo/month-end.sh" "$WORK/script/month-end.sh"  # no build/ next to this copy
+OUT=$(cd "$WORK" && env -u TALLY PATH=/usr/bin:/bin timeout 60 bash "$WORK/script/month-end.sh" 2026-03 \
+  "$SRC/data/demo/bank-statement.csv" "$WORK/month-end-out" 2>"$WORK/stderr")
+RC=$?
+ERR=$(cat "$WORK/stderr")
+expect_eq "month-end.sh without TALLY nor tally on PATH: exit" "$RC" "2"
+expect_contains "month-end.sh says what is missing" "$ERR" "month-end.sh: no tally binary"
+
 # ---- item 6: what an older ledger holds is neutralised on output ----
 # Written behind tally's back, as an older version accepted it.
 FORGED="Bob${OSC52}"$'\n'"F2026-999999  forged row"
