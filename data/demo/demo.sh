@@ -1,8 +1,22 @@
 #!/usr/bin/env bash
 # A demo month on a fresh ledger: customers, subscriptions, a billing run,
-# listings. Run by ./build.sh demo; TALLY points at the binary.
+# listings. Run by ./build.sh demo; TALLY points at the binary (default:
+# build/tally of this source tree if built, else tally on PATH).
+# The ledger it leaves is the one data/demo/bank-statement.csv was written for:
+# acme's January (paid) and February (unpaid) cycles F2026-000001 and -000002,
+# its set-up F2026-000003, March's cycles F2026-000004 (acme), -000005 (globex,
+# quarterly) and -000006 (initech, annual). Then close March on it:
+#   TALLY_DB=$DEMO_DIR/ledger.db data/demo/month-end.sh 2026-03 data/demo/bank-statement.csv out/
 set -euo pipefail
-TALLY=${TALLY:-tally}
+if [ -z "${TALLY:-}" ]; then
+  BUILT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/../../build/tally"
+  if [ -x "$BUILT" ]; then
+    TALLY=$BUILT
+  elif ! TALLY=$(type -P tally); then
+    echo "demo.sh: no tally binary: build it (./build.sh build), put tally on PATH or set TALLY=/path/to/tally" >&2
+    exit 2
+  fi
+fi
 DEMO_DIR=${DEMO_DIR:-$(mktemp -d)}
 export TALLY_DB="$DEMO_DIR/ledger.db"
 rm -f "$TALLY_DB" "$TALLY_DB-wal" "$TALLY_DB-shm"
@@ -18,6 +32,9 @@ step --as-of 2026-01-01 customer add initech --name "Initech" --terms 60
 step --as-of 2026-01-01 subscription add --customer acme --amount 1500 --cycle monthly --start 2026-01-01
 step --as-of 2026-01-01 subscription add --customer globex --amount 800 --cycle quarterly --start 2026-03-01
 step --as-of 2026-01-01 subscription add --customer initech --amount 2000 --cycle annual --start 2026-03-15
+step --as-of 2026-01-01 invoice run --period 2026-01
+step --as-of 2026-02-01 invoice run --period 2026-02
+step --as-of 2026-01-30 pay F2026-000001 --method sepa
 step --as-of 2026-03-01 invoice create --customer acme --kind setup --amount 5000 --description "Platform set-up"
 step --as-of 2026-03-01 invoice run --period 2026-03
 step --as-of 2026-03-01 invoice run --period 2026-03

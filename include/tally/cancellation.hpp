@@ -22,8 +22,8 @@ namespace tally {
 Date cancellation_effective_date(Date start, int commitment_months, int notice_months, Date letter);
 
 // C1: checks the registered letter's postal reference. Throws Error(refused,
-// "C1") when it is empty or blank, Error(usage) when it holds control
-// characters or is longer than 100 characters.
+// "C1") when it is empty or blank, Error(usage) when it is not people's text
+// (check_text of tally/text.hpp) of at most 100 characters.
 void check_letter_ref(std::string_view ref);
 
 // C3: the cycles of a subscription from `start` that begin on or before
@@ -58,7 +58,9 @@ Statement make_statement(Date as_of, std::vector<StatementLine> lines, Cents cre
 
 // The letter-ready statement document (Markdown, readable as plain text):
 // the vendor's address, the customer, the letter's reference and reception
-// date, the effective date of each subscription, the lines and the total.
+// date, the effective date of each subscription, the lines and the total. The
+// text it quotes (name, reference, line labels) is written through
+// markdown_escape (tally/text.hpp): no HTML, no control character.
 struct StatementLetter {
   Customer customer;
   Date letter_date;

@@ -42,8 +42,10 @@ struct CsvDocument {
 // included. Strict: a quote inside a plain field, text after a closing quote,
 // an unterminated quote, a lone CR or text that is not UTF-8 is an error of the
 // line holding it (the reader goes on with the next line; an unterminated
-// quote ends the text). A UTF-8 byte order mark at the start is skipped; empty
-// lines are skipped. Never throws.
+// quote ends the text). A record longer than kMaxCsvLineBytes (its line break
+// not counted) is an error of its first line. A UTF-8 byte order mark at the
+// start is skipped; empty lines are skipped. Never throws.
+inline constexpr std::size_t kMaxCsvLineBytes = 64 * 1024;
 CsvDocument parse_csv(std::string_view text);
 
 // The same reading one record at a time, in file order: on_record for each
@@ -76,12 +78,14 @@ struct BankStatement {
 std::vector<std::string> invoice_numbers_in(std::string_view text);
 
 // Parses a bank statement: a header naming the columns date, amount, reference
-// and label (any order, lowercase; other columns ignored; an optional method
+// and label (any order, in any case; other columns ignored; an optional method
 // column: transfer, card, sepa or other, empty for transfer), then one line per
 // payment received: an ISO date not after `today` (P6), an amount above 0 (M1,
-// parse_amount), a reference (check_ref) and a label. Every malformed line is
-// reported with its number and reason; a header missing a column is an error
-// of line 1. Never throws.
+// parse_amount), a reference (check_ref) and a label (people's text, check_text
+// of tally/text.hpp, possibly empty: no line break, control character or
+// bidirectional control). Every malformed line is reported with its number and
+// reason; a header missing a column is an error of line 1, quoting the header
+// found. Never throws.
 BankStatement parse_statement(std::string_view text, Date today);
 
 // ---- Import into the ledger (src/ledger/import.cpp) ----

@@ -36,6 +36,10 @@ enum class OpenMode {
             // migrated copy in memory (verify, backup of its source)
 };
 
+// The longest customer name accepted (characters), checked by add_customer
+// with check_text (tally/text.hpp), as the e-mail with check_email.
+inline constexpr std::size_t kMaxCustomerNameLength = 200;
+
 struct Customer {
   std::int64_t id = 0;
   std::string code;
@@ -172,7 +176,9 @@ class Ledger {
   std::vector<PolicyVersion> policy_versions();
 
   // ---- Customers ----
-  // Throws Error(conflict) if the code exists, Error(usage) for a bad code,
+  // Throws Error(conflict) if the code exists, Error(usage) for a bad code, a
+  // name that is not people's text (check_text) of at most
+  // kMaxCustomerNameLength characters or an e-mail check_email refuses,
   // Error(refused) for terms over the cap (I4).
   Customer add_customer(Customer c, Date today);
   // Throws Error(not_found).

@@ -13,6 +13,7 @@
 #include "tally/billing.hpp"
 #include "tally/ledger.hpp"
 #include "tally/policy.hpp"
+#include "tally/text.hpp"  // check_ref and check_note are check_text
 
 namespace tally {
 
@@ -36,14 +37,15 @@ Method parse_method(std::string_view text, bool allow_credit = false);
 Decision processing_fee(Method method, InvoiceKind kind, std::optional<Cycle> cycle, Cents settled_ttc,
                         const Policy& policy);
 
-// P4: a reference is any non-empty printable text (UTF-8, no control
-// characters) of at most kMaxRefLength characters. Throws Error(usage) quoting
-// it (invalid bytes as \xNN, a long value cut, with its size).
+// P4: a reference is people's text (check_text of tally/text.hpp: UTF-8, no
+// control characters or bidirectional controls, not blank) of at most
+// kMaxRefLength characters. Throws Error(usage) quoting it (invalid bytes as
+// \xNN, a long value cut, with its size).
 inline constexpr std::size_t kMaxRefLength = 128;
 void check_ref(std::string_view ref);
 
 // Free text recorded with a payment (detail, waive reason, reversal reason):
-// printable UTF-8 of at most kMaxNoteLength characters, possibly empty.
+// people's text of at most kMaxNoteLength characters, or "" (absent).
 // Throws Error(usage) naming `what` and quoting the text as check_ref does.
 inline constexpr std::size_t kMaxNoteLength = 1000;
 void check_note(std::string_view text, std::string_view what);

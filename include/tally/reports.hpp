@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -108,6 +109,18 @@ struct SuspenseLine {
 
 // Suspense lines dated on or before as_of, by date then id.
 std::vector<SuspenseLine> suspense_lines(Ledger& ledger, Date as_of);
+
+// The same lines one at a time, in the same order, each dropped once fn
+// returns: an 88k-line suspense list read in bounded memory. fn must not use
+// this Ledger.
+void each_suspense_line(Ledger& ledger, Date as_of, const std::function<void(const SuspenseLine&)>& fn);
+
+// How many suspense lines are dated on or before as_of, and their sum.
+struct SuspenseTotal {
+  std::int64_t count = 0;
+  Cents amount = 0;
+};
+SuspenseTotal suspense_total(Ledger& ledger, Date as_of);
 
 // ---- Month-end close ----
 

@@ -42,7 +42,8 @@ inline constexpr std::string_view kBlockingBug = "blocking-bug";
 // starting with '#' anywhere; the header `code,label,unit,price_ht`; then one
 // item per line. Fields are separated by ',' and may be double-quoted (RFC 4180,
 // "" for a quote, on one line); LF or CRLF line ends.
-// Throws Error(usage) "grid SOURCE line N: REASON" for another header, a
+// Throws Error(usage) "grid SOURCE line N: REASON" for another header (the
+// line is not quoted: the file may be anything but a grid), a
 // column count other than 4, an empty, malformed, reserved or
 // duplicate code, an empty label, a unit other than hour/day/request, a price
 // parse_amount refuses, a malformed quoted field; "grid SOURCE: empty" without

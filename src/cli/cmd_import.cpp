@@ -1,15 +1,18 @@
 // tally import payments FILE.csv: a bank statement, idempotent by reference.
-#include <filesystem>
-#include <fstream>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <iostream>
-#include <iterator>
 #include <memory>
-#include <sstream>
 
 #include "cli/progress.hpp"
 #include "cli/views.hpp"
 #include "tally/errors.hpp"
 #include "tally/import.hpp"
+#include "tally/text.hpp"
 
 namespace tally::cli {
 namespace {
@@ -18,23 +21,56 @@ struct PaymentsOpts {
   std::string file;
 };
 
-// The file's bytes ("-": standard input). Throws Error(not_found) for a missing
+// The bytes of an open file descriptor, to its end. Throws Error(internal).
+std::string read_all(int fd, const std::string& file) {
+  std::string bytes;
+  char buf[64 * 1024];
+  for (;;) {
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n == 0) return bytes;
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw Error(ExitCode::internal, fmt::format("cannot read '{}': {}", file, std::strerror(errno)));
+    }
+    bytes.append(buf, static_cast<std::size_t>(n));
+  }
+}
+
+// The file's bytes ("-": standard input). Only a regular file is read: a
+// directory, a device (/dev/zero), a FIFO or a socket is refused with
+// Error(usage) before a byte is read. The file is opened without blocking (a
+// FIFO with no writer would hang the open) and checked by its descriptor, so
+// what is checked is what is read. Throws Error(not_found) for a missing
 // file, Error(internal) for one that cannot be read.
 std::string read_input(const std::string& file) {
-  if (file == "-") {
-    std::ostringstream ss;
-    ss << std::cin.rdbuf();
-    return ss.str();
+  if (file == "-") return read_all(STDIN_FILENO, "standard input");
+  const int fd = ::open(file.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT || errno == ENOTDIR)
+      throw not_found("no file '{}': expected a bank statement CSV", file);
+    throw Error(ExitCode::internal, fmt::format("cannot read '{}': {}", file, std::strerror(errno)));
   }
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    std::error_code ec;
-    if (!std::filesystem::exists(file, ec)) throw not_found("no file '{}': expected a bank statement CSV", file);
-    throw Error(ExitCode::internal, fmt::format("cannot read '{}'", file));
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  struct stat st {};
+  if (::fstat(fd, &st) != 0)
+    throw Error(ExitCode::internal, fmt::format("cannot read '{}': {}", file, std::strerror(errno)));
+  if (!S_ISREG(st.st_mode)) {
+    const char* what = S_ISDIR(st.st_mode)    ? "a directory"
+                       : S_ISFIFO(st.st_mode) ? "a FIFO (named pipe)"
+                       : S_ISCHR(st.st_mode)  ? "a character device"
+                       : S_ISBLK(st.st_mode)  ? "a block device"
+                       : S_ISSOCK(st.st_mode) ? "a socket"
+                                              : "not a regular file";
+    throw usage_error("invalid statement '{}': {}; expected a regular file (a bank statement CSV), or '-' for "
+                      "standard input",
+                      file, what);
   }
-  std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-  if (in.bad()) throw Error(ExitCode::internal, fmt::format("cannot read '{}'", file));
-  return bytes;
+  // A regular file: reads block again as usual.
+  if (const int flags = ::fcntl(fd, F_GETFL); flags >= 0) ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+  return read_all(fd, file);
 }
 
 std::string_view status_name(ImportStatus s) {
@@ -103,9 +139,12 @@ Output run_payments(Context& ctx, const PaymentsOpts& o) {
     }
     out.tables.push_back(std::move(rej));
     out.exit_code = static_cast<int>(ExitCode::usage);
-    std::cerr << fmt::format("tally: error: {}: {} malformed line(s), nothing recorded: line {}: {}{}\n", o.file,
-                             r->rejected.size(), r->rejected.front().line, r->rejected.front().reason,
-                             r->rejected.size() > 1 ? " (all of them: --format json, or the table)" : "");
+    std::cerr << "tally: error: "
+              << escape_control(fmt::format("{}: {} malformed line(s), nothing recorded: line {}: {}{}", o.file,
+                                            r->rejected.size(), r->rejected.front().line, r->rejected.front().reason,
+                                            r->rejected.size() > 1 ? " (all of them: --format json, or the table)"
+                                                                   : ""))
+              << "\n";
     return out;
   }
   for (const auto& [key, status] : {std::pair{"recorded", ImportStatus::recorded},

@@ -1,4 +1,7 @@
 // tally policy show | set
+#include <filesystem>
+
+#include "cli/services.hpp"
 #include "cli/views.hpp"
 #include "tally/errors.hpp"
 
@@ -8,6 +11,31 @@ namespace {
 struct SetOpts {
   std::string key, value, effective;
 };
+
+// D3: a services_grid value is checked when it is set, not when a quote first
+// reads it: "builtin", or a regular file that parses as a grid, recorded by
+// its absolute path (a quote run from another folder reads the same file).
+// Throws Error(usage) naming the path; a file that is not a grid is never
+// echoed (parse_services_grid does not quote its header line).
+std::string checked_grid(const std::string& value) {
+  if (value == "builtin") return value;
+  std::string path = value;
+  std::error_code ec;
+  if (!value.empty()) {
+    const auto absolute = std::filesystem::absolute(value, ec);
+    if (!ec) path = absolute.lexically_normal().string();
+  }
+  try {
+    read_grid(path);
+  } catch (const Error& e) {
+    if (e.code() != ExitCode::usage)
+      throw usage_error("invalid services_grid '{}': no readable file there; expected builtin or the path of a "
+                        "services grid CSV (code,label,unit,price_ht)",
+                        value);
+    throw usage_error("invalid services_grid '{}': {}", value, e.what());
+  }
+  return path;
+}
 
 }  // namespace
 
@@ -49,7 +77,8 @@ void setup_policy(CLI::App& cmd, Context& ctx, Action& action) {
   example(set, "tally policy set card_fee_rate 0 --effective 2027-01-01");
   on_parse(set, ctx, action, s, [](Context& ctx, const SetOpts& o) {
     const Date eff = option_date(o.effective, "--effective");
-    ctx.ledger().set_policy(o.key, o.value, eff);
+    const std::string value = o.key == "services_grid" ? checked_grid(o.value) : o.value;
+    ctx.ledger().set_policy(o.key, value, eff);
     const PolicyParam& param = policy_param(o.key);
     const Policy p = ctx.ledger().policy_at(eff);
     Output out;

@@ -14,11 +14,14 @@
 namespace tally::cli {
 namespace {
 
-// D3: the grid in force: --grid FILE, else the policy's services_grid; either
-// is "builtin" (compiled in) or a CSV file. Throws Error(not_found) for a file
-// that cannot be read, Error(usage) for a malformed grid.
+// D3: the grid in force: --grid FILE, else the policy's services_grid.
 ServicesGrid load_grid(const Context& ctx, const Policy& policy) {
-  const std::string& source = ctx.g.grid.empty() ? policy.services_grid : ctx.g.grid;
+  return read_grid(ctx.g.grid.empty() ? policy.services_grid : ctx.g.grid);
+}
+
+}  // namespace
+
+ServicesGrid read_grid(const std::string& source) {
   if (source == "builtin") return parse_services_grid(builtin_services_grid(), source);
   std::error_code ec;
   std::ifstream in;
@@ -31,6 +34,8 @@ ServicesGrid load_grid(const Context& ctx, const Policy& policy) {
   text << in.rdbuf();
   return parse_services_grid(text.str(), source);
 }
+
+namespace {
 
 // Warns once per run that the prices come from a grid marked as examples.
 void warn_example_prices(const Context& ctx, const ServicesGrid& grid) {

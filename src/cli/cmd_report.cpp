@@ -97,30 +97,40 @@ Output run_balance(Context& ctx) {
 
 // ---- suspense ----
 
+// Streamed while printing (Table::generate, Output::json_arrays): an import
+// of a whole year's statement can leave 88k lines in suspense, which as rows
+// and a JSON tree held at once took 274 MB (issue 17).
 Output run_suspense(Context& ctx) {
   const Date d = ctx.as_of();
-  const auto lines = suspense_lines(ctx.reader(), d);
+  Ledger& ledger = ctx.reader();
+  const SuspenseTotal total = suspense_total(ledger, d);
+  const auto each = [&ledger, d](const std::function<void(const SuspenseLine&)>& fn) {
+    each_suspense_line(ledger, d, fn);
+  };
   Output out;
-  Json list = Json::array();
+  out.json = Json{{"as_of", format_date(d)}, {"suspense", Json::array()}, {"total", amount(total.amount)}};
+  out.json_arrays["suspense"] = [each](const std::function<void(const Json&)>& sink) {
+    each([&sink](const SuspenseLine& l) {
+      sink(Json{{"id", l.id},
+                {"date", format_date(l.date)},
+                {"amount", amount(l.amount)},
+                {"reference", l.reference},
+                {"label", l.label},
+                {"method", to_string(l.method)},
+                {"reason", l.reason}});
+    });
+  };
   Table t{"", {"id", "date", "amount", "reference", "label", "method", "reason"}, {}};
-  Cents total = 0;
-  for (const auto& l : lines) {
-    list.push_back(Json{{"id", l.id},
-                        {"date", format_date(l.date)},
-                        {"amount", amount(l.amount)},
-                        {"reference", l.reference},
-                        {"label", l.label},
-                        {"method", to_string(l.method)},
-                        {"reason", l.reason}});
-    t.rows.push_back({std::to_string(l.id), format_date(l.date), format_amount(l.amount), l.reference, l.label,
-                      std::string(to_string(l.method)), l.reason});
-    total += l.amount;
-  }
-  out.json = Json{{"as_of", format_date(d)}, {"suspense", list}, {"total", amount(total)}};
+  t.generate = [each](const RowSink& sink) {
+    each([&sink](const SuspenseLine& l) {
+      sink({std::to_string(l.id), format_date(l.date), format_amount(l.amount), l.reference, l.label,
+            std::string(to_string(l.method)), l.reason});
+    });
+  };
   out.tables.push_back(std::move(t));
   out.lines.push_back(fmt::format("{} line(s) in suspense, {} (bank statement lines not recorded as payments: "
                                   "record them with tally pay)",
-                                  lines.size(), format_amount(total)));
+                                  total.count, format_amount(total.amount)));
   return out;
 }
 

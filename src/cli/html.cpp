@@ -32,10 +32,7 @@ footer { margin-top: 2rem; font-size: .8rem; color: #6b7680; }
 constexpr const char* kColours[] = {"#4c9a6a", "#e3b341", "#e08a2e", "#d0532e", "#9e1c1c"};
 constexpr const char* kLabels[] = {"not due", "0-1 month", "1-2 months", "2-6 months", "6+ months"};
 
-bool numeric(const std::string& s) {
-  if (s.empty()) return false;
-  return std::all_of(s.begin() + (s[0] == '-' ? 1 : 0), s.end(), [](char c) { return (c >= '0' && c <= '9') || c == '.'; });
-}
+bool numeric(const std::string& s) { return is_plain_number(s); }
 
 // The aging chart: a bar per bucket, the tallest 180 units high.
 std::string chart(const AgingAmounts& total) {
@@ -85,22 +82,6 @@ std::string table_html(const Table& t) {
 }
 
 }  // namespace
-
-std::string html_escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
 
 std::string close_html(const CloseReport& r, const std::vector<Table>& tables, Date as_of,
                        const std::string& anchor) {

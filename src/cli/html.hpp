@@ -8,11 +8,9 @@
 
 #include "cli/cli.hpp"
 #include "tally/reports.hpp"
+#include "tally/text.hpp"  // html_escape
 
 namespace tally::cli {
-
-// Text escaped for HTML element content and attribute values.
-std::string html_escape(std::string_view text);
 
 // The page: a heading with the month's state (locked, complete), the chart of
 // r.aging.total, one bar (an SVG rect of class "bar" with data-bucket and

@@ -9,6 +9,7 @@
 
 #include "cli/cli.hpp"
 #include "tally/errors.hpp"
+#include "tally/text.hpp"
 
 using namespace tally;
 using namespace tally::cli;
@@ -95,46 +96,16 @@ std::string unknown_command(const CLI::App& app, int argc, char** argv) {
 // No argument tally takes is longer: a path, a reason, a reference.
 constexpr std::size_t kMaxArgumentBytes = 4096;
 
-// True when s is well-formed UTF-8 (no overlong form, surrogate or code point
-// above U+10FFFF).
-bool valid_utf8(std::string_view s) {
-  for (std::size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    const std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-    if (n == 0 || i + n > s.size()) return false;
-    std::uint32_t cp = n == 1 ? c : c & (0x7F >> n);
-    for (std::size_t k = 1; k < n; ++k) {
-      const auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    static constexpr std::uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (cp < kMin[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
-    i += n;
-  }
-  return true;
-}
-
-// An argument as an error message can show it: bytes outside printable ASCII
-// as \xHH, at most 40 of them.
-std::string shown(std::string_view s) {
-  std::string out;
-  for (unsigned char c : s.substr(0, 40)) {
-    if (c >= 0x20 && c < 0x7F) out += static_cast<char>(c);
-    else out += fmt::format("\\x{:02x}", c);
-  }
-  return s.size() > 40 ? out + "..." : out;
-}
-
 // Every argument is UTF-8 text of at most kMaxArgumentBytes: text reaches the
 // ledger and its JSON journal. Throws Error(usage) naming the argument.
 void check_arguments(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string_view a(argv[i]);
     if (a.size() > kMaxArgumentBytes)
-      throw usage_error("argument '{}' is {} bytes long: at most {} bytes accepted", shown(a), a.size(),
+      throw usage_error("argument '{}' is {} bytes long: at most {} bytes accepted", shown_text(a), a.size(),
                         kMaxArgumentBytes);
-    if (!valid_utf8(a)) throw usage_error("invalid argument '{}': not UTF-8 text (tally accepts UTF-8 only)", shown(a));
+    if (!valid_utf8(a))
+      throw usage_error("invalid argument '{}': not UTF-8 text (tally accepts UTF-8 only)", shown_text(a));
   }
 }
 
@@ -150,8 +121,10 @@ void check_no_empty_values(const CLI::App& app) {
   for (const CLI::App* sub : app.get_subcommands()) check_no_empty_values(*sub);
 }
 
+// The message is one line whatever values it quotes: their control
+// characters are shown escaped, never sent to the terminal.
 int fail(ExitCode code, const std::string& message) {
-  std::cerr << "tally: error: " << message << "\n";
+  std::cerr << "tally: error: " << escape_control(message) << "\n";
   return static_cast<int>(code);
 }
 

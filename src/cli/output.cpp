@@ -3,26 +3,13 @@
 #include <iostream>
 
 #include "cli/cli.hpp"
+#include "tally/text.hpp"
 
 namespace tally::cli {
 namespace {
 
-bool numeric(const std::string& s) {
-  if (s.empty()) return false;
-  std::size_t i = s[0] == '-' ? 1 : 0;
-  if (i == s.size()) return false;
-  for (; i < s.size(); ++i)
-    if (!((s[i] >= '0' && s[i] <= '9') || s[i] == '.')) return false;
-  return true;
-}
-
-// Display width of UTF-8 text (code points; good enough for names and labels).
-std::size_t width(const std::string& s) {
-  std::size_t w = 0;
-  for (unsigned char c : s)
-    if ((c & 0xC0) != 0x80) ++w;
-  return w;
-}
+// Display width of text as shown (code points; good enough for names and labels).
+std::size_t width(const std::string& s) { return utf8_chars(s); }
 
 // Every row of a table: the stored ones, then the generated ones.
 void each_row(const Table& t, const RowSink& sink) {
@@ -30,16 +17,22 @@ void each_row(const Table& t, const RowSink& sink) {
   if (t.generate) t.generate(sink);
 }
 
+// Every cell, title and line is shown through escape_control: text from the
+// ledger (a name, a label imported from a bank) never writes a control
+// character to the terminal (ESC, an OSC 52 clipboard write) nor forges a row
+// with a line break.
 void print_table(const Table& t, bool color, std::ostream& os) {
-  if (!t.title.empty()) os << (color ? "\033[1m" : "") << t.title << (color ? "\033[0m" : "") << "\n";
+  if (!t.title.empty())
+    os << (color ? "\033[1m" : "") << escape_control(t.title) << (color ? "\033[0m" : "") << "\n";
   std::vector<std::size_t> w(t.columns.size(), 0);
-  for (std::size_t i = 0; i < t.columns.size(); ++i) w[i] = width(t.columns[i]);
+  for (std::size_t i = 0; i < t.columns.size(); ++i) w[i] = width(escape_control(t.columns[i]));
   bool any = false;
   each_row(t, [&](const Row& r) {
     any = true;
-    for (std::size_t i = 0; i < r.size() && i < w.size(); ++i) w[i] = std::max(w[i], width(r[i]));
+    for (std::size_t i = 0; i < r.size() && i < w.size(); ++i) w[i] = std::max(w[i], width(escape_control(r[i])));
   });
-  auto cell = [&](const std::string& s, std::size_t i, bool right) {
+  auto cell = [&](const std::string& text, std::size_t i, bool right) {
+    const std::string s = escape_control(text);
     const std::string pad(w[i] - std::min(w[i], width(s)), ' ');
     os << (right ? pad + s : s + (i + 1 < w.size() ? pad : ""));
     if (i + 1 < w.size()) os << "  ";
@@ -49,7 +42,7 @@ void print_table(const Table& t, bool color, std::ostream& os) {
   if (color) os << "\033[0m";
   os << "\n";
   each_row(t, [&](const Row& r) {
-    for (std::size_t i = 0; i < r.size() && i < w.size(); ++i) cell(r[i], i, numeric(r[i]));
+    for (std::size_t i = 0; i < r.size() && i < w.size(); ++i) cell(r[i], i, is_plain_number(r[i]));
     os << "\n";
   });
   if (!any) os << "(none)\n";
@@ -93,7 +86,14 @@ void print_json(const Output& out, std::ostream& os) {
   os << (first_key ? "}\n" : "\n}\n");
 }
 
-std::string csv_field(const std::string& s) {
+// A cell of RFC 4180 CSV. A text cell beginning with = + - @ tab or CR gets a
+// "'" prefix (csv_protect), so a spreadsheet never runs it as a formula; a
+// plain number (an amount, a count, an id: "-12.50") is written as is, which a
+// spreadsheet reads as that number. The writer tells the two apart by the
+// cell, as the table writer aligns numbers: the amount columns tally writes
+// hold nothing else.
+std::string csv_field(const std::string& cell) {
+  const std::string s = is_plain_number(cell) ? cell : csv_protect(cell);
   if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
   std::string out = "\"";
   for (char c : s) {
@@ -140,7 +140,7 @@ void emit(const Context& ctx, const Output& out) {
       if (out.late_lines)
         for (auto& l : out.late_lines()) lines.push_back(std::move(l));
       if (!lines.empty() && !out.tables.empty()) std::cout << "\n";
-      for (const auto& l : lines) std::cout << l << "\n";
+      for (const auto& l : lines) std::cout << escape_control(l) << "\n";
       break;
     }
   }

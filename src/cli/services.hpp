@@ -3,8 +3,14 @@
 #pragma once
 
 #include "cli/cli.hpp"
+#include "tally/services.hpp"
 
 namespace tally::cli {
+
+// D3: the grid `source` names: "builtin" (compiled in) or a CSV file, which
+// must be a readable regular file. Throws Error(not_found) for a file that
+// cannot be read, Error(usage) for a malformed grid.
+ServicesGrid read_grid(const std::string& source);
 
 // The invoice line for `qty` (hundredths) of grid item `code`, priced by the
 // same rules as `tally quote`. Throws Error(usage) for an unknown code.

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "tally/errors.hpp"
+#include "tally/text.hpp"
 
 namespace tally {
 
@@ -21,12 +22,7 @@ void check_letter_ref(std::string_view ref) {
   if (ref.find_first_not_of(" \t") == std::string_view::npos)
     throw refused("C1", "cancellation refused: the postal reference of the registered letter is required "
                   "(--letter-ref, e.g. 1A12345678901)");
-  if (ref.size() > 100)
-    throw usage_error("invalid --letter-ref of {} characters: expected a postal reference of at most 100",
-                      ref.size());
-  for (unsigned char c : ref)
-    if (c < 0x20 || c == 0x7f)
-      throw usage_error("invalid --letter-ref: control characters are not accepted in a postal reference");
+  check_text(ref, "letter reference", TextRule{100, false});
 }
 
 std::vector<Period> cycles_not_invoiced(Date start, Cycle cycle, Date effective, const std::vector<Date>& invoiced) {
@@ -68,7 +64,8 @@ std::string statement_letter(const StatementLetter& l) {
   if (l.draft) add("**DRAFT (dry run): nothing was recorded.**\n");
   add(std::string(kPostalAddress));
   add("");
-  add(fmt::format("To: {} ({})", l.customer.name, l.customer.code));
+  // Text from the ledger, escaped: the letter is Markdown a viewer may render.
+  add(fmt::format("To: {} ({})", markdown_escape(l.customer.name), markdown_escape(l.customer.code)));
   add(fmt::format("Date: {}", format_date(l.statement.as_of)));
   add("");
   add("# Cancellation of your subscription: balance statement");
@@ -76,7 +73,7 @@ std::string statement_letter(const StatementLetter& l) {
   add("Dear Sir or Madam,");
   add("");
   add(fmt::format("We received your registered letter with acknowledgment of receipt, reference {}, on {}.",
-                  l.letter_ref, format_date(l.letter_date)));
+                  markdown_escape(l.letter_ref), format_date(l.letter_date)));
   add("Under your contract terms (commitment term renewed tacitly, notice period), the cancellation takes effect:");
   add("");
   for (const auto& s : l.subscriptions)
@@ -88,7 +85,8 @@ std::string statement_letter(const StatementLetter& l) {
   add("");
   add("| Item | Amount (EUR) |");
   add("|---|---:|");
-  for (const auto& line : l.statement.lines) add(fmt::format("| {} | {} |", line.label, format_amount(line.amount)));
+  for (const auto& line : l.statement.lines)
+    add(fmt::format("| {} | {} |", markdown_escape(line.label), format_amount(line.amount)));
   add(fmt::format("| **{}** | **{}** |", l.statement.total_due < 0 ? "Total owed to you" : "Total due",
                   format_amount(l.statement.total_due < 0 ? -l.statement.total_due : l.statement.total_due)));
   add("");

@@ -1,31 +1,11 @@
 // A strict RFC 4180 CSV reader: text in, records and line-numbered errors out.
-#include <cstdint>
-
 #include <fmt/format.h>
 
 #include "tally/import.hpp"
+#include "tally/text.hpp"
 
 namespace tally {
 namespace {
-
-// The length of the UTF-8 sequence starting at s[i], 0 if it is not one
-// (overlong forms, surrogates and code points above U+10FFFF are not).
-std::size_t utf8_length(std::string_view s, std::size_t i) {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char c = byte(i);
-  if (c < 0x80) return 1;
-  const std::size_t len = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
-  if (len == 0) return 0;
-  std::uint32_t cp = c & (0x7F >> len);  // the lead byte's payload bits
-  if (i + len > s.size()) return 0;
-  for (std::size_t k = 1; k < len; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (byte(i + k) & 0x3F);
-  }
-  static constexpr std::uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
-  if (cp < kMin[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-  return len;
-}
 
 // Why a field cannot be accepted: not UTF-8, or a control character other than
 // tab (and CR, LF, which only a quoted field may hold); "" when it is fine.
@@ -51,8 +31,13 @@ class Reader {
     while (i_ < s_.size()) {
       if (skip_line_break()) continue;  // an empty line
       const int start = line_;
+      const std::size_t from = i_;
       CsvRecord rec{start, {}};
       std::string error = read_record(rec.fields);
+      if (const std::size_t bytes = record_bytes(from); error.empty() && bytes > kMaxCsvLineBytes) {
+        error = fmt::format("line longer than {} KiB ({} bytes): a record is at most {} bytes", kMaxCsvLineBytes / 1024,
+                            bytes, kMaxCsvLineBytes);
+      }
       if (error.empty()) {
         for (std::size_t k = 0; k < rec.fields.size() && error.empty(); ++k)
           error = field_problem(rec.fields[k], k + 1);
@@ -64,6 +49,15 @@ class Reader {
   }
 
  private:
+  // The bytes of the record read from `from` up to the cursor, its line break
+  // not counted.
+  std::size_t record_bytes(std::size_t from) const {
+    std::size_t end = i_;
+    if (end > from && s_[end - 1] == '\n') --end;
+    if (end > from && s_[end - 1] == '\r') --end;
+    return end - from;
+  }
+
   // Consumes a CRLF or LF at the cursor; false if there is none.
   bool skip_line_break() {
     if (s_[i_] == '\n') {

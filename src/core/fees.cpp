@@ -1,6 +1,7 @@
 // P1, P2, P4: the means of payment, the processing-fee rule and references.
 #include "tally/errors.hpp"
 #include "tally/payments.hpp"
+#include "tally/text.hpp"
 
 namespace tally {
 
@@ -44,69 +45,10 @@ Decision processing_fee(Method method, InvoiceKind kind, std::optional<Cycle> cy
   return {0, "P2", "no fee"};
 }
 
-namespace {
-
-// The length of the well-formed UTF-8 sequence at text[i] (RFC 3629: no
-// overlong forms, no surrogates, at most U+10FFFF), 0 if there is none.
-std::size_t utf8_sequence(std::string_view text, std::size_t i) {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[i + k]); };
-  const unsigned char c = byte(0);
-  if (c < 0x80) return 1;
-  std::size_t len = 0;
-  unsigned char lo = 0x80, hi = 0xBF;  // the range of the second byte
-  if (c >= 0xC2 && c <= 0xDF) {
-    len = 2;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    len = 3;
-    if (c == 0xE0) lo = 0xA0;  // overlong
-    if (c == 0xED) hi = 0x9F;  // surrogates
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    len = 4;
-    if (c == 0xF0) lo = 0x90;  // overlong
-    if (c == 0xF4) hi = 0x8F;  // above U+10FFFF
-  }
-  if (len == 0 || i + len > text.size() || byte(1) < lo || byte(1) > hi) return 0;
-  for (std::size_t k = 2; k < len; ++k)
-    if ((byte(k) & 0xC0) != 0x80) return 0;
-  return len;
-}
-
-// Checks free text recorded in the ledger: UTF-8, no control characters, at
-// most max_chars characters. Throws Error(usage) quoting it (invalid bytes as
-// \xNN, a long text cut) with what it is and what is accepted.
-void check_text(std::string_view text, std::string_view what, std::size_t max_chars, std::string_view accepted) {
-  std::string shown;
-  std::size_t chars = 0;
-  bool valid = true;
-  for (std::size_t i = 0; i < text.size();) {
-    std::size_t len = utf8_sequence(text, i);
-    const auto c = static_cast<unsigned char>(text[i]);
-    const bool bad = len == 0 || (len == 1 && (c < 0x20 || c == 0x7f));
-    if (bad) {
-      valid = false;
-      len = 1;
-    }
-    if (++chars <= 40) shown += bad ? fmt::format("\\x{:02x}", c) : std::string(text.substr(i, len));
-    i += len;
-  }
-  if (valid && chars <= max_chars) return;
-  const std::string quoted =
-      chars > 40 ? fmt::format("'{}...' ({} bytes)", shown, text.size()) : fmt::format("'{}'", shown);
-  throw usage_error("invalid {} {}: expected {}", what, quoted, accepted);
-}
-
-}  // namespace
-
-void check_ref(std::string_view ref) {
-  check_text(ref, "reference", kMaxRefLength,
-             fmt::format("printable UTF-8 text of 1 to {} characters (a bank or card transaction id)", kMaxRefLength));
-  if (ref.empty())
-    throw usage_error("invalid reference '': expected printable UTF-8 text of 1 to {} characters", kMaxRefLength);
-}
+void check_ref(std::string_view ref) { check_text(ref, "reference", TextRule{kMaxRefLength, false}); }
 
 void check_note(std::string_view text, std::string_view what) {
-  check_text(text, what, kMaxNoteLength,
-             fmt::format("printable UTF-8 text of at most {} characters", kMaxNoteLength));
+  check_text(text, what, TextRule{kMaxNoteLength, true});
 }
 
 }  // namespace tally

@@ -5,6 +5,7 @@
 #include <array>
 
 #include "tally/errors.hpp"
+#include "tally/text.hpp"
 
 namespace tally {
 namespace {
@@ -218,8 +219,11 @@ std::string late_notice(const Notice& n, bool markdown) {
   line(markdown ? fmt::format("**{}**", kPostalAddress) : std::string(kPostalAddress));
   line(fmt::format("Tél. {} - {}", kContactPhone, kContactEmail));
   line();
-  line(fmt::format("{}{} ({})", markdown ? "**À l'attention de** " : "À l'attention de ", n.customer_name,
-                   n.customer_code));
+  // Text from the ledger (an older ledger may hold anything): Markdown gets no
+  // HTML, plain text no control character (escape_control, markdown_escape).
+  const auto text = [markdown](std::string_view s) { return markdown ? markdown_escape(s) : escape_control(s); };
+  line(fmt::format("{}{} ({})", markdown ? "**À l'attention de** " : "À l'attention de ", text(n.customer_name),
+                   text(n.customer_code)));
   line();
   line(fmt::format("Paris, le {}", french_date(n.date)));
   line();
@@ -234,13 +238,13 @@ std::string late_notice(const Notice& n, bool markdown) {
     line("| Facture | Échéance | Jours de retard | Solde TTC | Intérêts de retard | Indemnité forfaitaire |");
     line("|---|---|---:|---:|---:|---:|");
     for (const auto& i : n.invoices)
-      line(fmt::format("| {} | {} | {} | {} | {} | {} |", i.number, format_date(i.due_date), i.days_late,
+      line(fmt::format("| {} | {} | {} | {} | {} | {} |", text(i.number), format_date(i.due_date), i.days_late,
                        euros(i.balance), euros(i.interest), euros(i.indemnity)));
   } else {
     line(fmt::format("{:<14}{:<12}{:>8}{:>18}{:>14}{:>14}", "Facture", "Échéance", "Jours", "Solde TTC", "Intérêts",
                      "Indemnité"));
     for (const auto& i : n.invoices)
-      line(fmt::format("{:<14}{:<12}{:>8}{:>18}{:>14}{:>14}", i.number, format_date(i.due_date), i.days_late,
+      line(fmt::format("{:<14}{:<12}{:>8}{:>18}{:>14}{:>14}", text(i.number), format_date(i.due_date), i.days_late,
                        euros(i.balance), euros(i.interest), euros(i.indemnity)));
   }
   line();

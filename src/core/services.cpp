@@ -132,7 +132,12 @@ ServicesGrid parse_services_grid(std::string_view text, std::string source) {
     const bool split = split_csv_line(line, fields);
     if (!header_seen) {
       if (!split || fields != std::vector<std::string>{"code", "label", "unit", "price_ht"})
-        throw grid_error(grid.source, number, "expected the header '{}', got '{}'", kHeader, line);
+        // The line itself is never shown: a file that is not a grid (a path
+        // mistyped, /etc/passwd) must not be echoed to the terminal.
+        throw grid_error(grid.source, number,
+                         "expected the header '{}' on the first line that is not blank or a comment: not a "
+                         "services grid (the line is not shown)",
+                         kHeader);
       header_seen = true;
       continue;
     }

@@ -6,6 +6,7 @@
 
 #include "tally/errors.hpp"
 #include "tally/import.hpp"
+#include "tally/text.hpp"
 
 namespace tally {
 namespace {
@@ -23,13 +24,30 @@ struct Header {
   std::string error;
 };
 
+// A header name as written, compared without regard to ASCII case.
+std::string lowercase(std::string_view name) {
+  std::string out(name);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+// The header as found, for a message: its fields joined by ',', control
+// characters escaped, cut after 80 characters.
+std::string found_header(const CsvRecord& rec) {
+  std::string joined;
+  for (std::size_t i = 0; i < rec.fields.size(); ++i) joined += (i ? "," : "") + rec.fields[i];
+  return shown_text(joined, 80);
+}
+
 Header read_header(const CsvRecord& rec) {
   Header h;
   for (std::size_t i = 0; i < rec.fields.size(); ++i) {
+    const std::string name = lowercase(rec.fields[i]);
     for (std::size_t c = 0; c < kColumns; ++c) {
-      if (rec.fields[i] != kColumnNames[c]) continue;
+      if (name != kColumnNames[c]) continue;
       if (h.at[c]) {
-        h.error = fmt::format("column '{}' is named twice in the header", kColumnNames[c]);
+        h.error = fmt::format("column '{}' is named twice in the header '{}'", kColumnNames[c], found_header(rec));
         return h;
       }
       h.at[c] = i;
@@ -39,9 +57,9 @@ Header read_header(const CsvRecord& rec) {
   for (std::size_t c = 0; c < kMethod; ++c)
     if (!h.at[c]) missing += fmt::format("{}'{}'", missing.empty() ? "" : ", ", kColumnNames[c]);
   if (!missing.empty())
-    h.error = fmt::format("the header lacks {}: expected the columns date,amount,reference,label (in any order, "
-                          "lowercase; method optional, other columns ignored)",
-                          missing);
+    h.error = fmt::format("the header '{}' lacks {}: expected the columns date,amount,reference,label (in any "
+                          "order, in any case; method optional, other columns ignored)",
+                          found_header(rec), missing);
   return h;
 }
 
@@ -77,7 +95,10 @@ std::string read_line(const CsvRecord& rec, const Header& h, Date today, BankLin
                         "by it)");
     check_ref(out.reference);
   });
-  out.label = field(kLabel);
+  check(reasons, [&] {
+    out.label = field(kLabel);
+    check_text(out.label, "label", TextRule{kMaxNoteLength, true});
+  });
   if (h.at[kMethod] && !field(kMethod).empty()) check(reasons, [&] { out.method = parse_method(field(kMethod)); });
   std::string joined;
   for (const auto& r : reasons) joined += (joined.empty() ? "" : "; ") + r;

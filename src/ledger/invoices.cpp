@@ -6,6 +6,7 @@
 
 #include "ledger/impl.hpp"
 #include "tally/errors.hpp"
+#include "tally/text.hpp"
 
 namespace tally {
 namespace {
@@ -265,11 +266,14 @@ std::string write_invoice(Ledger::Impl& impl, const NewInvoice& n, const Custome
   return event_of(out).dump();
 }
 
-// An invoice has at least one line, and no negative one.
+// An invoice has at least one line, and no negative one; each line's
+// description is people's text.
 void check_new_invoice(const NewInvoice& n) {
   if (n.lines.empty()) throw usage_error("an invoice needs at least one line (--amount or --item)");
-  for (const auto& l : n.lines)
+  for (const auto& l : n.lines) {
     if (l.amount_ht < 0) throw usage_error("invalid amount '{}': must not be negative", format_amount(l.amount_ht));
+    check_text(l.description, "description", TextRule{kMaxNoteLength, false});
+  }
 }
 
 }  // namespace
@@ -284,6 +288,7 @@ Invoice Ledger::issue_invoice(const NewInvoice& n) {
 Invoice Ledger::issue_credit_note(std::string_view original, std::vector<InvoiceLine> lines, Date date,
                                   std::string reason) {
   if (reason.empty()) throw usage_error("a credit note needs a reason (--reason TEXT)");
+  check_text(reason, "reason", TextRule{kMaxNoteLength, false});
   Invoice out;
   write("credit-note.issue", [&] {
     const Invoice orig = invoice(original, date);
@@ -329,6 +334,7 @@ Invoice Ledger::issue_credit_note(std::string_view original, std::vector<Invoice
 
 Invoice Ledger::void_invoice(std::string_view number, std::string reason, Date date) {
   if (reason.empty()) throw usage_error("void needs a reason (--reason TEXT)");
+  check_text(reason, "reason", TextRule{kMaxNoteLength, false});
   const Invoice orig = invoice(number, date);
   if (orig.credit_note) throw refused("I3", "'{}' is a credit note: it cannot be voided", number);
   // Credit what is not yet credited, per VAT rate (M2).

@@ -405,6 +405,8 @@ Customer Ledger::add_customer(Customer c, Date today) {
                       "starting with a letter or digit, at most 64 characters (e.g. acme-sas)",
                       c.code);
   if (c.name.empty()) throw usage_error("invalid customer name '': expected a non-empty --name");
+  check_text(c.name, "customer name", TextRule{kMaxCustomerNameLength, false});
+  if (!c.email.empty()) check_email(c.email, "customer e-mail");
   const Policy policy = policy_at(today);
   check_terms(c.terms_days, policy);
   c.created = today;

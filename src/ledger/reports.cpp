@@ -281,15 +281,29 @@ SELECT c.code, COALESCE(t.invoiced, 0), COALESCE(t.fees, 0), COALESCE(t.penaltie
 }
 
 std::vector<SuspenseLine> suspense_lines(Ledger& ledger, Date as_of) {
+  std::vector<SuspenseLine> out;
+  each_suspense_line(ledger, as_of, [&out](const SuspenseLine& l) { out.push_back(l); });
+  return out;
+}
+
+void each_suspense_line(Ledger& ledger, Date as_of, const std::function<void(const SuspenseLine&)>& fn) {
   auto& q = ledger.impl().stmt(
       "SELECT id, date, amount, reference, label, method, reason FROM suspense WHERE date <= ? ORDER BY date, id");
   q.bind(1, db_date(as_of));
-  std::vector<SuspenseLine> out;
   while (q.executeStep())
-    out.push_back(SuspenseLine{q.getColumn(0).getInt64(), parse_date(q.getColumn(1).getString()),
-                               q.getColumn(2).getInt64(), q.getColumn(3).getString(), q.getColumn(4).getString(),
-                               parse_method(q.getColumn(5).getString()), q.getColumn(6).getString()});
-  return out;
+    fn(SuspenseLine{q.getColumn(0).getInt64(), parse_date(q.getColumn(1).getString()), q.getColumn(2).getInt64(),
+                    q.getColumn(3).getString(), q.getColumn(4).getString(), parse_method(q.getColumn(5).getString()),
+                    q.getColumn(6).getString()});
+  q.reset();
+}
+
+SuspenseTotal suspense_total(Ledger& ledger, Date as_of) {
+  auto& q = ledger.impl().stmt("SELECT COUNT(*), COALESCE(SUM(amount), 0) FROM suspense WHERE date <= ?");
+  q.bind(1, db_date(as_of));
+  q.executeStep();
+  const SuspenseTotal t{q.getColumn(0).getInt64(), q.getColumn(1).getInt64()};
+  q.reset();
+  return t;
 }
 
 std::optional<std::string> locked_through(Ledger& ledger) {

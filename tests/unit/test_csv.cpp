@@ -173,10 +173,25 @@ TEST_CASE("BankStatement: header and method problems", "[import][P1]") {
     REQUIRE(st.errors.size() == 1);
     CHECK_THAT(st.errors[0].reason, Catch::Contains("'date' is named twice"));
   }
-  SECTION("column names are lowercase") {
-    const BankStatement st = parse_statement("Date,Amount,Reference,Label\n", today);
+  SECTION("column names match in any case (issue 17, item 7)") {
+    const BankStatement st = parse_statement("Date,AMOUNT,Reference,LaBeL,Method\n2026-03-01,1,R,x,CARD\n", today);
+    REQUIRE(st.errors.size() == 1);  // the header is read; only the method value is not a method
+    CHECK(st.errors[0].line == 2);
+    const BankStatement twice = parse_statement("date,amount,reference,label,DATE\n", today);
+    REQUIRE(twice.errors.size() == 1);
+    CHECK_THAT(twice.errors[0].reason, Catch::Contains("'date' is named twice in the header "
+                                                       "'date,amount,reference,label,DATE'"));
+  }
+  SECTION("a wrong header says what it found and what is expected (issue 17, item 7)") {
+    const BankStatement st = parse_statement("Datum,Betrag,Referenz,Text\n", today);
     REQUIRE(st.errors.size() == 1);
-    CHECK_THAT(st.errors[0].reason, Catch::Contains("lacks 'date', 'amount', 'reference', 'label'"));
+    CHECK(st.errors[0].line == 1);
+    CHECK_THAT(st.errors[0].reason, Catch::Contains("the header 'Datum,Betrag,Referenz,Text' lacks 'date', "
+                                                    "'amount', 'reference', 'label': expected the columns "
+                                                    "date,amount,reference,label"));
+    const BankStatement esc = parse_statement("\"da\tte\",\"amo\nunt\"\n", today);  // shown escaped
+    REQUIRE(esc.errors.size() == 1);
+    CHECK_THAT(esc.errors[0].reason, Catch::Contains("the header 'da\\tte,amo\\nunt' lacks"));
   }
   SECTION("an unknown method names the accepted ones") {
     const BankStatement st = parse_statement("date,amount,reference,label,method\n2026-03-01,1,R,x,cheque\n", today);
@@ -197,5 +212,43 @@ TEST_CASE("BankStatement: header and method problems", "[import][P1]") {
     REQUIRE(st.errors.size() == 2);
     CHECK(st.errors[0].line == 2);
     CHECK(st.errors[1].line == 3);
+  }
+}
+
+TEST_CASE("CSV: a record longer than 64 KiB is an error of its line (issue 17, item 7)", "[csv][text]") {
+  const std::string fits(kMaxCsvLineBytes - 2, 'x');  // "a," + 65534 bytes = 65536 bytes
+  const std::string over(kMaxCsvLineBytes - 1, 'x');  // 65537 bytes
+  const CsvDocument doc = parse_csv("h,h\na," + fits + "\r\na," + over + "\nb,c\n");
+  REQUIRE(doc.errors.size() == 1);
+  CHECK(doc.errors[0].line == 3);
+  CHECK_THAT(doc.errors[0].reason, Catch::Contains("line longer than 64 KiB (65537 bytes)"));
+  CHECK(doc.records.size() == 3);  // the header, line 2 and line 4
+}
+
+TEST_CASE("BankStatement: labels are people's text, refused naming the line (issue 17, item 6)", "[import][text]") {
+  const Date today = d("2026-03-31");
+  const std::string text =
+      "date,amount,reference,label\n"
+      "2026-03-05,1,R1,fine \xC3\xA9t\xC3\xA9\n"       // line 2: fine
+      "2026-03-05,1,R2,\"two\nlines\"\n"               // lines 3-4: a line feed in a quoted label
+      "2026-03-05,1,R3,\"tab\there\"\n"                // line 5: a tab
+      "2026-03-05,1,R4,\xE2\x80\xAE" "exe.pdf\n"        // line 6: a right-to-left override
+      "2026-03-05,1,R5,\n"                              // line 7: no label: fine
+      "2026-03-05,1,R6,\"   \"\n"                       // line 8: only spaces
+      "2026-03-05,1,R7\xE2\x80\xAE,x\n";                // line 9: the reference too
+  const BankStatement st = parse_statement(text, today);
+  CHECK(st.lines.size() == 2);
+  REQUIRE(st.errors.size() == 5);
+  const std::pair<int, const char*> expected[] = {
+      {3, "invalid label 'two\\nlines': a line feed (U+000A) at byte 4"},
+      {5, "invalid label 'tab\\there': a tab (U+0009) at byte 4"},
+      {6, "invalid label '\\u202eexe.pdf': a bidirectional control (U+202E) at byte 1"},
+      {8, "invalid label '   ': only spaces"},
+      {9, "invalid reference 'R7\\u202e': a bidirectional control (U+202E) at byte 3"},
+  };
+  for (std::size_t i = 0; i < std::size(expected); ++i) {
+    INFO(i);
+    CHECK(st.errors[i].line == expected[i].first);
+    CHECK_THAT(st.errors[i].reason, Catch::Contains(expected[i].second));
   }
 }
