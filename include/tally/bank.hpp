@@ -39,6 +39,8 @@ struct Entry {
   // N-th transaction of a split batch; CFONB reference zone or a REF
   // complement; OFX FITID; CSV `code` column). When the bank gives none:
   // "sha256:" and 32 hex digits of hash_entry(), and reference_is_hash.
+  // Unique in its statement: a bank reference given again in the same
+  // statement gets "#N" for its N-th occurrence ("REF", "REF#2").
   std::string reference;
   bool reference_is_hash = false;
   std::string remittance;          // unstructured remittance information (label)
@@ -80,8 +82,9 @@ struct Statement {
 // ---- Readers. Each takes the file's bytes and returns its statements in file
 // order, or throws Error(usage) naming the line (and element) at fault and what
 // was expected. Text fields come out as UTF-8 with runs of white space and
-// control characters folded to one space and trimmed (Latin-1 text that is not
-// UTF-8 is converted). An entry without a bank reference gets the hash one.
+// control characters folded to one space and trimmed (text that is not UTF-8
+// is read as Windows-1252, i.e. Latin-1 plus the euro sign, typographic quotes
+// and dashes). An entry without a bank reference gets the hash one.
 
 // The largest input any reader accepts (64 MiB); larger is Error(usage).
 inline constexpr std::size_t kMaxStatementBytes = 64u << 20;

@@ -2,7 +2,6 @@
 #include <array>
 #include <cstdint>
 #include <map>
-#include <tuple>
 
 #include <nettle/sha2.h>
 
@@ -149,13 +148,26 @@ std::string clean_text(std::string_view s) {
   if (is_utf8(s)) {
     utf8 = s;
   } else {
+    // Windows-1252 (what French banks' exports use when not UTF-8): Latin-1,
+    // except 0x80-0x9F, which hold the euro sign, typographic quotes, dashes...
+    // (unassigned ones, shown as 0, stay controls and fold to a space).
+    static constexpr std::uint16_t cp1252[32] = {
+        0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+        0x2039, 0x0152, 0,      0x017D, 0,      0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+        0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
     for (char ch : s) {
       const auto c = static_cast<unsigned char>(ch);
-      if (c < 0x80) {
+      std::uint32_t cp = c;
+      if (c >= 0x80 && c <= 0x9F && cp1252[c - 0x80] != 0) cp = cp1252[c - 0x80];
+      if (cp < 0x80) {
         utf8 += ch;
+      } else if (cp < 0x800) {
+        utf8 += static_cast<char>(0xC0 | (cp >> 6));
+        utf8 += static_cast<char>(0x80 | (cp & 0x3F));
       } else {
-        utf8 += static_cast<char>(0xC0 | (c >> 6));
-        utf8 += static_cast<char>(0x80 | (c & 0x3F));
+        utf8 += static_cast<char>(0xE0 | (cp >> 12));
+        utf8 += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        utf8 += static_cast<char>(0x80 | (cp & 0x3F));
       }
     }
   }
@@ -241,6 +253,14 @@ Date make_date(int y, int m, int d, std::string_view text, std::string_view wher
 }
 
 void finish_references(Statement& s) {
+  // A bank reference given again in the same statement gets "#N" for its N-th
+  // occurrence, so that references are unique in a statement.
+  std::map<std::string, int> given;
+  for (Entry& e : s.entries) {
+    if (e.reference.empty()) continue;
+    const int n = ++given[e.reference];
+    if (n > 1) e.reference += fmt::format("#{}", n);
+  }
   // Occurrences of identical entries (same hashed fields) in this statement.
   std::map<std::string, int> seen;
   for (Entry& e : s.entries) {

@@ -312,7 +312,7 @@ TEST_CASE("bank: CFONB 120 real samples", "[bank][cfonb120]") {
     CHECK(a.end_to_end_id == "OTHER REFERENCE"); // RCN, first 35 characters
     const Entry& b = s.entries[1];               // line 16
     CHECK(b.amount == 1070);                     // "0000000000107}" = -10.70
-    CHECK(b.reference == "REFERENCE");           // positions 105-120
+    CHECK(b.reference == "REFERENCE#2");         // positions 105-120, given again in the statement
     CHECK(b.remittance == "VIR SEPA DEMONSTRATION");
     CHECK(b.payer_name == "ELEC ERDF");
     const Entry& c = s.entries[2];               // line 19: commission, code 62
@@ -589,6 +589,11 @@ TEST_CASE("bank: CSV with a rules file", "[bank][bank-csv]") {
   CHECK(read_statements(own("fr-bank.csv"), std::nullopt, &rules).at(0).entries.size() == 3);
   CHECK(code_of([] { read_statements(own("fr-bank.csv"), std::nullopt); }) == ExitCode::usage);
 
+  SECTION("text that is not UTF-8 is read as Windows-1252") {
+    // 0x80 euro sign, 0x92 right single quote, 0xE9 e acute, 0x9C oe ligature.
+    const auto s3 = read_bank_csv("h\n02/03/2026;;REGL\x92T 12\x80 CAF\xC9 \x9Cuvre;;12,00\n", rules);
+    CHECK(s3.at(0).entries.at(0).remittance == "REGL\u2019T 12\u20AC CAF\u00C9 \u0153uvre");
+  }
   SECTION("one signed amount column, a reference column, identical lines") {
     const CsvRules r2 = parse_csv_rules(
         "# comment\nfields date, amount, description, code\ndate-format %Y-%m-%d\nsign credit-positive\n");
@@ -599,6 +604,11 @@ TEST_CASE("bank: CSV with a rules file", "[bank][bank-csv]") {
     CHECK(s2[0].entries[0].reference == hash_entry(s2[0], s2[0].entries[0], 1));
     CHECK(s2[0].entries[1].reference == hash_entry(s2[0], s2[0].entries[1], 2));
     CHECK(s2[0].entries[2].reference == "REF-9");
+    // A bank reference given twice in one statement: the second gets "#2".
+    const auto s4 = read_bank_csv("2026-03-02,10.00,A,R1\n2026-03-03,11.00,B,R1\n", r2);
+    CHECK(s4.at(0).entries.at(0).reference == "R1");
+    CHECK(s4.at(0).entries.at(1).reference == "R1#2");
+    CHECK_FALSE(s4.at(0).entries.at(1).reference_is_hash);
     CHECK(s2[0].entries[2].signed_amount() == -250);
     const CsvRules r3 = parse_csv_rules("fields date, amount\nsign debit-positive\n");
     CHECK(read_bank_csv("2026-03-02,10.00\n", r3).at(0).entries.at(0).direction == Direction::debit);
