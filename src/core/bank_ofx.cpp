@@ -142,12 +142,17 @@ class Reader {
       const int line = line_at(pos);
       pos = gt + 1;
       if (closing) {
-        if (stack.size() == 1 || stack.back()->name != name) {
-          if (stack.size() == 1)
-            throw usage_error("OFX line {}: end tag </{}> without its start tag", line, name);
-          const Node* open = stack.back();
-          throw usage_error("OFX line {}: end tag </{}> while <{}> opened on line {} is not closed", line, name,
-                            open->name, open->line);
+        std::size_t k = stack.size() - 1;
+        while (k > 0 && stack[k]->name != name) --k;
+        if (k == 0) throw usage_error("OFX line {}: end tag </{}> without its start tag", line, name);
+        // SGML: an element left open above it was an empty leaf ("<MEMO>"
+        // with no value) read as an aggregate: what it swallowed goes back to
+        // its parent, in file order.
+        while (stack.size() - 1 > k) {
+          Node* leaf = stack.back();
+          stack.pop_back();
+          for (auto& c : leaf->children) stack.back()->children.push_back(std::move(c));
+          leaf->children.clear();
         }
         stack.pop_back();
         continue;

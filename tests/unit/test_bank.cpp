@@ -520,6 +520,18 @@ TEST_CASE("bank: OFX 1 (SGML) and OFX 2 (XML), own samples", "[bank][ofx]") {
     // 3154.50 - 1200.00 + 45.50 = 2000.00 derived at the start.
     CHECK(reconcile(s).opening == 200000);
   }
+  SECTION("SGML: a leaf without a value is an empty leaf") {
+    const std::string sgml =
+        "OFXHEADER:100\n\n<OFX><BANKMSGSRSV1><STMTTRNRS><STMTRS><CURDEF>EUR\n<BANKACCTFROM><ACCTID>42\n"
+        "</BANKACCTFROM><BANKTRANLIST><STMTTRN><TRNTYPE>CREDIT\n<MEMO>\n<DTPOSTED>20260305\n<TRNAMT>10.00\n"
+        "<FITID>A1\n<NAME>X\n</STMTTRN></BANKTRANLIST><LEDGERBAL><BALAMT>10.00\n</LEDGERBAL></STMTRS>"
+        "</STMTTRNRS></BANKMSGSRSV1></OFX>\n";
+    const auto st = read_ofx(sgml);
+    REQUIRE(st.at(0).entries.size() == 1);
+    CHECK(st[0].entries[0].reference == "A1");
+    CHECK(st[0].entries[0].amount == 1000);
+    CHECK(st[0].entries[0].remittance == "X");
+  }
   SECTION("XML: end tags, an empty MEMO, a transaction without FITID") {
     const auto st = read_ofx(own("xml-v211.ofx"));
     REQUIRE(st.size() == 1);
@@ -547,6 +559,8 @@ TEST_CASE("bank: OFX 1 (SGML) and OFX 2 (XML), own samples", "[bank][ofx]") {
     std::string bad_date = xml;
     bad_date.replace(bad_date.find("20260302"), 8, "20260230");
     CHECK(contains(error_of(ExitCode::usage, [&] { read_ofx(bad_date); }), "invalid date '20260230'"));
+    CHECK(contains(error_of(ExitCode::usage, [] { read_ofx("<OFX><STMTRS></BANKTRANLIST></STMTRS></OFX>"); }),
+                   "end tag </BANKTRANLIST> without its start tag"));
     CHECK(code_of([] { read_ofx("no ofx here"); }) == ExitCode::usage);
     CHECK(code_of([] { read_ofx("<OFX></OFX>"); }) == ExitCode::usage);  // no statement
   }
