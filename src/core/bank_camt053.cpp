@@ -267,6 +267,25 @@ Statement read_statement(const xmlNode* stmt) {
   return s;
 }
 
+// libxml2 reports some errors (encoding conversion) through its generic error
+// function whatever XML_PARSE_NOERROR says: silenced while tally parses, so the
+// message tally throws is the only one the user sees.
+extern "C" void silent_xml_error(void*, const char*, ...) {}
+
+class SilenceXmlErrors {
+ public:
+  SilenceXmlErrors() : func_(xmlGenericError), ctx_(xmlGenericErrorContext) {
+    xmlSetGenericErrorFunc(nullptr, silent_xml_error);
+  }
+  ~SilenceXmlErrors() { xmlSetGenericErrorFunc(ctx_, func_); }
+  SilenceXmlErrors(const SilenceXmlErrors&) = delete;
+  SilenceXmlErrors& operator=(const SilenceXmlErrors&) = delete;
+
+ private:
+  xmlGenericErrorFunc func_;
+  void* ctx_;
+};
+
 struct DocFree {
   void operator()(xmlDoc* d) const { xmlFreeDoc(d); }
 };
@@ -282,6 +301,7 @@ std::vector<Statement> read_camt053(std::string_view bytes) {
     throw usage_error("CAMT.053: the document has a DOCTYPE: expected a plain ISO 20022 XML document (no DTD, no "
                       "entities)");
   xmlInitParser();
+  const SilenceXmlErrors silence;
   std::unique_ptr<xmlParserCtxt, CtxtFree> ctxt(xmlNewParserCtxt());
   if (!ctxt) throw Error(ExitCode::internal, "CAMT.053: out of memory creating the XML parser");
   std::unique_ptr<xmlDoc, DocFree> doc(
