@@ -40,7 +40,9 @@ struct Entry {
   // complement; OFX FITID; CSV `code` column). When the bank gives none:
   // "sha256:" and 32 hex digits of hash_entry(), and reference_is_hash.
   // Unique in its statement: a bank reference given again in the same
-  // statement gets "#N" for its N-th occurrence ("REF", "REF#2").
+  // statement gets "#N" for its N-th occurrence ("REF", "REF#2"). A bank
+  // reference longer than kMaxRefLength - 8 (120) bytes is Error(usage), so
+  // that every reference passes check_ref (P4).
   std::string reference;
   bool reference_is_hash = false;
   std::string remittance;          // unstructured remittance information (label)

@@ -258,6 +258,9 @@ void finish_references(Statement& s) {
   std::map<std::string, int> given;
   for (Entry& e : s.entries) {
     if (e.reference.empty()) continue;
+    if (e.reference.size() > kMaxRefLength - 8)
+      throw usage_error("{} line {}: bank reference {} of {} bytes: expected at most {} (P4)", to_string(s.format),
+                        e.line, quote(e.reference), e.reference.size(), kMaxRefLength - 8);
     const int n = ++given[e.reference];
     if (n > 1) e.reference += fmt::format("#{}", n);
   }

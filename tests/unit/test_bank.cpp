@@ -623,6 +623,10 @@ TEST_CASE("bank: CSV with a rules file", "[bank][bank-csv]") {
     CHECK(s4.at(0).entries.at(0).reference == "R1");
     CHECK(s4.at(0).entries.at(1).reference == "R1#2");
     CHECK_FALSE(s4.at(0).entries.at(1).reference_is_hash);
+    for (const Entry& e : s4[0].entries) CHECK_NOTHROW(check_ref(e.reference));
+    // A reference too long for P4 is refused, naming its line.
+    const std::string long_ref = "2026-03-02,10.00,A," + std::string(121, 'R') + "\n";
+    CHECK(contains(error_of(ExitCode::usage, [&] { read_bank_csv(long_ref, r2); }), "csv line 1: bank reference"));
     CHECK(s2[0].entries[2].signed_amount() == -250);
     const CsvRules r3 = parse_csv_rules("fields date, amount\nsign debit-positive\n");
     CHECK(read_bank_csv("2026-03-02,10.00\n", r3).at(0).entries.at(0).direction == Direction::debit);
