@@ -21,9 +21,6 @@ Json statement_json(const Statement& st) {
 }
 
 Output run_cancel(Context& ctx, const CancelOpts& o) {
-  if (o.letter_date.find_first_not_of(' ') == std::string::npos)
-    throw refused("C1", "cancellation refused: the reception date of the registered letter is required "
-                  "(--letter-date YYYY-MM-DD)");
   CancelRequest r;
   r.customer = o.customer;
   r.letter_date = option_date(o.letter_date, "--letter-date");
