@@ -51,6 +51,27 @@ struct SellerIdentity {
 // empty when the identity is complete.
 std::vector<std::string> missing_seller_keys(const SellerIdentity& seller);
 
+// E2: one key of SellerIdentity as `tally seller set` names it and the ledger
+// stores it (one version per key and effective date).
+struct SellerParam {
+  std::string_view key;          // "vat_number"
+  std::string_view description;  // one line
+  std::string_view accepted;     // what `seller set` accepts
+  std::string (*get)(const SellerIdentity&);
+  // Checks the value (E4 for identifiers) and sets it in its normalised form;
+  // throws Error(usage) naming the value and which check failed.
+  void (*set)(SellerIdentity&, std::string_view);
+};
+
+// Every key of the seller's identity.
+const std::vector<SellerParam>& seller_params();
+// The key named key. Throws Error(usage) listing the known keys.
+const SellerParam& seller_param(std::string_view key);
+
+// E2: the identity the seed gives every new ledger (RULES.md E2): the
+// policy's name and postal address, effective from the policy's date.
+SellerIdentity seed_seller();
+
 // E1: "SAS au capital de 10 000,00 € - RCS Paris 123 456 782" (Code de
 // commerce R123-237): legal form, share capital, RCS city and SIREN.
 std::string seller_legal_mention(const SellerIdentity& seller);
@@ -62,7 +83,27 @@ struct BuyerIdentity {
   std::string siren;       // optional: French companies
   std::string vat_number;  // optional, but required for reverse charge
   std::string email;       // billing e-mail
+  std::string iban;        // the customer's account, to recognise its transfers (B2)
 };
+
+// One key of BuyerIdentity as `tally customer set CODE KEY VALUE` names it.
+struct CustomerParam {
+  std::string_view key;  // "legal_name"
+  std::string_view description;
+  std::string_view accepted;
+  std::string (*get)(const BuyerIdentity&);
+  // Checks (E4) and sets the normalised value; an empty value clears an
+  // optional key. Throws Error(usage) naming the value and the check.
+  void (*set)(BuyerIdentity&, std::string_view);
+};
+
+const std::vector<CustomerParam>& customer_params();
+// Throws Error(usage) listing the known keys.
+const CustomerParam& customer_param(std::string_view key);
+
+// E3/E4: true when a document to this buyer is an intra-EU reverse charge:
+// a customer in another EU member state with a VAT number (M2 rate 0).
+bool reverse_charge_applies(const BuyerIdentity& buyer);
 
 // BT-3: the document type codes of UNTDID 1001 that tally issues.
 enum class DocumentType { invoice = 380, credit_note = 381 };
