@@ -16,13 +16,14 @@
 
 #include "tally/billing.hpp"
 #include "tally/calendar.hpp"
+#include "tally/einvoice.hpp"
 #include "tally/money.hpp"
 #include "tally/policy.hpp"
 
 namespace tally {
 
 // The schema version this build writes (PRAGMA user_version).
-inline constexpr int kSchemaVersion = 7;
+inline constexpr int kSchemaVersion = 8;
 
 // PRAGMA application_id of every tally ledger ("TLLY"): a file without it (or,
 // for ledgers made before it, without tally's schema) is not opened.
@@ -175,7 +176,28 @@ class Ledger {
   };
   std::vector<PolicyVersion> policy_versions();
 
+  // ---- Seller identity (E2), versioned like the policy ----
+  // The seller's identity in force on day d: seed_seller() overlaid with the
+  // latest version of each key whose effective date is <= d.
+  SellerIdentity seller_at(Date d);
+  // Records a new version of one key from `effective` on, checked (E4). The
+  // same value already recorded for that key and date changes nothing.
+  // Throws Error(usage) for an unknown key or bad value, Error(conflict) if
+  // that key has another value on that date, Error(refused) in a locked month.
+  void set_seller(std::string_view key, std::string_view value, Date effective);
+  struct SellerVersion {
+    std::string key, value;
+    Date effective;
+  };
+  std::vector<SellerVersion> seller_versions();
+
   // ---- Customers ----
+  // The customer's identity on documents (legal name defaults to its name).
+  // Throws Error(not_found).
+  BuyerIdentity customer_identity(std::string_view code);
+  // Sets one key of customer_params() (checked, E4) and journals the change.
+  // Throws Error(not_found), Error(usage). Returns the identity after it.
+  BuyerIdentity set_customer(std::string_view code, std::string_view key, std::string_view value);
   // Throws Error(conflict) if the code exists, Error(usage) for a bad code, a
   // name that is not people's text (check_text) of at most
   // kMaxCustomerNameLength characters or an e-mail check_email refuses,

@@ -1,9 +1,17 @@
-// tally customer add | list | show
+// tally customer add | list | show | set
 #include "cli/views.hpp"
 #include "tally/errors.hpp"
 
 namespace tally::cli {
 namespace {
+
+// The customer's identity on documents (E1), key by key.
+Json identity_json(const BuyerIdentity& b) {
+  Json j = Json::object();
+  for (const auto& p : customer_params()) j[std::string(p.key)] = p.get(b);
+  j["reverse_charge"] = reverse_charge_applies(b);
+  return j;
+}
 
 struct AddOpts {
   std::string code, name, email;
@@ -59,6 +67,7 @@ Output run_show(Context& ctx, const ShowOpts& o) {
   for (const auto& s : subs) j["subscriptions"].push_back(to_json(s));
   j["invoices"] = Json::array();
   for (const auto& i : invoices) j["invoices"].push_back(to_json(i));
+  j["identity"] = identity_json(ledger.customer_identity(c.code));
   out.json = Json{{"as_of", format_date(d)}, {"customer", j}};
   out.tables.push_back(customer_table({c}));
   Table st{"Subscriptions", {"id", "amount_ht", "cycle", "start", "commitment", "notice", "end_date"}, {}};
@@ -70,6 +79,27 @@ Output run_show(Context& ctx, const ShowOpts& o) {
   out.tables.push_back(invoice_table(invoices, "Invoices"));
   out.lines.push_back(fmt::format("Balance due: {}   Credit: {}   (as of {})", format_amount(balance),
                                   format_amount(credit), format_date(d)));
+  return out;
+}
+
+struct SetOpts {
+  std::string code, key;
+  std::optional<std::string> value;
+  bool clear = false;
+};
+
+Output run_set(Context& ctx, const SetOpts& o) {
+  // An empty VALUE is refused like every empty value (issue 17): clearing an
+  // optional key is said with --clear.
+  if (o.value.has_value() == o.clear)
+    throw usage_error("customer set {} {}: give either a VALUE or --clear (to clear an optional key)", o.code, o.key);
+  const BuyerIdentity b = ctx.ledger().set_customer(o.code, o.key, o.value.value_or(""));
+  const std::string value = customer_param(o.key).get(b);
+  Output out;
+  out.json = Json{{"customer", o.code}, {"key", o.key}, {"value", value}, {"identity", identity_json(b)}};
+  out.lines.push_back(fmt::format("Customer {}: {} = {}", o.code, o.key, value));
+  if (reverse_charge_applies(b))
+    out.lines.push_back("Intra-EU customer with a VAT number: its documents carry the reverse-charge mention (E1)");
   return out;
 }
 
@@ -104,6 +134,17 @@ void setup_customer(CLI::App& cmd, Context& ctx, Action& action) {
   show->add_option("CODE", show_opts->code, "customer code")->required();
   example(show, "tally customer show acme");
   on_parse(show, ctx, action, show_opts, run_show);
+
+  auto set_opts = std::make_shared<SetOpts>();
+  auto* set = cmd.add_subcommand("set", "set one key of the customer's identity on documents");
+  set->add_option("CODE", set_opts->code, "customer code")->required();
+  set->add_option("KEY", set_opts->key,
+                  "legal_name, street, postcode, city, country, siren, vat_number, billing_email, iban")
+      ->required();
+  set->add_option("VALUE", set_opts->value, "new value (identifiers are checked: E4)");
+  set->add_flag("--clear", set_opts->clear, "clear an optional key instead of giving a VALUE");
+  example(set, "tally customer set acme vat_number FR27552120222");
+  on_parse(set, ctx, action, set_opts, run_set);
 }
 
 }  // namespace tally::cli

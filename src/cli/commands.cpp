@@ -16,6 +16,7 @@ void setup_status(CLI::App&, Context&, Action&);
 void setup_quote(CLI::App&, Context&, Action&);
 void setup_sla(CLI::App&, Context&, Action&);
 void setup_policy(CLI::App&, Context&, Action&);
+void setup_seller(CLI::App&, Context&, Action&);
 void setup_report(CLI::App&, Context&, Action&);
 void setup_import(CLI::App&, Context&, Action&);
 void setup_verify(CLI::App&, Context&, Action&);
@@ -25,7 +26,7 @@ void setup_completion(CLI::App&, Context&, Action&);
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
       {"init", "create the ledger (refuses to overwrite one)", setup_init},
-      {"customer", "add, list and show customers", setup_customer},
+      {"customer", "add, list, show customers and set their identity", setup_customer},
       {"subscription", "add and list subscriptions", setup_subscription},
       {"invoice", "create, bill a month, list, show and void invoices", setup_invoice},
       {"pay", "record a payment against an invoice", setup_pay},
@@ -37,6 +38,7 @@ const std::vector<Command>& commands() {
       {"quote", "price a feature request or an intervention", setup_quote},
       {"sla", "the update target date of a bug, evolution or feature", setup_sla},
       {"policy", "show or version the policy parameters", setup_policy},
+      {"seller", "show or version the seller's identity on documents (E2)", setup_seller},
       {"report", "aging, balances, suspense and the month-end close", setup_report},
       {"import", "import a bank statement of payments", setup_import},
       {"verify", "check the integrity of the ledger and its journal", setup_verify},

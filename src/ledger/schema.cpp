@@ -284,6 +284,27 @@ CREATE UNIQUE INDEX invoice_cycle ON invoice(period_first, subscription_id)
 DROP INDEX invoice_customer;
 CREATE INDEX invoice_customer ON invoice(customer_id);
 )sql",
+    // 8: E2, the seller's identity, one row per version of one key (tally
+    // seller set; before any version, seed_seller()); the customer's identity
+    // on documents (tally customer set): '' is not known, the legal name
+    // defaults to the name, the country to FR.
+    R"sql(
+CREATE TABLE seller (
+  id        INTEGER PRIMARY KEY,
+  key       TEXT NOT NULL,
+  value     TEXT NOT NULL,
+  effective TEXT NOT NULL,
+  UNIQUE (key, effective)
+) STRICT;
+ALTER TABLE customer ADD COLUMN legal_name TEXT NOT NULL DEFAULT '';
+ALTER TABLE customer ADD COLUMN street     TEXT NOT NULL DEFAULT '';
+ALTER TABLE customer ADD COLUMN postcode   TEXT NOT NULL DEFAULT '';
+ALTER TABLE customer ADD COLUMN city       TEXT NOT NULL DEFAULT '';
+ALTER TABLE customer ADD COLUMN country    TEXT NOT NULL DEFAULT 'FR';
+ALTER TABLE customer ADD COLUMN siren      TEXT NOT NULL DEFAULT '';
+ALTER TABLE customer ADD COLUMN vat_number TEXT NOT NULL DEFAULT '';
+ALTER TABLE customer ADD COLUMN iban       TEXT NOT NULL DEFAULT '';
+)sql",
 };
 static_assert(kMigrations.size() == kSchemaVersion, "one migration per schema version");
 

@@ -1,0 +1,128 @@
+// E2: the seller's identity, versioned by effective date like the policy; the
+// customers' identity on documents. Each change is one journaled write.
+#include <nlohmann/json.hpp>
+
+#include "ledger/impl.hpp"
+#include "tally/errors.hpp"
+
+namespace tally {
+
+// ---- Seller ----
+
+std::vector<Ledger::SellerVersion> Ledger::seller_versions() {
+  std::vector<SellerVersion> out;
+  auto& q = impl_->stmt("SELECT key, value, effective FROM seller ORDER BY effective, id");
+  while (q.executeStep())
+    out.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(), parse_date(q.getColumn(2).getString())});
+  q.reset();
+  return out;
+}
+
+SellerIdentity Ledger::seller_at(Date d) {
+  SellerIdentity s = seed_seller();
+  for (const auto& v : seller_versions()) {
+    if (v.effective > d) break;  // ordered by effective date
+    seller_param(v.key).set(s, v.value);
+  }
+  return s;
+}
+
+void Ledger::set_seller(std::string_view key, std::string_view value, Date effective) {
+  const SellerParam& param = seller_param(key);
+  SellerIdentity probe;
+  param.set(probe, value);  // E4 checks; throws Error(usage)
+  const std::string canonical = param.get(probe);
+  {
+    // The same value again for that date: nothing to do (exit 0, no event).
+    auto& same = impl_->stmt("SELECT 1 FROM seller WHERE key = ? AND effective = ? AND value = ?");
+    same.bind(1, std::string(key));
+    same.bind(2, db_date(effective));
+    same.bind(3, canonical);
+    const bool exists = same.executeStep();
+    same.reset();
+    if (exists) return;
+  }
+  write("seller.set", [&] {
+    impl_->check_open_period(effective, "seller identity change");
+    auto& dup = impl_->stmt("SELECT value FROM seller WHERE key = ? AND effective = ?");
+    dup.bind(1, std::string(key));
+    dup.bind(2, db_date(effective));
+    if (dup.executeStep()) {
+      const std::string other = dup.getColumn(0).getString();
+      dup.reset();
+      throw conflict("seller key '{}' already has a version effective {} (value '{}')", key, format_date(effective),
+                     other);
+    }
+    dup.reset();
+    auto& ins = impl_->stmt("INSERT INTO seller(key, value, effective) VALUES (?, ?, ?)");
+    ins.bind(1, std::string(key));
+    ins.bind(2, canonical);
+    ins.bind(3, db_date(effective));
+    ins.exec();
+    return nlohmann::json{{"key", key}, {"value", canonical}, {"effective", format_date(effective)}}.dump();
+  });
+}
+
+// ---- Customer identity ----
+
+namespace {
+
+// The column of each key of customer_params() (billing_email is the customer's e-mail).
+const char* customer_column(std::string_view key) {
+  static const std::pair<std::string_view, const char*> columns[] = {
+      {"legal_name", "legal_name"}, {"street", "street"},         {"postcode", "postcode"},
+      {"city", "city"},             {"country", "country"},       {"siren", "siren"},
+      {"vat_number", "vat_number"}, {"billing_email", "email"},   {"iban", "iban"},
+  };
+  for (const auto& [k, column] : columns)
+    if (k == key) return column;
+  throw Error(ExitCode::internal, fmt::format("customer key '{}' has no column", key));
+}
+
+}  // namespace
+
+BuyerIdentity Ledger::customer_identity(std::string_view code) {
+  auto& q = impl_->stmt(
+      "SELECT name, legal_name, street, postcode, city, country, siren, vat_number, email, iban "
+      "FROM customer WHERE code = ?");
+  q.bind(1, std::string(code));
+  if (!q.executeStep()) {
+    q.reset();
+    throw not_found("unknown customer '{}': see 'tally customer list'", code);
+  }
+  BuyerIdentity b;
+  b.legal_name = q.getColumn(1).getString();
+  if (b.legal_name.empty()) b.legal_name = q.getColumn(0).getString();
+  b.address.street = q.getColumn(2).getString();
+  b.address.postcode = q.getColumn(3).getString();
+  b.address.city = q.getColumn(4).getString();
+  b.address.country = q.getColumn(5).getString();
+  b.siren = q.getColumn(6).getString();
+  b.vat_number = q.getColumn(7).getString();
+  b.email = q.getColumn(8).getString();
+  b.iban = q.getColumn(9).getString();
+  q.reset();
+  return b;
+}
+
+BuyerIdentity Ledger::set_customer(std::string_view code, std::string_view key, std::string_view value) {
+  const CustomerParam& param = customer_param(key);
+  BuyerIdentity probe;
+  param.set(probe, value);  // E4 checks; throws Error(usage)
+  const std::string canonical = param.get(probe);
+  const char* column = customer_column(key);
+  BuyerIdentity after;
+  write("customer.set", [&] {
+    const BuyerIdentity before = customer_identity(code);
+    auto& up = impl_->stmt(fmt::format("UPDATE customer SET {} = ? WHERE code = ?", column));
+    up.bind(1, canonical);
+    up.bind(2, std::string(code));
+    up.exec();
+    after = customer_identity(code);
+    return nlohmann::json{{"customer", code}, {"key", key}, {"value", canonical}, {"before", param.get(before)}}
+        .dump();
+  });
+  return after;  // also under --dry-run: what it would be
+}
+
+}  // namespace tally
