@@ -63,12 +63,7 @@ expect_eq "after standby" "$(jf '.capabilities.operations') $(jf .standby)" "on 
 
 # ---- Across a year boundary on monthly cycles: 2026-12-15..2027-01-14, split by cycle.
 ok --as-of 2026-12-01 standby start --customer dec --reason third-party-integration --from 2026-12-15 --until 2027-01-14
-ok --as-of 2026-12-01 --format json invoice run --period 2026-12
-# December, 17 of 31 days: 1000.00 x 17/31 x 50 % = 274.1935 -> 274.19; 1000.00 - 274.19 = 725.81
-expect_eq "December HT" "$(jf '.issued[] | select(.customer == "dec") | .total_ht')" "725.81"
-ok --as-of 2027-01-01 --format json invoice run --period 2027-01
-# January, 14 of 31 days: 1000.00 x 14/31 x 50 % = 225.8065 -> 225.81; 1000.00 - 225.81 = 774.19
-expect_eq "January HT" "$(jf '.issued[] | select(.customer == "dec") | .total_ht')" "774.19"
+# (its December and January runs are at the end: numbers follow the dates, I2)
 
 # ---- Quarterly, recorded after the run: a credit note settles the reduction.
 ok --as-of 2026-04-01 invoice run --period 2026-04
@@ -128,5 +123,13 @@ ok standby list
 expect_contains "table" "$OUT" "third-party-integration"
 ok standby start --help
 expect_contains "help example" "$OUT" "Example:"
+
+# dec across the year boundary, billed last so that no earlier document follows (I2).
+ok --as-of 2026-12-01 --format json invoice run --period 2026-12
+# December, 17 of 31 days: 1000.00 x 17/31 x 50 % = 274.1935 -> 274.19; 1000.00 - 274.19 = 725.81
+expect_eq "December HT" "$(jf '.issued[] | select(.customer == "dec") | .total_ht')" "725.81"
+ok --as-of 2027-01-01 --format json invoice run --period 2027-01
+# January, 14 of 31 days: 1000.00 x 14/31 x 50 % = 225.8065 -> 225.81; 1000.00 - 225.81 = 774.19
+expect_eq "January HT" "$(jf '.issued[] | select(.customer == "dec") | .total_ht')" "774.19"
 
 finish
