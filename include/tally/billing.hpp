@@ -9,20 +9,17 @@
 #include <vector>
 
 #include "tally/calendar.hpp"
+#include "tally/kinds.hpp"
 #include "tally/money.hpp"
 #include "tally/policy.hpp"
 
 namespace tally {
 
-// I1: the kinds of invoice.
-enum class InvoiceKind { subscription, setup, services, fee, penalty };
 // I5: billing cycles.
 enum class Cycle { monthly, quarterly, annual };
 
-std::string_view to_string(InvoiceKind k);
 std::string_view to_string(Cycle c);
 // Parse the command-line spelling; throw Error(usage) naming the accepted values.
-InvoiceKind parse_invoice_kind(std::string_view text);
 Cycle parse_cycle(std::string_view text);
 
 // True for a code of the ledger (customers, services grid items):

@@ -73,6 +73,20 @@ struct StageAt {
 // on or before d, which is final. REQUIRES: oldest_due < d.
 StageAt stage_on(std::optional<Date> oldest_due, Date d, bool deletion_applied, const Policy& policy);
 
+// One invoice of a customer as its stage sees it (L3).
+struct StageInvoice {
+  InvoiceKind kind = InvoiceKind::subscription;
+  Date due_date;
+  bool late = false;  // L1 on the day
+};
+
+// L3: a customer's stage on day d from its invoices: stage_on with the
+// earliest due date among those late on d whose kind is in
+// policy.stage_kinds. A late fee or penalty invoice (not in the default
+// stage_kinds) never moves the stage.
+StageAt customer_stage(const std::vector<StageInvoice>& invoices, Date d, bool deletion_applied,
+                       const Policy& policy);
+
 // What a customer can use (status): each on, off or limited.
 enum class Access { on, off, limited };
 std::string_view to_string(Access a);

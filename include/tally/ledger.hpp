@@ -102,6 +102,12 @@ struct NewInvoice {
   std::optional<std::int64_t> subscription_id;
   std::optional<Period> period;
   std::optional<Date> due_date;  // default: issue + customer terms (I4)
+  // I2: the business date, which the issue date may not be after. Default: the issue date.
+  std::optional<Date> business_date;
+  // I2 with P2: a date that follows from an event (a fee invoice, dated its
+  // payment's date) moves up to the last issued date of its series when it is
+  // before it, instead of being refused. Default: off (refused, I2).
+  bool follow_series = false;
 };
 
 // One event of the journal.
@@ -219,15 +225,24 @@ class Ledger {
 
   // ---- Invoices ----
   // Issues an invoice: assigns the next number of its issue year (I2), computes
-  // the totals (M2, M3) and the due date (I4).
+  // the totals (M2, M3) and the due date (I4). Throws Error(refused, "I2") when
+  // the issue date is before the last issued date of its series and year, or
+  // after the business date (check_chronology).
   Invoice issue_invoice(const NewInvoice& n);
-  // Issues a credit note citing `original` (I3). Lines are positive amounts to
-  // credit. Whatever exceeds the original's balance becomes customer credit.
-  Invoice issue_credit_note(std::string_view original, std::vector<InvoiceLine> lines,
-                            Date date, std::string reason);
+  // Issues a credit note citing `original` (I3), dated `date` (I2 as for
+  // invoices; business_date default: date). Lines are positive amounts to
+  // credit, at most what remains uncredited (decide_credit: Error refused
+  // "I3"). Whatever exceeds the original's balance becomes customer credit.
+  Invoice issue_credit_note(std::string_view original, std::vector<InvoiceLine> lines, Date date,
+                            std::string reason, std::optional<Date> business_date = std::nullopt);
   // I3: a full credit note of the remaining (not yet credited) amount.
   // Throws Error(conflict) when already void, Error(refused) for credit notes.
-  Invoice void_invoice(std::string_view number, std::string reason, Date date);
+  Invoice void_invoice(std::string_view number, std::string reason, Date date,
+                       std::optional<Date> business_date = std::nullopt);
+  // I3: a partial credit note of amount_ht at the invoice's VAT rate
+  // (partial_credit_line), at most what remains uncredited (Error refused "I3").
+  Invoice credit_invoice(std::string_view number, Cents amount_ht, std::string reason, Date date,
+                         std::optional<Date> business_date = std::nullopt);
   // The invoice or credit note, evaluated at day d. Throws Error(not_found).
   Invoice invoice(std::string_view number, Date d);
   std::vector<Invoice> invoices(const InvoiceFilter& f, Date d);
@@ -238,7 +253,8 @@ class Ledger {
   void each_invoice(const InvoiceFilter& f, Date d, const std::function<void(const Invoice&)>& fn);
 
   // I5: issues one invoice per subscription cycle starting in the month of
-  // `month`, unless already invoiced. Returns the invoices issued. `progress`,
+  // `month`, unless already invoiced, each dated `today` (I2: the business
+  // date; its period names the cycle) and due today + terms (I4). Returns the invoices issued. `progress`,
   // when given, is called with (subscriptions done, subscriptions in all).
   std::vector<Invoice> run_billing(Date month, Date today,
                                    const std::function<void(std::size_t, std::size_t)>& progress = {});

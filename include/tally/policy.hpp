@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "tally/calendar.hpp"
+#include "tally/kinds.hpp"
 #include "tally/money.hpp"
 
 namespace tally {
@@ -50,6 +51,10 @@ struct Policy {
   int platform_disable_months = 2;
   // L3: months late before the platform data is deleted. Default: 6.
   int data_deletion_months = 6;
+  // L3: the invoice kinds whose lateness moves a customer's stage ("non-payment
+  // of your subscription"); a late fee or penalty accrues L4/L5 but never
+  // switches a platform off. Default: subscription, setup, services.
+  std::vector<InvoiceKind> stage_kinds = {InvoiceKind::subscription, InvoiceKind::setup, InvoiceKind::services};
   // S2: longest standby procedure in calendar months. Default: 3.
   int standby_max_months = 3;
   // S3: licence during standby, as a share of the subscription. Default: 50 %.

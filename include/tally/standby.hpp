@@ -45,6 +45,32 @@ int standby_days(Period cycle, const std::vector<Period>& standbys);
 // 1000.00 x 22/31 x 50 % = 354.84. REQUIRES: days_in_cycle > 0.
 Cents standby_reduction(Cents cycle_amount, int days_in_cycle, int standby_days, const Policy& policy);
 
+// S3 with I3: a subscription cycle already invoiced, when a standby change
+// makes it bill `after_ht` instead of `before_ht` (subscription_cycle_lines).
+struct InvoicedCycleState {
+  Cents before_ht = 0;
+  Cents after_ht = 0;
+  Rate vat_rate;               // the customer's, the rate of its licence lines
+  Cents uncredited_ht = 0;     // what its invoice has left to credit at that rate
+  Cents uncredited_ttc = 0;    // and in all, TTC
+  bool credited_by_hand = false;  // a void or partial credit cites it (CreditSnapshot)
+};
+
+// What settles one invoiced cycle: a credit note of credit_ht citing its
+// invoice, or an invoice of invoice_ht (at most one of them above 0).
+struct CycleSettlement {
+  Cents credit_ht = 0;
+  Cents invoice_ht = 0;
+  std::string rule = "S3";
+  std::string why;
+};
+
+// S3: a cycle voided by a person (nothing left to credit, credited by hand)
+// is settled by nothing: no credit, and no invoice on an early end. Otherwise
+// less to bill is credited, at most what remains uncredited (HT at its rate,
+// and its TTC with VAT rounded, M3); more to bill is invoiced.
+CycleSettlement settle_invoiced_cycle(const InvoicedCycleState& cycle);
+
 // ---- In the ledger ----
 
 // A standby as recorded (S5): the request's date, reason and decision.

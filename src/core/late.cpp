@@ -136,6 +136,17 @@ StageAt stage_on(std::optional<Date> oldest_due, Date d, bool deletion_applied, 
   return out;
 }
 
+StageAt customer_stage(const std::vector<StageInvoice>& invoices, Date d, bool deletion_applied,
+                       const Policy& policy) {
+  std::optional<Date> oldest;
+  for (const StageInvoice& i : invoices) {
+    if (!i.late) continue;
+    if (std::find(policy.stage_kinds.begin(), policy.stage_kinds.end(), i.kind) == policy.stage_kinds.end()) continue;
+    if (!oldest || i.due_date < *oldest) oldest = i.due_date;
+  }
+  return stage_on(oldest, d, deletion_applied, policy);
+}
+
 std::string_view to_string(Access a) {
   switch (a) {
     case Access::on: return "on";

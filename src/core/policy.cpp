@@ -1,6 +1,8 @@
 // The table of policy parameters: key, rule ID, accepted values, get and set.
 #include "tally/policy.hpp"
 
+#include <algorithm>
+
 #include "tally/errors.hpp"
 
 namespace tally {
@@ -10,6 +12,41 @@ int parse_int(std::string_view key, std::string_view v, int lo, int hi) {
   const auto n = parse_count(v, key, hi);
   if (n < lo) throw usage_error("invalid {} '{}': expected a whole number from {} to {}", key, v, lo, hi);
   return static_cast<int>(n);
+}
+
+// L3: "subscription,setup,services" -> the kinds, in the order given.
+std::vector<InvoiceKind> parse_stage_kinds(std::string_view v) {
+  constexpr std::string_view accepted = "a comma-separated list of subscription, setup, services, fee";
+  std::vector<InvoiceKind> kinds;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t comma = v.find(',', start);
+    const std::string_view name = v.substr(start, comma == std::string_view::npos ? v.npos : comma - start);
+    InvoiceKind k{};
+    try {
+      k = parse_invoice_kind(name);
+    } catch (const Error&) {
+      throw usage_error("invalid stage_kinds '{}': '{}' is not a kind; expected {}", v, name, accepted);
+    }
+    if (k == InvoiceKind::penalty)
+      throw usage_error("invalid stage_kinds '{}': penalty invoices never move a stage (L1); expected {}", v,
+                        accepted);
+    if (std::find(kinds.begin(), kinds.end(), k) != kinds.end())
+      throw usage_error("invalid stage_kinds '{}': '{}' is listed twice; expected {}", v, name, accepted);
+    kinds.push_back(k);
+    if (comma == std::string_view::npos) break;
+    start = comma + 1;
+  }
+  return kinds;
+}
+
+std::string format_stage_kinds(const std::vector<InvoiceKind>& kinds) {
+  std::string out;
+  for (const InvoiceKind k : kinds) {
+    if (!out.empty()) out += ',';
+    out += to_string(k);
+  }
+  return out;
 }
 
 #define TALLY_RATE(field, rule, desc)                                                         \
@@ -58,6 +95,10 @@ const std::vector<PolicyParam>& policy_params() {
       TALLY_INT(admin_disable_months, "L3", "months late before the admin area is deactivated", 1, 120),
       TALLY_INT(platform_disable_months, "L3", "months late before the platform is deactivated", 1, 120),
       TALLY_INT(data_deletion_months, "L3", "months late before the platform data is deleted", 1, 120),
+      PolicyParam{"stage_kinds", "L3", "invoice kinds whose lateness moves the stage (not fee, penalty)",
+                  "a comma-separated list of subscription, setup, services, fee",
+                  [](const Policy& p) { return format_stage_kinds(p.stage_kinds); },
+                  [](Policy& p, std::string_view v) { p.stage_kinds = parse_stage_kinds(v); }},
       TALLY_INT(standby_max_months, "S2", "longest standby procedure in calendar months", 1, 120),
       TALLY_RATE(standby_rate, "S3", "licence during standby, % of the subscription"),
       TALLY_INT(commitment_months, "C2", "default commitment term in months (renewed tacitly)", 1, 120),

@@ -74,4 +74,26 @@ Cents standby_reduction(Cents cycle_amount, int days_in_cycle, int standby_days,
                        static_cast<std::int64_t>(days_in_cycle) * 10'000);
 }
 
+CycleSettlement settle_invoiced_cycle(const InvoicedCycleState& c) {
+  CycleSettlement out;
+  if (c.credited_by_hand && c.uncredited_ttc <= 0) {
+    out.why = "cycle voided: nothing more to credit or to bill";
+    return out;
+  }
+  const Cents delta = c.after_ht - c.before_ht;
+  if (delta > 0) {
+    out.invoice_ht = delta;
+    out.why = fmt::format("{} more to bill", format_amount(delta));
+    return out;
+  }
+  Cents credit = std::min<Cents>(-delta, std::max<Cents>(c.uncredited_ht, 0));
+  // A one-line credit note's TTC is ht + VAT rounded (M3): never above what remains.
+  while (credit > 0 && credit + apply_rate(credit, c.vat_rate) > c.uncredited_ttc) --credit;
+  out.credit_ht = credit;
+  out.why = credit == -delta ? fmt::format("{} less to bill", format_amount(credit))
+                             : fmt::format("{} less to bill, credited {}: what remains uncredited",
+                                           format_amount(-delta), format_amount(credit));
+  return out;
+}
+
 }  // namespace tally

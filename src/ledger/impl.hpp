@@ -11,6 +11,7 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include "tally/invoicing.hpp"
 #include "tally/ledger.hpp"
 #include "tally/payments.hpp"
 
@@ -131,6 +132,11 @@ PaymentPlan plan_payment(Ledger& ledger, const PaymentRequest& r);
 // Inside a write: records the plan as pay() does (payment, allocations, fee
 // invoice, credit) into `out`; returns the payload of its "pay" journal event.
 std::string write_payment(Ledger& ledger, const PaymentRequest& r, PaymentPlan plan, PaymentResult& out);
+
+// I3: the snapshot decide_credit and void_lines take, read now (inside a
+// write, under its lock): the invoice's cached balance and what the credit
+// notes citing it credited, in all and per VAT rate (invoices.cpp).
+CreditSnapshot credit_snapshot(Ledger::Impl& impl, const Invoice& orig);
 
 // A JSON string literal of s (quotes included), as nlohmann::json(s).dump()
 // writes it: '"', '\\' and control characters escaped, UTF-8 as is. For

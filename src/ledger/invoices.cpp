@@ -7,6 +7,7 @@
 #include "ledger/impl.hpp"
 #include "tally/errors.hpp"
 #include "tally/text.hpp"
+#include "tally/invoicing.hpp"
 
 namespace tally {
 namespace {
@@ -117,22 +118,43 @@ nlohmann::json event_of(const Invoice& inv) {
           {"total_ttc", format_amount(inv.total_ttc)}, {"cites", inv.cites}};
 }
 
-// Inserts an invoice or credit note with the next number of its year (I2).
-// Runs inside write(). Returns the new row id.
+// The last document of a series in a year (I2): its number's seq and its issue
+// date; seq 0 and no date before the first. One read of the (credit_note,
+// year, seq) index.
+struct SeriesTail {
+  std::int64_t seq = 0;
+  std::optional<Date> issued;
+};
+
+SeriesTail series_tail(Ledger::Impl& impl, bool credit_note, int year) {
+  auto& q = impl.stmt(
+      "SELECT seq, issue_date FROM invoice WHERE credit_note = ? AND year = ? ORDER BY seq DESC LIMIT 1");
+  q.bind(1, credit_note ? 1 : 0);
+  q.bind(2, year);
+  SeriesTail tail;
+  if (q.executeStep()) {
+    tail.seq = q.getColumn(0).getInt64();
+    tail.issued = parse_date(q.getColumn(1).getString());
+  }
+  q.reset();
+  return tail;
+}
+
+// Inserts an invoice or credit note with the next number of its year (I2),
+// once its date keeps the series chronological and is not after
+// `business_date`. Runs inside write(). Returns the new row id.
 std::int64_t insert_document(Ledger::Impl& impl, bool credit_note, std::int64_t customer_id, InvoiceKind kind,
-                             Date issue, Date due, const std::vector<InvoiceLine>& lines,
+                             Date issue, Date business_date, Date due, const std::vector<InvoiceLine>& lines,
                              std::optional<std::int64_t> cites_id, Cents applied, const std::string& reason,
                              std::optional<std::int64_t> subscription_id, std::optional<Period> period,
                              std::string& number_out, Totals* totals_out = nullptr) {
   impl.check_open_period(issue, credit_note ? "credit note" : "invoice");
+  const int year = year_of(issue);
+  const SeriesTail tail = series_tail(impl, credit_note, year);
+  check_chronology(credit_note, issue, tail.issued, business_date);
   const Totals t = invoice_totals(lines);
   if (totals_out) *totals_out = t;
-  const int year = year_of(issue);
-  auto& next = impl.stmt("SELECT COALESCE(MAX(seq), 0) + 1 FROM invoice WHERE credit_note = ? AND year = ?");
-  next.bind(1, credit_note ? 1 : 0);
-  next.bind(2, year);
-  next.executeStep();
-  const std::int64_t seq = next.getColumn(0).getInt64();
+  const std::int64_t seq = tail.seq + 1;
   if (seq > 999'999) throw refused("I2", "invoice numbers of {} are exhausted (999999 issued)", year);
   number_out = fmt::format("{}{}-{:06}", credit_note ? "AV" : "F", year, seq);
   auto& ins = impl.stmt(
@@ -247,13 +269,16 @@ namespace {
 // payload of its "invoice.issue" event. A billing run passes the customers it
 // has read once; issue_invoice reads the one it needs.
 std::string write_invoice(Ledger::Impl& impl, const NewInvoice& n, const Customer& c, Invoice& out) {
-  const Date due = n.due_date ? *n.due_date : due_date(n.issue_date, c.terms_days);
+  const Date issue =
+      n.follow_series ? chronological_date(n.issue_date, series_tail(impl, false, year_of(n.issue_date)).issued)
+                      : n.issue_date;
+  const Date due = n.due_date ? *n.due_date : due_date(issue, c.terms_days);
   Totals t;
-  out.id = insert_document(impl, false, c.id, n.kind, n.issue_date, due, n.lines, std::nullopt, 0, "",
-                           n.subscription_id, n.period, out.number, &t);
+  out.id = insert_document(impl, false, c.id, n.kind, issue, n.business_date.value_or(issue), due, n.lines,
+                           std::nullopt, 0, "", n.subscription_id, n.period, out.number, &t);
   out.customer = c.code;
   out.kind = n.kind;
-  out.issue_date = n.issue_date;
+  out.issue_date = issue;
   out.due_date = due;
   out.total_ht = t.ht;
   out.vat = t.vat;
@@ -285,40 +310,56 @@ Invoice Ledger::issue_invoice(const NewInvoice& n) {
   return out;
 }
 
+// I3: what crediting invoice `orig` needs, read inside the write: its cached
+// balance (every movement) and what the credit notes citing it credited, in
+// all and per VAT rate.
+CreditSnapshot credit_snapshot(Ledger::Impl& impl, const Invoice& orig) {
+  CreditSnapshot snap;
+  snap.number = orig.number;
+  snap.credit_note = orig.credit_note;
+  snap.issue_date = orig.issue_date;
+  snap.total_ttc = orig.total_ttc;
+  if (orig.credit_note) return snap;
+  for (const auto& l : orig.lines) snap.uncredited_ht[l.vat_rate.bp] += l.amount_ht;
+  auto& bal = impl.stmt(
+      "SELECT total_ttc - paid - credited, "
+      " (SELECT COALESCE(SUM(n.total_ttc), 0) FROM invoice n WHERE n.cites_id = i.id AND n.credit_note = 1) "
+      "FROM invoice i WHERE i.id = ?");
+  bal.bind(1, orig.id);
+  bal.executeStep();
+  snap.balance = bal.getColumn(0).getInt64();
+  snap.credited_ttc = bal.getColumn(1).getInt64();
+  bal.reset();
+  auto& q = impl.stmt(
+      "SELECT l.vat_rate_bp, SUM(l.amount_ht), MAX(l.rule <> 'S3') FROM invoice_line l "
+      "JOIN invoice n ON n.id = l.invoice_id WHERE n.cites_id = ? AND n.credit_note = 1 GROUP BY l.vat_rate_bp");
+  q.bind(1, orig.id);
+  while (q.executeStep()) {
+    snap.uncredited_ht[q.getColumn(0).getInt64()] -= q.getColumn(1).getInt64();
+    if (q.getColumn(2).getInt() != 0) snap.credited_by_hand = true;
+  }
+  q.reset();
+  return snap;
+}
+
 Invoice Ledger::issue_credit_note(std::string_view original, std::vector<InvoiceLine> lines, Date date,
-                                  std::string reason) {
-  if (reason.empty()) throw usage_error("a credit note needs a reason (--reason TEXT)");
+                                  std::string reason, std::optional<Date> business_date) {
+  if (reason.empty()) throw usage_error("a credit note needs a reason");
   check_text(reason, "reason", TextRule{kMaxNoteLength, false});
   Invoice out;
   write("credit-note.issue", [&] {
     const Invoice orig = invoice(original, date);
-    if (orig.credit_note) throw refused("I3", "'{}' is a credit note: only invoices can be credited", original);
-    if (date < orig.issue_date)
-      throw refused("I3", "credit note dated {} refused: before the invoice's issue date {}", format_date(date),
-                    format_date(orig.issue_date));
-    const Totals t = invoice_totals(lines);
-    if (t.ttc <= 0) throw usage_error("a credit note must credit an amount above 0.00");
-    // The remaining balance today (all movements), not only as of `date`.
-    auto& bal = impl_->stmt("SELECT total_ttc - paid - credited, total_ttc - credited FROM invoice WHERE id = ?");
-    bal.bind(1, orig.id);
-    bal.executeStep();
-    const Cents balance = bal.getColumn(0).getInt64();
-    const Cents creditable = bal.getColumn(1).getInt64();
-    bal.reset();
-    if (t.ttc > creditable)
-      throw refused("I3", "credit of {} on {} refused: only {} of it is not yet credited", format_amount(t.ttc),
-                    original, format_amount(creditable));
-    const Cents applied = std::min(balance, t.ttc);
+    const CreditDecision d = decide_credit(credit_snapshot(*impl_, orig), lines, date);
     const auto cid = impl_->customer_id(orig.customer);
     std::string number;
-    const auto id = insert_document(*impl_, true, cid, orig.kind, date, date, lines, orig.id, applied, reason,
-                                    orig.subscription_id, orig.period, number);
-    if (t.ttc > applied) {  // P3: what was already paid becomes customer credit
+    const auto id = insert_document(*impl_, true, cid, orig.kind, date, business_date.value_or(date), date, lines,
+                                    orig.id, d.applied, reason, orig.subscription_id, orig.period, number);
+    if (d.to_customer_credit > 0) {  // P3: what was already paid becomes customer credit
       auto& mv = impl_->stmt(
           "INSERT INTO credit_movement(customer_id, date, amount, invoice_id, note) VALUES (?, ?, ?, ?, ?)");
       mv.bind(1, cid);
       mv.bind(2, db_date(date));
-      mv.bind(3, t.ttc - applied);
+      mv.bind(3, d.to_customer_credit);
       mv.bind(4, id);
       mv.bind(5, "credit note " + number + " on paid part of " + orig.number);
       mv.exec();
@@ -327,39 +368,30 @@ Invoice Ledger::issue_credit_note(std::string_view original, std::vector<Invoice
     out = invoice(number, date);
     auto ev = event_of(out);
     ev["reason"] = reason;
+    ev["applied"] = format_amount(d.applied);
+    ev["to_credit"] = format_amount(d.to_customer_credit);
     return ev.dump();
   });
   return out;
 }
 
-Invoice Ledger::void_invoice(std::string_view number, std::string reason, Date date) {
-  if (reason.empty()) throw usage_error("void needs a reason (--reason TEXT)");
+Invoice Ledger::void_invoice(std::string_view number, std::string reason, Date date,
+                             std::optional<Date> business_date) {
+  if (reason.empty()) throw usage_error("void needs a reason");
   check_text(reason, "reason", TextRule{kMaxNoteLength, false});
   const Invoice orig = invoice(number, date);
-  if (orig.credit_note) throw refused("I3", "'{}' is a credit note: it cannot be voided", number);
-  // Credit what is not yet credited, per VAT rate (M2).
-  std::map<std::int64_t, Cents> remaining;
-  for (const auto& l : orig.lines) remaining[l.vat_rate.bp] += l.amount_ht;
-  auto& q = impl_->stmt(
-      "SELECT l.vat_rate_bp, SUM(l.amount_ht) FROM invoice_line l JOIN invoice n ON n.id = l.invoice_id "
-      "WHERE n.cites_id = ? GROUP BY l.vat_rate_bp");
-  q.bind(1, orig.id);
-  bool any_credit = false;
-  while (q.executeStep()) {
-    remaining[q.getColumn(0).getInt64()] -= q.getColumn(1).getInt64();
-    any_credit = true;
-  }
-  std::vector<InvoiceLine> lines;
-  if (!any_credit) {
-    lines = orig.lines;
-    for (auto& l : lines) l.rule = "I3";
-  } else {
-    for (const auto& [bp, ht] : remaining)
-      if (ht > 0) lines.push_back(InvoiceLine{"Remaining amount of " + orig.number, 100, ht, ht, Rate{bp}, "I3", ""});
-  }
-  if (lines.empty() || invoice_totals(lines).ttc <= 0)
-    throw conflict("invoice '{}' is already fully credited (void)", number);
-  return issue_credit_note(number, std::move(lines), date, std::move(reason));
+  // issue_credit_note decides again under the write lock (decide_credit).
+  std::vector<InvoiceLine> lines = void_lines(credit_snapshot(*impl_, orig), orig.lines);
+  return issue_credit_note(number, std::move(lines), date, std::move(reason), business_date);
+}
+
+Invoice Ledger::credit_invoice(std::string_view number, Cents amount_ht, std::string reason, Date date,
+                               std::optional<Date> business_date) {
+  if (reason.empty()) throw usage_error("a partial credit note needs a reason");
+  const Invoice orig = invoice(number, date);
+  InvoiceLine line = partial_credit_line(credit_snapshot(*impl_, orig), amount_ht,
+                                         fmt::format("Partial credit of {}: {}", orig.number, reason));
+  return issue_credit_note(number, {std::move(line)}, date, std::move(reason), business_date);
 }
 
 Invoice Ledger::invoice(std::string_view number, Date d) {
@@ -482,7 +514,8 @@ std::vector<Invoice> Ledger::run_billing(Date month, Date today,
       NewInvoice n;
       n.customer = s.customer;
       n.kind = InvoiceKind::subscription;
-      n.issue_date = month;
+      n.issue_date = today;  // I2: issued on the business date; the period names the cycle
+      n.business_date = today;
       n.subscription_id = s.id;
       n.period = period;
       const Customer& c = by_code.at(s.customer);

@@ -97,19 +97,16 @@ Recorded recorded_stages(Ledger::Impl& impl, Date d, const std::optional<std::st
 // L3: every customer's stage (or the one asked) from the late invoices on d.
 std::vector<CustomerStage> stages(Ledger& ledger, Date d, const std::optional<std::string>& customer,
                                   const std::vector<LateInvoice>& invoices) {
-  std::map<std::string, Date> oldest;  // earliest due date among invoices late on d
-  for (const auto& i : invoices) {
-    if (!i.late) continue;
-    auto [it, fresh] = oldest.emplace(i.customer, i.due_date);
-    if (!fresh) it->second = std::min(it->second, i.due_date);
-  }
+  std::map<std::string, std::vector<StageInvoice>> by_customer;
+  for (const auto& i : invoices) by_customer[i.customer].push_back({i.kind, i.due_date, i.late});
   const Recorded recorded = recorded_stages(ledger.impl(), d, customer);
   const Policy policy = ledger.policy_at(d);
+  const std::vector<StageInvoice> none;
   std::vector<CustomerStage> out;
   for (const Customer& c : customer ? std::vector<Customer>{ledger.customer(*customer)} : ledger.customers()) {
-    const auto it = oldest.find(c.code);
-    out.push_back({c.code, stage_on(it == oldest.end() ? std::nullopt : std::optional<Date>(it->second), d,
-                                    recorded.deleted.count(c.code) > 0, policy)});
+    const auto it = by_customer.find(c.code);
+    out.push_back({c.code, customer_stage(it == by_customer.end() ? none : it->second, d,
+                                          recorded.deleted.count(c.code) > 0, policy)});
   }
   return out;
 }
@@ -283,6 +280,7 @@ ApplyResult apply_overdue(Ledger& ledger, Date as_of, std::optional<std::string>
       n.customer = code;
       n.kind = InvoiceKind::penalty;
       n.issue_date = as_of;
+      n.business_date = as_of;
       n.lines = lines;
       result.issued.push_back(ledger.issue_invoice(n));
       record_billing(impl, plan.billed.at(code), result.issued.back().id, as_of);

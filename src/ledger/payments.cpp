@@ -300,8 +300,9 @@ std::string write_payment(Ledger& ledger, const PaymentRequest& r, PaymentPlan p
     NewInvoice n;
     n.customer = inv.customer;
     n.kind = InvoiceKind::fee;
-    n.issue_date = r.date;
-    n.due_date = r.date;
+    n.issue_date = r.date;        // P2: dated the payment date, due on the customer's terms (I4)
+    n.business_date = r.today;
+    n.follow_series = true;       // I2: or the series' last date when the payment is dated before it
     p.fee_line.description = fmt::format("Processing fee: payment {} of {} by {} for {} ({})", id,
                                          format_amount(p.amount), to_string(r.method), inv.number, out.fee.why);
     n.lines.push_back(std::move(p.fee_line));

@@ -80,28 +80,35 @@ std::vector<Invoice> settle_invoiced_cycles(Ledger& ledger, const Customer& c, P
   for (const InvoicedCycle& ic : cycles) {
     const auto s =
         std::find_if(subs.begin(), subs.end(), [&](const Subscription& x) { return x.id == ic.subscription_id; });
-    const Policy policy = ledger.policy_at(ic.issue_date);
+    // The policy the billing run priced the cycle with: the one of its first month (I5).
+    const Policy policy = ledger.policy_at(month_first(ic.period.first));
     auto bill = [&](const std::vector<Period>& periods) {
       return invoice_totals(subscription_cycle_lines(s->amount_ht, s->cycle, ic.period, s->end_date, c.vat_rate,
                                                      periods, policy))
           .ht;
     };
-    const Cents delta = bill(after) - bill(before);
-    if (delta == 0) continue;
+    const Invoice inv = ledger.invoice(ic.number, today);
+    const CreditSnapshot snap = credit_snapshot(ledger.impl(), inv);
+    const auto left = snap.uncredited_ht.find(c.vat_rate.bp);
+    const CycleSettlement d = settle_invoiced_cycle(InvoicedCycleState{
+        bill(before), bill(after), c.vat_rate, left == snap.uncredited_ht.end() ? 0 : left->second,
+        snap.uncredited_ttc(), snap.credited_by_hand});
+    if (d.credit_ht == 0 && d.invoice_ht == 0) continue;
     const int days = days_between(ic.period.first, ic.period.last) + 1;
     const std::string what =
         fmt::format("Licence {} {} to {}: standby days {}/{} -> {}/{} at {} %", to_string(s->cycle),
                     format_date(ic.period.first), format_date(ic.period.last), standby_days(ic.period, before), days,
                     standby_days(ic.period, after), days, format_rate(policy.standby_rate));
-    const Cents amount = delta < 0 ? -delta : delta;
+    const Cents amount = d.credit_ht > 0 ? d.credit_ht : d.invoice_ht;
     const InvoiceLine line{what, 100, amount, amount, c.vat_rate, "S3", ""};
-    if (delta < 0) {
-      issued.push_back(ledger.issue_credit_note(ic.number, {line}, today, "S3: " + why));
+    if (d.credit_ht > 0) {
+      issued.push_back(ledger.issue_credit_note(ic.number, {line}, today, "S3: " + why, today));
     } else {
       NewInvoice n;
       n.customer = c.code;
       n.kind = InvoiceKind::subscription;
       n.issue_date = today;
+      n.business_date = today;
       n.subscription_id = s->id;
       n.lines.push_back(line);
       n.lines.back().description = fmt::format("{} ({}, cycle invoiced on {})", what, why, ic.number);

@@ -74,20 +74,6 @@ expect_exit 5 cancel --customer acme --letter-date 2026-09-16 --letter-ref OTHER
 expect_contains "already cancelled" "$ERR" "'acme' is already cancelled: letter 1A12345678901 received 2026-09-15, effective 2026-12-31"
 expect_unchanged "second cancel"
 
-# ---- C4: billing continues up to the effective date, then stops; standby refused after it.
-ok --as-of 2026-12-01 --format json invoice run --period 2026-12
-expect_eq "December still billed" "$(jf '[.issued[] | select(.customer == "acme")] | length')" "1"
-ok --as-of 2027-01-01 --format json invoice run --period 2027-01
-expect_eq "January not billed" "$(jf '[.issued[] | select(.customer == "acme")] | length')" "0"
-snapshot
-expect_exit 4 --as-of 2026-12-05 standby start --customer acme --reason inactivity --from 2026-12-10 --until 2027-01-10
-expect_contains "standby past the end" "$ERR" "C4: standby until 2027-01-10 refused: the contract of 'acme' ends on 2026-12-31"
-expect_exit 4 --as-of 2027-01-02 standby start --customer acme --reason inactivity --from 2027-01-05
-expect_contains "standby after the end" "$ERR" "C4: standby from 2027-01-05 refused"
-expect_unchanged "standby after the effective date"
-# Without --until, the longest standby stops with the contract.
-ok --as-of 2026-12-05 --format json standby start --customer acme --reason inactivity --from 2026-12-10
-expect_eq "standby clamped to the contract" "$(jf .standby.last_day)" "2026-12-31"
 
 # ---- Quarterly with a 4-month commitment and 1-month notice: letter 2026-02-10
 # + 1 month = 2026-03-10 <= first term end 2026-04-30: effective 2026-04-30.
@@ -101,9 +87,11 @@ expect_eq "csv amounts" "$(printf '%s\n' "$OUT" | tail -n +2 | tr -d '\r' | awk 
   "I5:5400.00 C4:1780.22"
 ok --as-of 2026-02-11 --format json subscription list --customer qtr
 expect_eq "qtr end" "$(jf '.subscriptions[0].end_date')" "2026-04-30"
-ok --as-of 2026-04-01 --format json invoice run --period 2026-04
+# Run on 2026-09-16, after acme's September invoice (numbers follow the dates, I2): issued that
+# day, the lines still name the cycle.
+ok --as-of 2026-09-16 --format json invoice run --period 2026-04
 expect_eq "last cycle prorated" "$(jf '.issued[] | select(.customer == "qtr") | .total_ht + " " + .lines[0].rule')" "1483.52 C4"
-ok --as-of 2026-07-01 --format json invoice run --period 2026-07
+ok --as-of 2026-09-16 --format json invoice run --period 2026-07
 expect_eq "nothing after the end" "$(jf '[.issued[] | select(.customer == "qtr")] | length')" "0"
 
 # ---- Interest and indemnity accrued and not billed (L4, L5), as of a past day:
@@ -127,5 +115,21 @@ ok --as-of 2026-10-05 cancel --customer oct --letter-date 2026-10-02 --letter-re
 expect_contains "table output" "$OUT" "effective 2027-12-31"
 ok cancel --help
 expect_contains "help example" "$OUT" "Example:"
+
+# Last: numbers follow the dates (I2), so the December and January runs come after every earlier document.
+# ---- C4: billing continues up to the effective date, then stops; standby refused after it.
+ok --as-of 2026-12-01 --format json invoice run --period 2026-12
+expect_eq "December still billed" "$(jf '[.issued[] | select(.customer == "acme")] | length')" "1"
+ok --as-of 2027-01-01 --format json invoice run --period 2027-01
+expect_eq "January not billed" "$(jf '[.issued[] | select(.customer == "acme")] | length')" "0"
+snapshot
+expect_exit 4 --as-of 2026-12-05 standby start --customer acme --reason inactivity --from 2026-12-10 --until 2027-01-10
+expect_contains "standby past the end" "$ERR" "C4: standby until 2027-01-10 refused: the contract of 'acme' ends on 2026-12-31"
+expect_exit 4 --as-of 2027-01-02 standby start --customer acme --reason inactivity --from 2027-01-05
+expect_contains "standby after the end" "$ERR" "C4: standby from 2027-01-05 refused"
+expect_unchanged "standby after the effective date"
+# Without --until, the longest standby stops with the contract.
+ok --as-of 2026-12-05 --format json standby start --customer acme --reason inactivity --from 2026-12-10
+expect_eq "standby clamped to the contract" "$(jf .standby.last_day)" "2026-12-31"
 
 finish

@@ -21,7 +21,7 @@ ok $A --format json pay F2026-000003 --method card
 expect_eq "card amount" "$(jf .payment.amount)" "1228.80"
 expect_eq "card payment" "$(jf '.payment | [.invoice, .method, .date] | join(" ")')" "F2026-000003 card 2026-02-10"
 expect_eq "card fee" "$(jf '.fees[0] | [.kind, .total_ht, .vat, .total_ttc, .issue_date, .due_date, .status] | join(" ")')" \
-  "fee 24.00 4.80 28.80 2026-02-10 2026-02-10 paid"
+  "fee 24.00 4.80 28.80 2026-02-10 2026-03-12 paid"
 expect_eq "fee rule" "$(jf '.fees[0].lines[0].rule')" "P2"
 FEE1=$(jf '.fees[0].number')
 expect_eq "fee invoice linked" "$(jf .payment.fee_invoice)" "$FEE1"
@@ -31,7 +31,7 @@ expect_eq "no credit" "$(jf .credit)" "0.00"
 
 # A partial card payment of 600.00 on a second 1200.00 invoice:
 # fee 2 % x 600.00 = 12.00 HT + 2.40 VAT = 14.40 TTC, unpaid; balance 1200.00 - 600.00 = 600.00.
-ok --as-of 2026-02-01 --format json invoice create --customer acme --kind services --amount 1000
+ok --as-of 2026-02-10 --format json invoice create --customer acme --kind services --amount 1000
 F_PART=$(jf .invoice.number)
 ok $A --format json pay "$F_PART" --method card --amount 600
 expect_eq "partial status" "$(jf '.invoice | [.status, .balance] | join(" ")')" "partially-paid 600.00"
@@ -47,17 +47,17 @@ ok $A --format json pay F2026-000002 --method transfer
 expect_eq "annual transfer no fee" "$(jf '.fees | length') $(jf .payment.amount) $(jf .invoice.status)" "0 1440.00 paid"
 
 # Set-up by transfer (500.00 HT -> 600.00 TTC): no fee. SEPA (services 600.00 TTC): no fee.
-ok --as-of 2026-02-01 --format json invoice create --customer acme --kind setup --amount 500
+ok --as-of 2026-02-10 --format json invoice create --customer acme --kind setup --amount 500
 F_SETUP=$(jf .invoice.number)
 ok $A --format json pay "$F_SETUP" --method transfer
 expect_eq "setup transfer no fee" "$(jf '.fees | length') $(jf .payment.amount)" "0 600.00"
-ok --as-of 2026-02-01 --format json invoice create --customer acme --kind services --amount 500
+ok --as-of 2026-02-10 --format json invoice create --customer acme --kind services --amount 500
 F_SEPA=$(jf .invoice.number)
 ok $A --format json pay "$F_SEPA" --method sepa
 expect_eq "sepa no fee" "$(jf '.fees | length') $(jf .payment.amount)" "0 600.00"
 
 # Other with its detail: 20.00 HT per payment; without detail: exit 2, nothing written.
-ok --as-of 2026-02-01 --format json invoice create --customer acme --kind services --amount 100
+ok --as-of 2026-02-10 --format json invoice create --customer acme --kind services --amount 100
 F_OTHER=$(jf .invoice.number)
 snapshot
 expect_exit 2 $A pay "$F_OTHER" --method other
@@ -68,7 +68,7 @@ expect_eq "other detail" "$(jf .payment.detail)" "cheque 123"
 expect_eq "other fee" "$(jf '.fees[0].total_ht') $(jf .payment.amount)" "20.00 144.00"
 
 # A waived fee: no fee invoice, the reason recorded; an empty reason is a usage error.
-ok --as-of 2026-02-01 --format json invoice create --customer acme --kind services --amount 100
+ok --as-of 2026-02-10 --format json invoice create --customer acme --kind services --amount 100
 F_WAIVE=$(jf .invoice.number)
 snapshot
 expect_exit 2 $A pay "$F_WAIVE" --method card --waive-fee ""
@@ -80,7 +80,7 @@ expect_eq "waived fee decision" "$(jf '.fee | [.amount_ht, .waived] | join(" ")'
 
 # Issue 2 / P3: an overpayment leaves credit, seen by customer show, used by --from-credit.
 # beta: 100.00 HT -> 120.00 TTC paid 200.00 by SEPA: 80.00 to credit.
-ok --as-of 2026-02-01 --format json invoice create --customer beta --kind services --amount 100
+ok --as-of 2026-02-10 --format json invoice create --customer beta --kind services --amount 100
 F_OVER=$(jf .invoice.number)
 ok $A --format json pay "$F_OVER" --method sepa --amount 200
 expect_eq "overpayment credit" "$(jf .to_credit) $(jf .credit)" "80.00 80.00"
@@ -91,7 +91,7 @@ expect_contains "customer show table credit" "$OUT" "Credit: 80.00"
 ok $A --format json status beta
 expect_eq "status credit" "$(jf .credit)" "80.00"
 # 50.00 HT -> 60.00 TTC settled from credit: 80.00 - 60.00 = 20.00 left.
-ok --as-of 2026-02-01 --format json invoice create --customer beta --kind services --amount 50
+ok --as-of 2026-02-10 --format json invoice create --customer beta --kind services --amount 50
 F_CREDIT=$(jf .invoice.number)
 snapshot
 expect_exit 2 $A pay "$F_CREDIT" --from-credit --method card
@@ -102,7 +102,7 @@ expect_eq "from credit" "$(jf .payment.method) $(jf .payment.amount) $(jf .invoi
   "credit 60.00 paid 20.00"
 ok $A --format json customer show beta
 expect_eq "credit left" "$(jf .customer.credit)" "20.00"
-ok --as-of 2026-02-01 --format json invoice create --customer beta --kind services --amount 100
+ok --as-of 2026-02-10 --format json invoice create --customer beta --kind services --amount 100
 F_CREDIT2=$(jf .invoice.number)
 ok $A --format json pay "$F_CREDIT2" --from-credit
 # 120.00 owed, 20.00 of credit: 100.00 left.
@@ -113,7 +113,7 @@ expect_contains "no credit message" "$ERR" "no credit"
 expect_unchanged "no credit left"
 
 # Issue 3 / P4: the same reference twice is one payment; other details exit 5.
-ok --as-of 2026-02-01 --format json invoice create --customer acme --kind services --amount 100
+ok --as-of 2026-02-10 --format json invoice create --customer acme --kind services --amount 100
 F_REF=$(jf .invoice.number)
 ok $A --format json pay "$F_REF" --method transfer --ref TX-0001
 REF_ID=$(jf .payment.id)
@@ -136,9 +136,9 @@ expect_exit 2 $A pay "$F_REF" --method other --detail $'cheque\n123'
 expect_unchanged "ref conflicts and bad refs"
 
 # Issue 5 / P6 and refusals, each leaving the ledger unchanged.
-ok --as-of 2026-02-01 --format json invoice create --customer acme --kind services --amount 100
+ok --as-of 2026-02-10 --format json invoice create --customer acme --kind services --amount 100
 F_OPEN=$(jf .invoice.number)
-ok --as-of 2026-02-01 --format json invoice create --customer acme --kind services --amount 100
+ok --as-of 2026-02-10 --format json invoice create --customer acme --kind services --amount 100
 F_VOID=$(jf .invoice.number)
 ok $A --format json invoice void "$F_VOID" --reason "wrong customer"
 NOTE=$(jf .credit_note.number)

@@ -7,7 +7,7 @@ for c in acme dec qua ann idle; do ok customer add $c --name "$c SAS"; done
 ok subscription add --customer acme --amount 1000 --cycle monthly --start 2026-01-01
 ok subscription add --customer dec --amount 1000 --cycle monthly --start 2026-01-01
 ok subscription add --customer qua --amount 1500 --cycle quarterly --start 2026-01-01
-ok subscription add --customer ann --amount 1000 --cycle annual --start 2026-01-01
+ok subscription add --customer ann --amount 1000 --cycle annual --start 2026-07-01
 export TALLY_AS_OF=2026-03-02
 
 # ---- Refusals: exit code, one line naming the rule and what is accepted, nothing written.
@@ -63,12 +63,7 @@ expect_eq "after standby" "$(jf '.capabilities.operations') $(jf .standby)" "on 
 
 # ---- Across a year boundary on monthly cycles: 2026-12-15..2027-01-14, split by cycle.
 ok --as-of 2026-12-01 standby start --customer dec --reason third-party-integration --from 2026-12-15 --until 2027-01-14
-ok --as-of 2026-12-01 --format json invoice run --period 2026-12
-# December, 17 of 31 days: 1000.00 x 17/31 x 50 % = 274.1935 -> 274.19; 1000.00 - 274.19 = 725.81
-expect_eq "December HT" "$(jf '.issued[] | select(.customer == "dec") | .total_ht')" "725.81"
-ok --as-of 2027-01-01 --format json invoice run --period 2027-01
-# January, 14 of 31 days: 1000.00 x 14/31 x 50 % = 225.8065 -> 225.81; 1000.00 - 225.81 = 774.19
-expect_eq "January HT" "$(jf '.issued[] | select(.customer == "dec") | .total_ht')" "774.19"
+# (its December and January runs are at the end: numbers follow the dates, I2)
 
 # ---- Quarterly, recorded after the run: a credit note settles the reduction.
 ok --as-of 2026-04-01 invoice run --period 2026-04
@@ -86,32 +81,33 @@ expect_eq "quarterly balance after credit" "$(jf .invoice.balance)" "4035.17"
 ok --as-of 2026-07-01 --format json invoice run --period 2026-07
 expect_eq "quarterly July HT" "$(jf '.issued[] | select(.customer == "qua") | .total_ht')" "3375.00"
 
-# ---- Annual: invoiced in January; a standby credits, an early end re-invoices.
-ok --as-of 2026-01-01 invoice run --period 2026-01
-# 2026-03-01..2026-05-31 (92 of 365 days): 12000.00 x 92/365 x 50 % = 1512.3288 -> 1512.33
-ok --as-of 2026-02-20 --format json standby start --customer ann --reason inactivity --from 2026-03-01
-expect_eq "annual default last day" "$(jf .standby.last_day)" "2026-05-31"
-expect_eq "annual credit note HT" "$(jf '.documents[0].total_ht')" "1512.33"
+# ---- Annual: invoiced by the July run above (2026-07-01..2027-06-30, 365 days; documents
+# follow the dates, I2, so this section comes after the July run); a standby credits, an
+# early end re-invoices.
+# 2026-09-01..2026-11-30 (91 of 365 days): 12000.00 x 91/365 x 50 % = 1495.8904 -> 1495.89
+ok --as-of 2026-07-02 --format json standby start --customer ann --reason inactivity --from 2026-09-01
+expect_eq "annual default last day" "$(jf .standby.last_day)" "2026-11-30"
+expect_eq "annual credit note HT" "$(jf '.documents[0].total_ht')" "1495.89"
 snapshot
-expect_exit 3 --as-of 2026-04-01 standby end --customer ann --date 2026-06-01
-expect_exit 2 --as-of 2026-04-01 standby end --customer ann --date 2026-04-31
+expect_exit 3 --as-of 2026-10-01 standby end --customer ann --date 2026-12-01
+expect_exit 2 --as-of 2026-10-01 standby end --customer ann --date 2026-09-31
 expect_unchanged "standby end outside the standby"
-# Ended early, last day 2026-03-31 (31 days): 12000.00 x 31/365 x 50 % = 509.589 -> 509.59;
-# 1512.33 - 509.59 = 1002.74 HT invoiced again, VAT 200.548 -> 200.55, 1203.29 TTC.
-ok --as-of 2026-04-01 --format json standby end --customer ann --date 2026-03-31
+# Ended early, last day 2026-09-30 (30 days): 12000.00 x 30/365 x 50 % = 493.1507 -> 493.15;
+# 1495.89 - 493.15 = 1002.74 HT invoiced again, VAT 200.548 -> 200.55, 1203.29 TTC.
+ok --as-of 2026-10-01 --format json standby end --customer ann --date 2026-09-30
 expect_eq "early end invoice" "$(jf '.documents[0] | [.type, .kind, .total_ht, .total_ttc, .lines[0].rule] | join(" ")')" \
   "invoice subscription 1002.74 1203.29 S3"
-expect_eq "ended early" "$(jf .standby.ended_early)" "2026-03-31"
+expect_eq "ended early" "$(jf .standby.ended_early)" "2026-09-30"
 snapshot
-ok --as-of 2026-04-02 --format json standby end --customer ann --date 2026-03-31
+ok --as-of 2026-10-02 --format json standby end --customer ann --date 2026-09-30
 expect_eq "same end again: nothing issued" "$(jf '.documents | length')" "0"
 expect_unchanged "same end again"
-# Net billed for the year: 12000.00 - 1512.33 + 1002.74 = 11490.41 = 12000.00 - 509.59
+# Net billed for the year: 12000.00 - 1495.89 + 1002.74 = 11506.85 = 12000.00 - 493.15
 net=$(sqlite3 "$TALLY_DB" "SELECT printf('%.2f', (SUM(CASE credit_note WHEN 1 THEN -total_ht ELSE total_ht END)) / 100.0)
   FROM invoice WHERE customer_id = (SELECT id FROM customer WHERE code = 'ann') AND issue_date < '2027-01-01'")
-expect_eq "annual net billed" "$net" "11490.41"
-# A new standby back to back with the shortened one: the procedure starts 2026-03-01 (until 2026-05-31 at most).
-expect_exit 4 --as-of 2026-04-02 standby start --customer ann --reason inactivity --from 2026-04-01 --until 2026-06-01
+expect_eq "annual net billed" "$net" "11506.85"
+# A new standby back to back with the shortened one: the procedure starts 2026-09-01 (until 2026-11-30 at most).
+expect_exit 4 --as-of 2026-10-02 standby start --customer ann --reason inactivity --from 2026-10-01 --until 2026-12-01
 
 # ---- List: history with request date, reason and decision, in the three formats.
 ok --format json standby list
@@ -120,7 +116,7 @@ expect_eq "list keys" "$(jf '.standbys[0] | keys_unsorted | join(",")')" \
   "id,customer,reason,requested,first_day,last_day,ended_early,decision"
 ok --format json standby list --customer ann
 expect_eq "list one customer" "$(jf '.standbys[0] | [.reason, .requested, .decision, .ended_early] | join(" ")')" \
-  "inactivity 2026-02-20 accepted 2026-03-31"
+  "inactivity 2026-07-02 accepted 2026-09-30"
 ok --format csv standby list --customer acme
 expect_eq "csv header" "$(printf '%s' "$OUT" | head -1 | tr -d '\r')" \
   "id,customer,requested,reason,decision,first_day,last_day,ended_early"
@@ -128,5 +124,13 @@ ok standby list
 expect_contains "table" "$OUT" "third-party-integration"
 ok standby start --help
 expect_contains "help example" "$OUT" "Example:"
+
+# dec across the year boundary, billed last so that no earlier document follows (I2).
+ok --as-of 2026-12-01 --format json invoice run --period 2026-12
+# December, 17 of 31 days: 1000.00 x 17/31 x 50 % = 274.1935 -> 274.19; 1000.00 - 274.19 = 725.81
+expect_eq "December HT" "$(jf '.issued[] | select(.customer == "dec") | .total_ht')" "725.81"
+ok --as-of 2027-01-01 --format json invoice run --period 2027-01
+# January, 14 of 31 days: 1000.00 x 14/31 x 50 % = 225.8065 -> 225.81; 1000.00 - 225.81 = 774.19
+expect_eq "January HT" "$(jf '.issued[] | select(.customer == "dec") | .total_ht')" "774.19"
 
 finish

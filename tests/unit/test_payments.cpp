@@ -143,7 +143,7 @@ TEST_CASE("P2, P3, M4: a card payment without amount settles the invoice and its
   CHECK(fee.vat == 480);
   CHECK(fee.total_ttc == 2880);
   CHECK(fee.issue_date == d("2026-02-10"));
-  CHECK(fee.due_date == d("2026-02-10"));  // due the payment date
+  CHECK(fee.due_date == d("2026-03-12"));  // due on the terms (P2, I4): 2026-02-10 + 30 days
   REQUIRE(fee.lines.size() == 1);
   CHECK(fee.lines.front().rule == "P2");
   CHECK(fee.status == "paid");
@@ -223,9 +223,10 @@ TEST_CASE("P2: transfers pay a fee on monthly subscriptions only", "[payments][P
   }
   SECTION("set-up and SEPA") {
     Ledger l = with_customer();
+    // The January cycle first: numbers follow the dates (I2), the set-up is of 2026-02-01.
+    const Invoice sub = subscription_invoice(l, 10000, Cycle::monthly);
     const Invoice setup = issue(l, InvoiceKind::setup, 500000);
     CHECK(pay(l, request(setup.number, Method::transfer, std::nullopt)).fees.empty());
-    const Invoice sub = subscription_invoice(l, 10000, Cycle::monthly);
     const PaymentResult r = pay(l, request(sub.number, Method::sepa, std::nullopt));
     CHECK(r.fees.empty());
     CHECK(r.payment.amount == 12000);

@@ -124,11 +124,12 @@ TEST_CASE("Aging and balance reports as of any day, from the dated records", "[r
   // acme (20 %): A1 1000.00 HT = 1200.00 TTC issued 01-01 due 01-31; A2 500.00 = 600.00 issued 03-01 due 03-31;
   // A3 100.00 = 120.00 issued 05-20 due 06-19; A4 50.00 = 60.00 issued 06-20 due 07-20.
   const Invoice a1 = issue(l, "acme", InvoiceKind::services, 100'000, "2026-01-01");
+  // Numbers follow the dates (I2): bob's B1 of 01-10 before acme's A2 of 03-01.
+  // bob (0 %): B1 300.00 issued 01-10 due 02-09, paid 350.00 by SEPA on 03-01: 50.00 to credit (P3).
+  const Invoice b1 = issue(l, "bob", InvoiceKind::setup, 30'000, "2026-01-10");
   const Invoice a2 = issue(l, "acme", InvoiceKind::services, 50'000, "2026-03-01");
   issue(l, "acme", InvoiceKind::services, 10'000, "2026-05-20");
   issue(l, "acme", InvoiceKind::services, 5'000, "2026-06-20");
-  // bob (0 %): B1 300.00 issued 01-10 due 02-09, paid 350.00 by SEPA on 03-01: 50.00 to credit (P3).
-  const Invoice b1 = issue(l, "bob", InvoiceKind::setup, 30'000, "2026-01-10");
   pay_on(l, b1.number, Method::sepa, 35'000, "2026-03-01");
   // 200.00 paid on A1 on 02-10 (a transfer on services: no fee), reversed on 05-01 (P5).
   const auto p = pay_on(l, a1.number, Method::transfer, 20'000, "2026-02-10");
@@ -241,23 +242,23 @@ TEST_CASE("Close: the figures of a month", "[report][close][M2][I2][P1][P2][P5][
   // Penalties of acme on 03-31 (L4: 10 % a year, rounded once per invoice; L5: 40.00 each):
   // F-000001 due 03-17: 120.00 x 3 days (17-19) + 60.00 x 11 days (20-30, after the credit note)
   //   = 1020.00 day-euros x 10 % / 365 = 0.2795 -> 0.28;
-  // F-000004 (fee) due 03-10: 28.80 x 21 days = 604.80 x 10 % / 365 = 0.1657 -> 0.17.
-  // 0.28 + 0.17 + 40.00 + 40.00 = 80.45, no VAT (M4).
-  CHECK(kind(InvoiceKind::penalty).ttc == 8'045);
+  // F-000004 (fee) of 03-10 is due on the terms (P2, I4): 03-10 + 30 days = 04-09, not late.
+  // 0.28 + 40.00 = 40.28, no VAT (M4).
+  CHECK(kind(InvoiceKind::penalty).ttc == 4'028);
   CHECK(r.penalties.count == 1);
-  CHECK(r.penalties.interest == 45);
-  CHECK(r.penalties.indemnity == 8'000);
-  CHECK(r.penalties.ttc == 8'045);
-  // 4 invoices: HT 1000.00 + 500.00 + 24.00 + 80.45 = 1604.45; VAT 200.00 + 4.80 = 204.80; TTC 1809.25.
+  CHECK(r.penalties.interest == 28);
+  CHECK(r.penalties.indemnity == 4'000);
+  CHECK(r.penalties.ttc == 4'028);
+  // 4 invoices: HT 1000.00 + 500.00 + 24.00 + 40.28 = 1564.28; VAT 200.00 + 4.80 = 204.80; TTC 1769.08.
   CHECK(r.invoiced_total.count == 4);
-  CHECK(r.invoiced_total.ht == 160'445);
+  CHECK(r.invoiced_total.ht == 156'428);
   CHECK(r.invoiced_total.vat == 20'480);
-  CHECK(r.invoiced_total.ttc == 180'925);
-  // VAT by rate (M2): 0 %: 500.00 + 80.45 HT; 20 %: 1000.00 + 24.00 = 1024.00 HT, VAT 204.80,
+  CHECK(r.invoiced_total.ttc == 176'908);
+  // VAT by rate (M2): 0 %: 500.00 + 40.28 HT; 20 %: 1000.00 + 24.00 = 1024.00 HT, VAT 204.80,
   // less the credit note 50.00 HT, 10.00 VAT: net 974.00 HT, 194.80 VAT.
   REQUIRE(r.vat_by_rate.size() == 2);
   CHECK(r.vat_by_rate[0].rate == percent(0));
-  CHECK(r.vat_by_rate[0].invoiced_ht == 58'045);
+  CHECK(r.vat_by_rate[0].invoiced_ht == 54'028);
   CHECK(r.vat_by_rate[0].net_vat() == 0);
   CHECK(r.vat_by_rate[1].rate == percent(20));
   CHECK(r.vat_by_rate[1].invoiced_ht == 102'400);
@@ -286,10 +287,11 @@ TEST_CASE("Close: the figures of a month", "[report][close][M2][I2][P1][P2][P5][
   CHECK(r.invoice_numbers.count == 5);
   CHECK(r.credit_note_numbers.last == 1);
   CHECK(r.gapless());
-  // Aging on 03-31: acme F-000001 60.00 (120.00 - 60.00) and F-000004 28.80 late under a month, the
-  // penalty invoice 80.45 due 04-30 not due; bob F-000003 500.00 (payment reversed) due 04-02 not due.
+  // Aging on 03-31: acme F-000001 60.00 (120.00 - 60.00) late under a month; F-000004 28.80 due
+  // 04-09 and the penalty invoice 40.28 due 04-30 not due; bob F-000003 500.00 (payment reversed) due
+  // 04-02 not due: not due 28.80 + 40.28 + 500.00 = 569.08, late 60.00.
   CHECK(r.aging.as_of == d("2026-03-31"));
-  CHECK(r.aging.total.by_bucket == Buckets{58'045, 8'880, 0, 0, 0});
+  CHECK(r.aging.total.by_bucket == Buckets{56'908, 6'000, 0, 0, 0});
   // L3: acme became late on 03-31.
   REQUIRE(r.transitions.size() == 1);
   CHECK(r.transitions[0].customer == "acme");

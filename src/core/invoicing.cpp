@@ -1,0 +1,100 @@
+// I2, I3: chronological numbering and the bounds of a credit note.
+#include "tally/invoicing.hpp"
+
+#include <algorithm>
+
+#include "tally/errors.hpp"
+
+namespace tally {
+
+void check_chronology(bool credit_note, Date issue, std::optional<Date> last_issued, Date business_date) {
+  const char* what = credit_note ? "credit note" : "invoice";
+  if (issue > business_date)
+    throw refused("I2", "{} dated {} refused: after the business date {} (documents are issued on or before it)",
+                  what, format_date(issue), format_date(business_date));
+  if (last_issued && issue < *last_issued)
+    throw refused("I2", "{} dated {} refused: the last {} of {} was issued on {} (numbers follow the dates: {} or "
+                  "later)",
+                  what, format_date(issue), what, year_of(issue), format_date(*last_issued),
+                  format_date(*last_issued));
+}
+
+Date chronological_date(Date wanted, std::optional<Date> last_issued) {
+  return last_issued && *last_issued > wanted ? *last_issued : wanted;
+}
+
+CreditDecision decide_credit(const CreditSnapshot& inv, const std::vector<InvoiceLine>& lines, Date date) {
+  if (inv.credit_note) throw refused("I3", "'{}' is a credit note: only invoices can be credited", inv.number);
+  if (date < inv.issue_date)
+    throw refused("I3", "credit note dated {} refused: before the invoice's issue date {}", format_date(date),
+                  format_date(inv.issue_date));
+  const Totals t = invoice_totals(lines);
+  if (t.ttc <= 0) throw usage_error("a credit note must credit an amount above 0.00 (it credits {})",
+                                    format_amount(t.ttc));
+  for (const auto& b : t.by_rate) {
+    const auto it = inv.uncredited_ht.find(b.rate.bp);
+    const Cents left = it == inv.uncredited_ht.end() ? 0 : it->second;
+    if (b.ht > left)
+      throw refused("I3", "credit of {} HT at {} % VAT on {} refused: only {} HT at that rate is not yet credited",
+                    format_amount(b.ht), format_rate(b.rate), inv.number, format_amount(std::max<Cents>(left, 0)));
+  }
+  if (t.ttc > inv.uncredited_ttc())
+    throw refused("I3", "credit of {} on {} refused: only {} of it is not yet credited", format_amount(t.ttc),
+                  inv.number, format_amount(inv.uncredited_ttc()));
+  CreditDecision d;
+  d.ttc = t.ttc;
+  d.applied = std::clamp<Cents>(inv.balance, 0, t.ttc);
+  d.to_customer_credit = t.ttc - d.applied;
+  d.why = d.to_customer_credit > 0
+              ? fmt::format("{} credited on {}: {} lowers its balance, {} already paid becomes customer credit",
+                            format_amount(t.ttc), inv.number, format_amount(d.applied),
+                            format_amount(d.to_customer_credit))
+              : fmt::format("{} credited on {}: lowers its balance", format_amount(t.ttc), inv.number);
+  return d;
+}
+
+std::vector<InvoiceLine> void_lines(const CreditSnapshot& inv, const std::vector<InvoiceLine>& issued_lines) {
+  if (inv.credit_note) throw refused("I3", "'{}' is a credit note: it cannot be voided", inv.number);
+  std::vector<InvoiceLine> lines;
+  if (inv.credited_ttc == 0) {
+    lines = issued_lines;
+    for (auto& l : lines) l.rule = "I3";
+  } else {
+    for (const auto& [bp, ht] : inv.uncredited_ht)
+      if (ht > 0)
+        lines.push_back(InvoiceLine{"Remaining amount of " + inv.number, 100, ht, ht, Rate{bp}, "I3", ""});
+  }
+  if (lines.empty() || invoice_totals(lines).ttc <= 0 || inv.uncredited_ttc() <= 0)
+    throw conflict("invoice '{}' is already fully credited (void)", inv.number);
+  // Rounding each credit note's VAT may leave the remaining TTC a cent below
+  // the TTC of the remaining HT: the last credit note takes what is left.
+  const Cents over = invoice_totals(lines).ttc - inv.uncredited_ttc();
+  if (over > 0 && lines.size() == 1 && lines.front().amount_ht > over) {
+    lines.front().amount_ht -= over;
+    lines.front().unit_ht = lines.front().amount_ht;
+  }
+  return lines;
+}
+
+InvoiceLine partial_credit_line(const CreditSnapshot& inv, Cents amount_ht, const std::string& description) {
+  if (inv.credit_note) throw refused("I3", "'{}' is a credit note: only invoices can be credited", inv.number);
+  if (amount_ht <= 0)
+    throw usage_error("invalid credit amount '{}': must be above 0.00", format_amount(amount_ht));
+  std::vector<std::pair<std::int64_t, Cents>> open;
+  for (const auto& [bp, ht] : inv.uncredited_ht)
+    if (ht > 0) open.emplace_back(bp, ht);
+  if (open.empty() || inv.uncredited_ttc() <= 0)
+    throw refused("I3", "credit of {} HT on {} refused: it is already fully credited (void)",
+                  format_amount(amount_ht), inv.number);
+  if (open.size() > 1)
+    throw refused("I3", "credit of {} HT on {} refused: it has lines at {} VAT rates not yet credited; a partial "
+                  "credit note is at one rate (void it instead)",
+                  format_amount(amount_ht), inv.number, open.size());
+  const auto [bp, left] = open.front();
+  if (amount_ht > left)
+    throw refused("I3", "credit of {} HT on {} refused: only {} HT of it is not yet credited",
+                  format_amount(amount_ht), inv.number, format_amount(left));
+  return InvoiceLine{description, 100, amount_ht, amount_ht, Rate{bp}, "I3", ""};
+}
+
+}  // namespace tally
