@@ -85,6 +85,7 @@ struct CancelResult {
   std::vector<Subscription> subscriptions;  // those cancelled by this letter, with end_date
   Date effective_date;                      // the latest of their end dates
   Statement statement;                      // C3, evaluated on today
+  std::vector<Invoice> credit_notes;        // C4: the days of invoiced cycles after the effective date
 };
 
 // C1-C4: in one write, records the letter on every subscription of the

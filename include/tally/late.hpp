@@ -87,6 +87,32 @@ struct StageInvoice {
 StageAt customer_stage(const std::vector<StageInvoice>& invoices, Date d, bool deletion_applied,
                        const Policy& policy);
 
+// L8: what one penalty invoice billed, net of what was credited against it,
+// for one late invoice; `uncredited` is what the penalty invoice as a whole
+// has left to credit (incl. VAT, which is 0 on penalties, M4).
+struct PenaltySource {
+  std::int64_t penalty_invoice_id = 0;
+  Cents interest = 0;   // L4 billed for the late invoice, net
+  Cents indemnity = 0;  // L5 billed for the late invoice, net
+  Cents uncredited = 0;
+};
+
+// L8: what to credit on one penalty invoice.
+struct PenaltyCredit {
+  std::int64_t penalty_invoice_id = 0;
+  Cents interest = 0;
+  Cents indemnity = 0;
+};
+
+// L8: how `interest_over` and `indemnity_over` (billed above what L4 and L5 owe
+// now, each >= 0) are credited: from the latest penalty invoice back
+// (`sources` latest first), each taking at most what it billed of that kind
+// for this invoice and what it has left to credit. What no source can take
+// stays uncredited (a penalty invoice credited by hand already gave it back).
+// Only sources with something to credit are returned, in the order given.
+std::vector<PenaltyCredit> overbilled_credits(const std::vector<PenaltySource>& sources, Cents interest_over,
+                                              Cents indemnity_over);
+
 // What a customer can use (status): each on, off or limited.
 enum class Access { on, off, limited };
 std::string_view to_string(Access a);

@@ -23,7 +23,7 @@
 namespace tally {
 
 // The schema version this build writes (PRAGMA user_version).
-inline constexpr int kSchemaVersion = 8;
+inline constexpr int kSchemaVersion = 9;
 
 // PRAGMA application_id of every tally ledger ("TLLY"): a file without it (or,
 // for ledgers made before it, without tally's schema) is not opened.

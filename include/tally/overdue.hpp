@@ -36,11 +36,17 @@ struct LateInvoice {
   // What the next application would bill (never negative).
   Cents interest_unbilled() const { return interest_accrued > interest_billed ? interest_accrued - interest_billed : 0; }
   Cents indemnity_unbilled() const { return indemnity > indemnity_billed ? indemnity - indemnity_billed : 0; }
+  // L8: what was billed above what is owed now, once a payment, credit note
+  // or reversal dated before an application was recorded after it; the next
+  // application credits it (never negative).
+  Cents interest_overbilled() const { return interest_billed > interest_accrued ? interest_billed - interest_accrued : 0; }
+  Cents indemnity_overbilled() const { return indemnity_billed > indemnity ? indemnity_billed - indemnity : 0; }
 };
 
 // Every invoice of `customer` (all customers when none) that is late on
 // as_of, or was paid late and still has interest or indemnity not billed on a
-// penalty invoice issued on or before as_of; ordered by customer then due date.
+// penalty invoice issued on or before as_of, or was billed more than it owes
+// (L8); ordered by customer then due date.
 // Penalty invoices are never late (L1); fee invoices are. Throws
 // Error(not_found) for an unknown customer.
 std::vector<LateInvoice> late_invoices(Ledger& ledger, Date as_of, std::optional<std::string> customer = {});
@@ -71,15 +77,19 @@ struct StageTransition {
 struct ApplyResult {
   OverdueReport report;                   // after the application
   std::vector<Invoice> issued;            // penalty invoices, one per customer
+  std::vector<Invoice> credited;          // L8: credit notes citing penalty invoices
   std::vector<StageTransition> transitions;
 };
 
 // L6: in one write dated as_of, issues for each customer one `penalty` invoice
 // (VAT 0, M4) with a line per late invoice for the interest accrued and not
 // yet billed (L4) and one for the indemnity not yet billed (L5), and records
-// each customer's stage change since its last recorded stage (L3). Applying
-// again on the same day issues and records nothing. Throws Error(refused) when
-// penalties or stages were already applied after as_of, or the month is locked.
+// each customer's stage change since its last recorded stage (L3). L8: what
+// penalty invoices billed above what is owed now is credited by a partial
+// credit note citing each penalty invoice that billed it (latest first).
+// Applying again on the same day issues and records nothing. Throws
+// Error(refused) when penalties or stages were already applied after as_of,
+// or the month is locked.
 ApplyResult apply_overdue(Ledger& ledger, Date as_of, std::optional<std::string> customer = {});
 
 struct StandbyState {

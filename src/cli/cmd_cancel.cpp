@@ -51,6 +51,8 @@ Output run_cancel(Context& ctx, const CancelOpts& o) {
                   {"statement", statement_json(res.statement)},
                   {"statement_file", o.statement ? Json(*o.statement) : Json(nullptr)},
                   {"statement_written", o.statement.has_value() && !ledger.dry_run()}};
+  out.json["credit_notes"] = Json::array();
+  for (const auto& n : res.credit_notes) out.json["credit_notes"].push_back(to_json(n));
   if (o.statement && ledger.dry_run()) out.json["statement_preview"] = letter;
   Table lines{fmt::format("Balance statement of {} as of {}", res.customer.code, format_date(res.statement.as_of)),
               {"label", "kind", "rule", "amount"},
@@ -64,6 +66,8 @@ Output run_cancel(Context& ctx, const CancelOpts& o) {
                          format_date(s.start), format_date(*s.end_date)});
   }
   out.tables.push_back(subs);
+  if (!res.credit_notes.empty())
+    out.tables.push_back(invoice_table(res.credit_notes, "Credit notes for the days after the effective date (C4)"));
   out.lines.push_back(fmt::format("Cancellation of {} recorded (letter {} received {}): effective {}",
                                   res.customer.code, r.letter_ref, format_date(r.letter_date),
                                   format_date(res.effective_date)));

@@ -36,6 +36,8 @@ Json to_json(const LateInvoice& i) {
               {"interest_unbilled", amount(i.interest_unbilled())},
               {"indemnity", amount(i.indemnity)},
               {"indemnity_billed", amount(i.indemnity_billed)},
+              {"interest_overbilled", amount(i.interest_overbilled())},
+              {"indemnity_overbilled", amount(i.indemnity_overbilled())},
               {"indemnity_unbilled", amount(i.indemnity_unbilled())},
               {"billed_through", date_or_null(i.billed_through)}};
 }
@@ -178,11 +180,15 @@ Output run_overdue(Context& ctx, const OverdueOpts& o) {
                                              {"date", format_date(t.date)}});
       tt.rows.push_back({t.customer, std::string(to_string(t.from)), std::string(to_string(t.to)), format_date(t.date)});
     }
+    out.json["credited"] = Json::array();
+    for (const auto& i : applied->credited) out.json["credited"].push_back(cli::to_json(i));
     out.tables.push_back(invoice_table(applied->issued, "Penalty invoices issued"));
+    if (!applied->credited.empty())
+      out.tables.push_back(invoice_table(applied->credited, "Credit notes for penalties over-billed (L8)"));
     out.tables.push_back(tt);
-    out.lines.push_back(fmt::format("{} penalty invoice(s) issued, {} stage transition(s) recorded{}",
-                                    applied->issued.size(), applied->transitions.size(),
-                                    applied->issued.empty() && applied->transitions.empty()
+    out.lines.push_back(fmt::format("{} penalty invoice(s) issued, {} credit note(s), {} stage transition(s) recorded{}",
+                                    applied->issued.size(), applied->credited.size(), applied->transitions.size(),
+                                    applied->issued.empty() && applied->credited.empty() && applied->transitions.empty()
                                         ? " (everything due on this date was already applied)"
                                         : ""));
   }

@@ -286,4 +286,20 @@ std::string late_notice(const Notice& n, bool markdown) {
   return out;
 }
 
+std::vector<PenaltyCredit> overbilled_credits(const std::vector<PenaltySource>& sources, Cents interest_over,
+                                              Cents indemnity_over) {
+  std::vector<PenaltyCredit> out;
+  for (const PenaltySource& s : sources) {
+    Cents room = std::max<Cents>(s.uncredited, 0);
+    PenaltyCredit c{s.penalty_invoice_id, 0, 0};
+    c.interest = std::min({interest_over, std::max<Cents>(s.interest, 0), room});
+    room -= c.interest;
+    c.indemnity = std::min({indemnity_over, std::max<Cents>(s.indemnity, 0), room});
+    interest_over -= c.interest;
+    indemnity_over -= c.indemnity;
+    if (c.interest > 0 || c.indemnity > 0) out.push_back(c);
+  }
+  return out;
+}
+
 }  // namespace tally

@@ -8,7 +8,9 @@
 
 #include "ledger/impl.hpp"
 #include "tally/errors.hpp"
+#include "tally/invoicing.hpp"
 #include "tally/overdue.hpp"
+#include "tally/standby.hpp"
 
 namespace tally {
 namespace {
@@ -26,17 +28,93 @@ std::map<std::int64_t, std::vector<Date>> invoiced_cycle_starts(Ledger::Impl& im
   return out;
 }
 
+// C4: a credit note issued for the days of an invoiced cycle after the
+// effective date, with what it lowered the invoice's balance by and what went
+// to the customer's credit (the invoice was paid).
+struct EndCredit {
+  Invoice note;
+  std::string invoice;  // the number it cites
+  Cents applied = 0;
+  Cents to_credit = 0;
+};
+
+// C4: credits by day, on each invoiced cycle of subscription s that runs past
+// its effective date, the days after it: what subscription_cycle_lines bills
+// with the end date against what it billed without (standby days reduced in
+// both), at most what remains uncredited (settle_invoiced_cycle, I3). A cycle
+// voided by hand is left alone. Runs inside a write.
+std::vector<EndCredit> credit_days_after_end(Ledger& ledger, const Customer& c, const Subscription& s, Date today) {
+  auto& q = ledger.impl().stmt(
+      "SELECT number, period_first, period_last FROM invoice WHERE subscription_id = ?1 AND credit_note = 0 "
+      "AND kind = 'subscription' AND period_first IS NOT NULL AND period_last > ?2 ORDER BY id");
+  q.bind(1, s.id);
+  q.bind(2, db_date(*s.end_date));
+  std::vector<std::pair<std::string, Period>> cycles;
+  while (q.executeStep())
+    cycles.emplace_back(q.getColumn(0).getString(),
+                        Period{parse_date(q.getColumn(1).getString()), parse_date(q.getColumn(2).getString())});
+  q.reset();
+  std::vector<EndCredit> out;
+  if (cycles.empty()) return out;
+  const auto standbys = ledger.standby_periods(c.code);
+  for (const auto& [number, period] : cycles) {
+    const Policy policy = ledger.policy_at(month_first(period.first));  // the one the run priced it with (I5)
+    const auto bill = [&](std::optional<Date> end) {
+      return invoice_totals(subscription_cycle_lines(s.amount_ht, s.cycle, period, end, c.vat_rate, standbys, policy))
+          .ht;
+    };
+    const Invoice inv = ledger.invoice(number, today);
+    const CreditSnapshot snap = credit_snapshot(ledger.impl(), inv);
+    const auto left = snap.uncredited_ht.find(c.vat_rate.bp);
+    const CycleSettlement d = settle_invoiced_cycle(
+        InvoicedCycleState{bill(std::nullopt), bill(s.end_date), c.vat_rate,
+                           left == snap.uncredited_ht.end() ? 0 : left->second, snap.uncredited_ttc(),
+                           snap.credited_by_hand});
+    if (d.credit_ht <= 0) continue;
+    const Date after = *s.end_date + date::days{1};
+    const InvoiceLine line{fmt::format("Licence {} {} to {}: the days from {} to {}, after the effective date {}",
+                                       to_string(s.cycle), format_date(period.first), format_date(period.last),
+                                       format_date(std::max(after, period.first)), format_date(period.last),
+                                       format_date(*s.end_date)),
+                           100, d.credit_ht, d.credit_ht, c.vat_rate, "C4", ""};
+    EndCredit e;
+    e.invoice = number;
+    e.note = ledger.issue_credit_note(number, {line}, today, "C4: cancellation effective " + format_date(*s.end_date),
+                                      today);
+    e.applied = std::min(e.note.total_ttc, std::max<Cents>(inv.balance, 0));
+    e.to_credit = e.note.total_ttc - e.applied;
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
 // C3: the statement of a customer whose subscriptions all carry their end
-// date, evaluated on `today`.
-Statement balance_statement(Ledger& ledger, const Customer& c, const std::vector<Subscription>& subs, Date today) {
+// date, evaluated on `today`. C4: each credit note of `credits` is a line of
+// its own; the balances and the customer credit are shown before it.
+Statement balance_statement(Ledger& ledger, const Customer& c, const std::vector<Subscription>& subs, Date today,
+                            const std::vector<EndCredit>& credits) {
   std::vector<StatementLine> lines;
   InvoiceFilter f;
   f.customer = c.code;
-  for (const Invoice& inv : ledger.invoices(f, today))
-    if (!inv.credit_note && inv.balance > 0)
+  std::map<std::string, Cents> applied;  // by invoice number: lowered by a C4 credit note
+  Cents to_credit = 0;
+  for (const EndCredit& e : credits) {
+    applied[e.invoice] += e.applied;
+    to_credit += e.to_credit;
+  }
+  for (const Invoice& inv : ledger.invoices(f, today)) {
+    if (inv.credit_note) continue;
+    const auto a = applied.find(inv.number);
+    const Cents before = inv.balance + (a == applied.end() ? 0 : a->second);
+    if (before > 0)
       lines.push_back(StatementLine{fmt::format("Invoice {} of {}, due {}: balance", inv.number,
                                                 format_date(inv.issue_date), format_date(inv.due_date)),
-                                    inv.balance, "open-balance", "C3"});
+                                    before, "open-balance", "C3"});
+  }
+  for (const EndCredit& e : credits)
+    lines.push_back(StatementLine{fmt::format("Credit note {} on {}: the licence days after the effective date",
+                                              e.note.number, e.invoice),
+                                  -e.note.total_ttc, "credit-note", "C4"});
   for (const LateInvoice& li : late_invoices(ledger, today, c.code)) {
     if (li.interest_unbilled() > 0)
       lines.push_back(StatementLine{fmt::format("Late-payment interest on {}, accrued and not yet billed", li.number),
@@ -44,6 +122,10 @@ Statement balance_statement(Ledger& ledger, const Customer& c, const std::vector
     if (li.indemnity_unbilled() > 0)
       lines.push_back(StatementLine{fmt::format("Recovery indemnity on {}, not yet billed", li.number),
                                     li.indemnity_unbilled(), "indemnity", "L5"});
+    // L8: billed above what is owed now, credited by the next application.
+    if (const Cents over = li.interest_overbilled() + li.indemnity_overbilled(); over > 0)
+      lines.push_back(StatementLine{fmt::format("Penalties billed on {} above what is owed, to be credited", li.number),
+                                    -over, "credit", "L8"});
   }
   const auto invoiced = invoiced_cycle_starts(ledger.impl(), c.id, today);
   const auto standbys = ledger.standby_periods(c.code);
@@ -58,7 +140,7 @@ Statement balance_statement(Ledger& ledger, const Customer& c, const std::vector
       lines.push_back(licence_due(s, p, *s.end_date, c.vat_rate, standbys, pol->second));
     }
   }
-  return make_statement(today, std::move(lines), ledger.credit(c.code, today));
+  return make_statement(today, std::move(lines), ledger.credit(c.code, today) - to_credit);
 }
 
 }  // namespace
@@ -95,7 +177,11 @@ CancelResult cancel(Ledger& ledger, const CancelRequest& r) {
     if (out.subscriptions.empty())
       throw conflict("'{}' is already cancelled: letter {} received {}, effective {}", c.code, subs.back().letter_ref,
                      format_date(*subs.back().letter_date), format_date(*subs.back().end_date));
-    out.statement = balance_statement(ledger, c, subs, r.today);
+    std::vector<EndCredit> credits;
+    for (const Subscription& s : out.subscriptions)
+      for (auto& e : credit_days_after_end(ledger, c, s, r.today)) credits.push_back(std::move(e));
+    out.statement = balance_statement(ledger, c, subs, r.today, credits);
+    for (const EndCredit& e : credits) out.credit_notes.push_back(e.note);
     nlohmann::json ev{{"customer", c.code},
                       {"letter_date", format_date(r.letter_date)},
                       {"letter_ref", r.letter_ref},
@@ -104,6 +190,10 @@ CancelResult cancel(Ledger& ledger, const CancelRequest& r) {
                       {"total_due", format_amount(out.statement.total_due)}};
     for (const auto& s : out.subscriptions)
       ev["subscriptions"].push_back({{"id", s.id}, {"effective_date", format_date(*s.end_date)}});
+    if (!credits.empty()) ev["credit_notes"] = nlohmann::json::array();
+    for (const EndCredit& e : credits)
+      ev["credit_notes"].push_back(
+          {{"number", e.note.number}, {"cites", e.invoice}, {"total_ttc", format_amount(e.note.total_ttc)}});
     return ev.dump();
   });
   return out;

@@ -68,6 +68,12 @@ struct Ledger::Impl {
   // reversed; verify's settlement check recomputes both.
   void customer_moved(std::int64_t customer_id, Cents owed_delta, std::optional<Date> day);
 
+  // L8: a payment, reversal or credit note dated `day` changed invoice_id's
+  // balance; when penalties were already applied to it after that day, queues
+  // it (penalty_review) for the next application to bill or credit the
+  // difference. One lookup in penalty_billing_invoice.
+  void penalties_changed(std::int64_t invoice_id, Date day);
+
   // The customer's id. Throws Error(not_found) naming the code.
   std::int64_t customer_id(std::string_view code);
 

@@ -250,6 +250,15 @@ void Ledger::Impl::customer_moved(std::int64_t customer_id, Cents owed_delta, st
   up.exec();
 }
 
+void Ledger::Impl::penalties_changed(std::int64_t invoice_id, Date day) {
+  auto& ins = stmt(
+      "INSERT OR IGNORE INTO penalty_review(invoice_id) SELECT ?1 "
+      "WHERE EXISTS (SELECT 1 FROM penalty_billing WHERE invoice_id = ?1 AND through > ?2)");
+  ins.bind(1, invoice_id);
+  ins.bind(2, db_date(day));
+  ins.exec();
+}
+
 void Ledger::Impl::add_paid(std::int64_t id, Cents amount) {
   auto& up = stmt(
       "UPDATE invoice SET paid = paid + ?2, settled_on = CASE WHEN total_ttc - paid - ?2 - credited <> 0 THEN NULL "
@@ -365,6 +374,7 @@ Invoice Ledger::issue_credit_note(std::string_view original, std::vector<Invoice
       mv.exec();
     }
     impl_->refresh_invoice(orig.id);
+    impl_->penalties_changed(orig.id, date);
     out = invoice(number, date);
     auto ev = event_of(out);
     ev["reason"] = reason;

@@ -15,7 +15,8 @@ namespace tally {
 namespace {
 
 // The invoices that may be late on ?1 or owe penalties not yet billed, of
-// every customer or (scoped) of customer ?2. Open invoices come from the
+// every customer or (scoped) of customer ?2, an invoice possibly twice (the
+// L8 review queue may hold one of the others). Open invoices come from the
 // invoice_late_open index (customer first: a range of it when scoped); an
 // invoice settled on or before its due date never was late; one settled late
 // (invoice_settled_late index) is read until an application on or after its
@@ -33,7 +34,10 @@ WITH cand(id) AS (
    WHERE i.settled_on > i.due_date AND i.credit_note = 0 AND i.kind <> 'penalty'
      AND i.due_date < ?1 AND i.issue_date <= ?1{0}
      AND NOT EXISTS (SELECT 1 FROM penalty_billing b
-                      WHERE b.invoice_id = i.id AND b.through >= i.settled_on AND b.through <= ?1))
+                      WHERE b.invoice_id = i.id AND b.through >= i.settled_on AND b.through <= ?1)
+  UNION ALL
+  SELECT r.invoice_id FROM penalty_review r JOIN invoice i ON i.id = r.invoice_id
+   WHERE i.issue_date <= ?1{0})
 )sql",
                      scoped ? " AND customer_id = ?2" : "");
 }
@@ -168,6 +172,34 @@ void record_billing(Ledger::Impl& impl, const std::vector<const LateInvoice*>& i
   }
 }
 
+// L8: records what credit note `credit_id` gave back of each late invoice, as
+// a billing through d of minus those amounts: what was billed of an invoice
+// stays the sum of its rows.
+void record_credits(Ledger::Impl& impl, const std::vector<std::pair<std::int64_t, PenaltyCredit>>& per_invoice,
+                    std::int64_t credit_id, Date d) {
+  auto& ins = impl.stmt(
+      "INSERT INTO penalty_billing(invoice_id, penalty_invoice_id, through, interest, indemnity) "
+      "VALUES (?, ?, ?, ?, ?)");
+  for (const auto& [invoice_id, c] : per_invoice) {
+    ins.reset();
+    ins.clearBindings();
+    ins.bind(1, invoice_id);
+    ins.bind(2, credit_id);
+    ins.bind(3, db_date(d));
+    ins.bind(4, -c.interest);
+    ins.bind(5, -c.indemnity);
+    ins.exec();
+  }
+}
+
+// L8: an application has billed or credited every queued invoice of its scope.
+void clear_review(Ledger::Impl& impl, std::optional<std::int64_t> customer_id) {
+  auto& del = impl.stmt(
+      "DELETE FROM penalty_review WHERE ?1 IS NULL OR invoice_id IN (SELECT id FROM invoice WHERE customer_id = ?1)");
+  if (customer_id) del.bind(1, *customer_id);
+  del.exec();
+}
+
 // Records a stage change as applied (L3, L6).
 void record_transition(Ledger::Impl& impl, const StageTransition& t) {
   auto& ins = impl.stmt("INSERT INTO stage_transition(customer_id, from_stage, to_stage, date) VALUES (?, ?, ?, ?)");
@@ -197,9 +229,13 @@ SELECT i.id, i.number, c.code, i.kind, i.issue_date, i.due_date, i.total_ttc,
 )sql");
   bind_scope(q, as_of, cid);
   std::vector<LateInvoice> out;
+  std::int64_t last_id = 0;
   while (q.executeStep()) {
+    // The same invoice from two branches of the candidates comes twice in a row.
+    if (q.getColumn(0).getInt64() == last_id) continue;
+    last_id = q.getColumn(0).getInt64();
     LateInvoice li;
-    li.id = q.getColumn(0).getInt64();
+    li.id = last_id;
     li.number = q.getColumn(1).getString();
     li.customer = q.getColumn(2).getString();
     li.kind = parse_invoice_kind(q.getColumn(3).getString());
@@ -221,7 +257,9 @@ SELECT i.id, i.number, c.code, i.kind, i.issue_date, i.due_date, i.total_ttc,
     if (!q.getColumn(9).isNull()) li.billed_through = parse_date(q.getColumn(9).getString());
     li.interest_rate = policy.interest_rate;
     li.interest_mode = policy.interest_mode;
-    if (li.late || li.interest_unbilled() > 0 || li.indemnity_unbilled() > 0) out.push_back(std::move(li));
+    if (li.late || li.interest_unbilled() > 0 || li.indemnity_unbilled() > 0 || li.interest_overbilled() > 0 ||
+        li.indemnity_overbilled() > 0)
+      out.push_back(std::move(li));
   }
   return out;
 }
@@ -238,13 +276,86 @@ namespace {
 
 // What an application on a day would do: the penalty invoices (one per
 // customer with something not yet billed) and the stage changes.
+// L8: one credit note citing a penalty invoice, and what it gives back of
+// each late invoice.
+struct PenaltyCreditNote {
+  std::string penalty_number;
+  std::vector<InvoiceLine> lines;
+  std::vector<std::pair<std::int64_t, PenaltyCredit>> per_invoice;  // late invoice id, amounts
+};
+
 struct Plan {
   OverdueReport report;
   std::map<std::string, std::vector<const LateInvoice*>> billed;  // by customer: invoices with unbilled amounts
   std::map<std::string, std::vector<InvoiceLine>> lines;           // by customer: the penalty invoice's lines
+  std::map<std::int64_t, PenaltyCreditNote> credits;               // L8, by penalty invoice id
   std::vector<StageTransition> transitions;
-  bool empty() const { return lines.empty() && transitions.empty(); }
+  bool empty() const { return lines.empty() && credits.empty() && transitions.empty(); }
 };
+
+// L8: what each penalty invoice billed of late invoice `invoice_id` through
+// d, net of the credit notes citing it for that invoice, latest first; each
+// with what the penalty invoice has left to credit (`left`, by id, read once
+// and kept as credits are planned).
+std::vector<PenaltySource> penalty_sources(Ledger::Impl& impl, std::int64_t invoice_id, Date d,
+                                           std::map<std::int64_t, Cents>& left) {
+  auto& q = impl.stmt(R"sql(
+SELECT COALESCE(n.cites_id, b.penalty_invoice_id) AS pid, SUM(b.interest), SUM(b.indemnity)
+  FROM penalty_billing b JOIN invoice n ON n.id = b.penalty_invoice_id
+ WHERE b.invoice_id = ?1 AND b.through <= ?2
+ GROUP BY pid ORDER BY pid DESC
+)sql");
+  q.bind(1, invoice_id);
+  q.bind(2, db_date(d));
+  std::vector<PenaltySource> out;
+  while (q.executeStep())
+    out.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getInt64(), q.getColumn(2).getInt64(), 0});
+  q.reset();
+  auto& u = impl.stmt(
+      "SELECT i.total_ttc - (SELECT COALESCE(SUM(n.total_ttc), 0) FROM invoice n "
+      "WHERE n.cites_id = i.id AND n.credit_note = 1) FROM invoice i WHERE i.id = ?");
+  for (PenaltySource& s : out) {
+    auto it = left.find(s.penalty_invoice_id);
+    if (it == left.end()) {
+      u.bind(1, s.penalty_invoice_id);
+      u.executeStep();
+      it = left.emplace(s.penalty_invoice_id, u.getColumn(0).getInt64()).first;
+      u.reset();
+    }
+    s.uncredited = it->second;
+  }
+  return out;
+}
+
+// L8: plans the credit notes that give back what `i` was billed above what it owes.
+void plan_credits(Ledger& ledger, const LateInvoice& i, Date d, std::map<std::int64_t, Cents>& left,
+                  std::map<std::int64_t, PenaltyCreditNote>& credits) {
+  const auto sources = penalty_sources(ledger.impl(), i.id, d, left);
+  const std::string why =
+      i.late || i.days_late > 0
+          ? fmt::format("{} days late as now recorded", i.days_late)
+          : std::string("paid by its due date as now recorded");
+  for (const PenaltyCredit& c : overbilled_credits(sources, i.interest_overbilled(), i.indemnity_overbilled())) {
+    left[c.penalty_invoice_id] -= c.interest + c.indemnity;
+    PenaltyCreditNote& note = credits[c.penalty_invoice_id];
+    if (note.penalty_number.empty()) {
+      auto& q = ledger.impl().stmt("SELECT number FROM invoice WHERE id = ?");
+      q.bind(1, c.penalty_invoice_id);
+      q.executeStep();
+      note.penalty_number = q.getColumn(0).getString();
+      q.reset();
+    }
+    if (c.interest > 0)
+      note.lines.push_back(InvoiceLine{fmt::format("Late-payment interest on {} (due {}) over-billed: {}",
+                                                   i.number, format_date(i.due_date), why),
+                                       100, c.interest, c.interest, Rate{0}, "L8", ""});
+    if (c.indemnity > 0)
+      note.lines.push_back(InvoiceLine{fmt::format("Fixed recovery indemnity on {} (due {}) not owed: {}", i.number,
+                                                   format_date(i.due_date), why),
+                                       100, c.indemnity, c.indemnity, Rate{0}, "L8", ""});
+    note.per_invoice.emplace_back(i.id, c);
+  }
+}
 
 Plan plan_application(Ledger& ledger, Date as_of, const std::optional<std::string>& customer) {
   Plan plan;
@@ -252,6 +363,9 @@ Plan plan_application(Ledger& ledger, Date as_of, const std::optional<std::strin
   for (const auto& i : plan.report.invoices)
     if (i.interest_unbilled() > 0 || i.indemnity_unbilled() > 0) plan.billed[i.customer].push_back(&i);
   for (const auto& [code, invoices] : plan.billed) plan.lines[code] = penalty_lines(invoices, as_of);
+  std::map<std::int64_t, Cents> left;
+  for (const auto& i : plan.report.invoices)
+    if (i.interest_overbilled() > 0 || i.indemnity_overbilled() > 0) plan_credits(ledger, i, as_of, left, plan.credits);
   const Recorded recorded = recorded_stages(ledger.impl(), as_of, customer);
   for (const auto& c : plan.report.customers) {
     const auto it = recorded.last.find(c.customer);
@@ -285,6 +399,13 @@ ApplyResult apply_overdue(Ledger& ledger, Date as_of, std::optional<std::string>
       result.issued.push_back(ledger.issue_invoice(n));
       record_billing(impl, plan.billed.at(code), result.issued.back().id, as_of);
     }
+    for (const auto& [pid, note] : plan.credits) {
+      result.credited.push_back(ledger.issue_credit_note(
+          note.penalty_number, note.lines, as_of, "L8: penalties over-billed, recomputed from the facts as recorded",
+          as_of));
+      record_credits(impl, note.per_invoice, result.credited.back().id, as_of);
+    }
+    clear_review(impl, scope_id(impl, customer));
     for (const auto& t : plan.transitions) record_transition(impl, t);
     result.transitions = plan.transitions;
 
@@ -294,6 +415,12 @@ ApplyResult apply_overdue(Ledger& ledger, Date as_of, std::optional<std::string>
                       {"transitions", nlohmann::json::array()}};
     for (const auto& i : result.issued)
       ev["issued"].push_back({{"number", i.number}, {"customer", i.customer}, {"total_ttc", format_amount(i.total_ttc)}});
+    if (!result.credited.empty()) ev["credited"] = nlohmann::json::array();
+    for (const auto& i : result.credited)
+      ev["credited"].push_back({{"number", i.number},
+                                {"customer", i.customer},
+                                {"cites", i.cites},
+                                {"total_ttc", format_amount(i.total_ttc)}});
     for (const auto& t : result.transitions)
       ev["transitions"].push_back({{"customer", t.customer}, {"from", to_string(t.from)}, {"to", to_string(t.to)}});
     return ev.dump();

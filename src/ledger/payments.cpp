@@ -205,6 +205,7 @@ void allocate(Ledger::Impl& impl, std::int64_t customer_id, std::int64_t invoice
   ins.exec();
   impl.add_paid(invoice_id, amount);
   impl.customer_moved(customer_id, -amount, date);
+  impl.penalties_changed(invoice_id, date);
 }
 
 void move_credit(Ledger::Impl& impl, std::int64_t customer_id, Date date, Cents amount, std::int64_t payment_id,
@@ -435,7 +436,10 @@ ReversalResult record_reversal(Ledger& ledger, std::int64_t payment_id, std::str
       numbers.push_back(touched.getColumn(1).getString());
     }
     touched.reset();
-    for (auto id : ids) impl.refresh_invoice(id, date);
+    for (auto id : ids) {
+      impl.refresh_invoice(id, date);
+      impl.penalties_changed(id, date);
+    }
     for (const auto& n : numbers) out.invoices.push_back(ledger.invoice(n, today));
     out.payment = payment_by_id(impl, p.id);
     out.credit = ledger.credit(p.customer, today);

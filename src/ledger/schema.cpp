@@ -305,6 +305,23 @@ ALTER TABLE customer ADD COLUMN siren      TEXT NOT NULL DEFAULT '';
 ALTER TABLE customer ADD COLUMN vat_number TEXT NOT NULL DEFAULT '';
 ALTER TABLE customer ADD COLUMN iban       TEXT NOT NULL DEFAULT '';
 )sql",
+    // 9: L8, penalties follow backdated facts. The late invoices a payment,
+    // reversal or credit note changed on a day before penalties were applied
+    // to them (Impl::penalties_changed marks them), waiting for the next
+    // application to bill what is missing or credit what was over-billed.
+    // Existing ledgers queue every invoice moved on a day before one of its
+    // applications: the first application after the upgrade checks each once.
+    R"sql(
+CREATE TABLE penalty_review (
+  invoice_id INTEGER PRIMARY KEY REFERENCES invoice(id)
+) STRICT;
+INSERT OR IGNORE INTO penalty_review(invoice_id)
+  SELECT DISTINCT b.invoice_id FROM penalty_billing b
+   WHERE EXISTS (SELECT 1 FROM allocation a WHERE a.invoice_id = b.invoice_id
+                  AND (a.date < b.through OR a.reversed_on < b.through))
+      OR EXISTS (SELECT 1 FROM invoice n WHERE n.cites_id = b.invoice_id AND n.credit_note = 1
+                  AND n.issue_date < b.through);
+)sql",
 };
 static_assert(kMigrations.size() == kSchemaVersion, "one migration per schema version");
 

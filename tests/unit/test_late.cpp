@@ -442,3 +442,40 @@ TEST_CASE("status: stage, capabilities, balance and credit", "[late][ledger][sta
   CHECK_FALSE(s.cancelled);
   CHECK_THROWS_AS(customer_status(l, "nobody", d("2026-03-01")), Error);
 }
+
+TEST_CASE("L8: what was over-billed is credited from the latest penalty invoice back", "[late][L8]") {
+  struct Case {
+    const char* name;
+    std::vector<PenaltySource> sources;  // latest first
+    Cents interest_over, indemnity_over;
+    std::vector<PenaltyCredit> want;
+  };
+  const std::vector<Case> cases = {
+      // One application billed 24.33 + 40.00; 15.12 of interest over-billed.
+      {"one source, interest only", {{7, 2433, 4000, 6433}}, 1512, 0, {{7, 1512, 0}}},
+      // Paid before its due date: all of it back.
+      {"one source, all of it", {{7, 2433, 4000, 6433}}, 2433, 4000, {{7, 2433, 4000}}},
+      // Two applications (10.00 then 14.33 of interest): 15.12 back takes the
+      // latest's 14.33 and 0.79 of the earlier one.
+      {"latest first", {{9, 1433, 0, 1433}, {7, 1000, 4000, 5000}}, 1512, 0, {{9, 1433, 0}, {7, 79, 0}}},
+      // The latest was voided by hand (nothing left to credit on it).
+      {"voided penalty invoice skipped", {{9, 1433, 0, 0}, {7, 1000, 4000, 5000}}, 1512, 0, {{7, 1000, 0}}},
+      // A penalty invoice shared with other late invoices has less left than
+      // this one billed: interest first, the indemnity takes what remains.
+      {"bounded by what is left", {{7, 2433, 4000, 3000}}, 2433, 4000, {{7, 2433, 567}}},
+      {"nothing over-billed", {{7, 2433, 4000, 6433}}, 0, 0, {}},
+      // Earlier L8 credits already netted out of a source.
+      {"net of earlier credits", {{7, 921, 4000, 4921}}, 921, 4000, {{7, 921, 4000}}},
+  };
+  for (const auto& c : cases) {
+    SECTION(c.name) {
+      const auto got = overbilled_credits(c.sources, c.interest_over, c.indemnity_over);
+      REQUIRE(got.size() == c.want.size());
+      for (std::size_t i = 0; i < got.size(); ++i) {
+        CHECK(got[i].penalty_invoice_id == c.want[i].penalty_invoice_id);
+        CHECK(got[i].interest == c.want[i].interest);
+        CHECK(got[i].indemnity == c.want[i].indemnity);
+      }
+    }
+  }
+}
