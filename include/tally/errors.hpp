@@ -21,6 +21,34 @@ enum class ExitCode : int {
   integrity = 7,  // verify found a broken item
 };
 
+// Where the value an error speaks of comes from, for a front end to say how
+// to give it. libtally's messages name values, never a command or an option:
+// the command line adds its own words for the hint (src/cli/hints.cpp).
+enum class Hint {
+  none,
+  as_of,           // the business date
+  force,           // an existing file may be replaced on request
+  init,            // no ledger yet: create one or name another
+  seller_set,      // a key of the seller's identity is missing
+  quote_feature,   // feature development is quoted, not an intervention
+  from_credit,     // paying from customer credit
+  detail,          // what a payment by other means was
+  reason,          // why (a reversal)
+  overdue_report,  // evaluating an earlier date without applying
+  letter_ref,      // the registered letter's postal reference
+  letter_date,     // the registered letter's reception date
+  requested,       // the date of a standby request
+  month,           // the month of a report
+  until,           // the last day of a standby
+  standby_list,    // the standbys of a customer
+  name,            // a customer's name
+  invoice_lines,   // what an invoice bills
+  customer_list,   // the customers there are
+  invoice_list,    // the invoices there are
+  payment_list,    // the payments there are
+  subscription_list,  // the subscriptions there are
+};
+
 // A failure with the exit code it maps to and, when a policy rule refused, the
 // rule ID (RULES.md). The message names the offending value and what is accepted.
 class Error : public std::runtime_error {
@@ -29,10 +57,17 @@ class Error : public std::runtime_error {
       : std::runtime_error(std::move(message)), code_(code), rule_(std::move(rule)) {}
   ExitCode code() const { return code_; }
   const std::string& rule() const { return rule_; }
+  Hint hint() const { return hint_; }
+  // The same failure with a hint for the front end: throw usage_error(...).with(Hint::as_of).
+  Error with(Hint h) && {
+    hint_ = h;
+    return std::move(*this);
+  }
 
  private:
   ExitCode code_;
   std::string rule_;
+  Hint hint_ = Hint::none;
 };
 
 template <typename... Args>

@@ -110,8 +110,15 @@ void on_parse(CLI::App* cmd, Context& ctx, Action& action, std::shared_ptr<Opts>
 // The table of commands (commands.cpp).
 const std::vector<Command>& commands();
 
+// The global options, the footer and every command of the table on `app`:
+// what `tally` parses.
+void build_app(CLI::App& app, Context& ctx, Action& action);
+
 // Prints an output in the chosen format on stdout.
 void emit(const Context& ctx, const Output& out);
+
+// An error's message with the command line's words for its hint (hints.cpp).
+std::string message_of(const Error& e);
 
 // Parsing helpers for option values: each throws Error(usage) naming the option.
 Date option_date(const std::string& value, std::string_view option);

@@ -1,4 +1,5 @@
-// The table of commands: the listing of `tally --help` comes from here.
+// The table of commands and the global options: the listing of `tally
+// --help` comes from here.
 #include "cli/cli.hpp"
 
 namespace tally::cli {
@@ -46,6 +47,27 @@ const std::vector<Command>& commands() {
       {"completion", "print the bash completion script", setup_completion},
   };
   return table;
+}
+
+void build_app(CLI::App& app, Context& ctx, Action& action) {
+  app.set_version_flag("--version", std::string("tally ") + TALLY_VERSION);
+  app.require_subcommand(1);
+  app.fallthrough();
+  app.option_defaults()->always_capture_default(false);
+  app.add_option("--db", ctx.g.db, "the SQLite ledger (default $XDG_DATA_HOME/tally/ledger.db)")->envname("TALLY_DB");
+  app.add_option("--as-of", ctx.g.as_of, "business date YYYY-MM-DD every rule is evaluated at (default today)")
+      ->envname("TALLY_AS_OF");
+  app.add_option("--format", ctx.g.format, "output: table, json or csv (default table; html for report close)")->envname("TALLY_FORMAT");
+  app.add_flag("--dry-run", ctx.g.dry_run, "compute and print what a writing command would do, write nothing");
+  app.add_flag("-q,--quiet", ctx.g.quiet, "print nothing on success in table format");
+  app.add_flag("--no-color", ctx.g.no_color, "never colour the output (also NO_COLOR)");
+  app.add_option("--grid", ctx.g.grid, "services grid CSV for quote and invoice create --item (default: policy)");
+  app.footer("\nExamples:\n  tally init\n  tally customer add acme --name 'ACME SAS'\n"
+             "  tally --as-of 2026-03-01 invoice run --period 2026-03\n  tally --format json overdue\n\n"
+             "Exit codes: 0 done, 1 internal, 2 usage, 3 not found, 4 refused by the policy, 5 conflict, "
+             "6 ledger busy, 7 integrity.");
+
+  for (const Command& c : commands()) c.setup(*app.add_subcommand(c.name, c.summary), ctx, action);
 }
 
 }  // namespace tally::cli

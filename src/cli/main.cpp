@@ -7,6 +7,7 @@
 #include <iostream>
 #include <string_view>
 
+#include "cli/args.hpp"
 #include "cli/cli.hpp"
 #include "tally/errors.hpp"
 #include "tally/text.hpp"
@@ -15,111 +16,6 @@ using namespace tally;
 using namespace tally::cli;
 
 namespace {
-
-std::string join_args(int argc, char** argv) {
-  std::string s = "tally";
-  for (int i = 1; i < argc; ++i) {
-    s += ' ';
-    s += argv[i];
-  }
-  return s;
-}
-
-// Levenshtein distance, for "did you mean".
-std::size_t distance(const std::string& a, const std::string& b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diag = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diag = up;
-    }
-  }
-  return row[b.size()];
-}
-
-// The option `name` (as typed, without "=VALUE") of `app` or of a parent it
-// falls through to; nullptr for an unknown one.
-const CLI::Option* find_option(const CLI::App* app, const std::string& name) {
-  for (; app != nullptr; app = app->get_parent())
-    if (const CLI::Option* o = app->get_option_no_throw(name)) return o;
-  return nullptr;
-}
-
-// For a command line that failed to parse: when a word stands where a command
-// is expected (top level, or after a command with subcommands such as invoice)
-// and names none, the message saying so, echoing the words typed, with the
-// closest command of that level if close enough. "" when every command word
-// is known.
-std::string unknown_command(const CLI::App& app, int argc, char** argv) {
-  const CLI::App* level = &app;
-  std::string path;  // the command words typed so far, each followed by ' '
-  for (int i = 1; i < argc; ++i) {
-    const std::string word = argv[i];
-    if (word == "--") return "";
-    if (word.size() > 1 && word[0] == '-') {
-      // An option: skip its value unless attached (--db=PATH) or it is a flag.
-      // An unknown one may or may not take a value: leave it to CLI11's message.
-      if (word.find('=') == std::string::npos) {
-        const CLI::Option* o = find_option(level, word);
-        if (o == nullptr) return "";
-        if (o->get_items_expected_min() > 0) ++i;
-      }
-      continue;
-    }
-    const auto subs = level->get_subcommands([](const CLI::App*) { return true; });
-    if (subs.empty()) return "";  // a command without subcommands: the rest are its arguments
-    const CLI::App* next = nullptr;
-    std::string best;
-    std::size_t best_d = 3;
-    for (const CLI::App* sub : subs) {
-      if (sub->check_name(word)) next = sub;
-      const std::size_t d = distance(word, sub->get_name());
-      if (d < best_d) {
-        best_d = d;
-        best = sub->get_name();
-      }
-    }
-    if (next == nullptr) {
-      if (!best.empty()) return fmt::format("unknown command '{}{}': did you mean '{}{}'?", path, word, path, best);
-      return fmt::format("unknown command '{}{}': run 'tally {}--help' for the list", path, word, path);
-    }
-    level = next;
-    path += word + ' ';
-  }
-  return "";
-}
-
-// No argument tally takes is longer: a path, a reason, a reference.
-constexpr std::size_t kMaxArgumentBytes = 4096;
-
-// Every argument is UTF-8 text of at most kMaxArgumentBytes: text reaches the
-// ledger and its JSON journal. Throws Error(usage) naming the argument.
-void check_arguments(int argc, char** argv) {
-  for (int i = 1; i < argc; ++i) {
-    const std::string_view a(argv[i]);
-    if (a.size() > kMaxArgumentBytes)
-      throw usage_error("argument '{}' is {} bytes long: at most {} bytes accepted", shown_text(a), a.size(),
-                        kMaxArgumentBytes);
-    if (!valid_utf8(a))
-      throw usage_error("invalid argument '{}': not UTF-8 text (tally accepts UTF-8 only)", shown_text(a));
-  }
-}
-
-// No option or argument given on the command line is empty: `--as-of ""` is
-// a mistake, not "today". Throws Error(usage) naming the option.
-void check_no_empty_values(const CLI::App& app) {
-  for (const CLI::Option* o : app.get_options()) {
-    if (o->count() == 0 || o->get_items_expected_min() == 0) continue;
-    for (const std::string& v : o->results())
-      if (v.find_first_not_of(" \t") == std::string::npos)
-        throw usage_error("invalid {} '{}': an empty value is not accepted", o->get_name(), v);
-  }
-  for (const CLI::App* sub : app.get_subcommands()) check_no_empty_values(*sub);
-}
 
 // The message is one line whatever values it quotes: their control
 // characters are shown escaped, never sent to the terminal.
@@ -138,25 +34,8 @@ int main(int argc, char** argv) {
   Context ctx;
   ctx.command_line = join_args(argc, argv);
   CLI::App app{"tally: the policy calculator and ledger of the customer policy", "tally"};
-  app.set_version_flag("--version", std::string("tally ") + TALLY_VERSION);
-  app.require_subcommand(1);
-  app.fallthrough();
-  app.option_defaults()->always_capture_default(false);
-  app.add_option("--db", ctx.g.db, "the SQLite ledger (default $XDG_DATA_HOME/tally/ledger.db)")->envname("TALLY_DB");
-  app.add_option("--as-of", ctx.g.as_of, "business date YYYY-MM-DD every rule is evaluated at (default today)")
-      ->envname("TALLY_AS_OF");
-  app.add_option("--format", ctx.g.format, "output: table, json or csv (default table; html for report close)")->envname("TALLY_FORMAT");
-  app.add_flag("--dry-run", ctx.g.dry_run, "compute and print what a writing command would do, write nothing");
-  app.add_flag("-q,--quiet", ctx.g.quiet, "print nothing on success in table format");
-  app.add_flag("--no-color", ctx.g.no_color, "never colour the output (also NO_COLOR)");
-  app.add_option("--grid", ctx.g.grid, "services grid CSV for quote and invoice create --item (default: policy)");
-  app.footer("\nExamples:\n  tally init\n  tally customer add acme --name 'ACME SAS'\n"
-             "  tally --as-of 2026-03-01 invoice run --period 2026-03\n  tally --format json overdue\n\n"
-             "Exit codes: 0 done, 1 internal, 2 usage, 3 not found, 4 refused by the policy, 5 conflict, "
-             "6 ledger busy, 7 integrity.");
-
   Action action;
-  for (const Command& c : commands()) c.setup(*app.add_subcommand(c.name, c.summary), ctx, action);
+  build_app(app, ctx, action);
 
   try {
     check_arguments(argc, argv);
@@ -175,7 +54,7 @@ int main(int argc, char** argv) {
     if (msg.empty()) msg = "missing command: run 'tally --help' for the list";
     return fail(ExitCode::usage, msg + " (see 'tally --help')");
   } catch (const Error& e) {
-    return fail(e.code(), e.what());
+    return fail(e.code(), message_of(e));
   }
 
   try {
@@ -190,6 +69,6 @@ int main(int argc, char** argv) {
     return out.exit_code;
   } catch (const std::exception& e) {
     const Error err = as_error(e);  // SQLite's busy as 6, whatever the command
-    return fail(err.code(), err.what());
+    return fail(err.code(), message_of(err));
   }
 }

@@ -20,8 +20,8 @@ Date cancellation_effective_date(Date start, int commitment_months, int notice_m
 
 void check_letter_ref(std::string_view ref) {
   if (ref.find_first_not_of(" \t") == std::string_view::npos)
-    throw refused("C1", "cancellation refused: the postal reference of the registered letter is required "
-                  "(--letter-ref, e.g. 1A12345678901)");
+    throw refused("C1", "cancellation refused: the postal reference of the registered letter is required")
+        .with(Hint::letter_ref);
   check_text(ref, "letter reference", TextRule{100, false});
 }
 

@@ -182,7 +182,7 @@ void check_document(const InvoiceDocument& doc) {
   if (!missing.empty()) {
     std::string list;
     for (const auto& k : missing) list += (list.empty() ? "" : ", ") + k;
-    throw refused("E2", "the seller's identity lacks {} (tally seller set KEY VALUE --effective DATE)", list);
+    throw refused("E2", "the seller's identity lacks {}", list).with(Hint::seller_set);
   }
   const std::pair<const char*, const std::string*> texts[] = {
       {"seller name", &doc.seller.name},

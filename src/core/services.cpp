@@ -179,9 +179,10 @@ Quote quote_intervention(const ServicesGrid& grid, std::string_view type, std::i
     return q;
   }
   if (type == kFeatureDay)
-    throw usage_error("'{}' is feature development, priced by rule D1: quote it with 'tally quote feature --days N' "
+    throw usage_error("'{}' is feature development, priced by rule D1 by the day, not an intervention "
                       "(intervention types: {})",
-                      type, intervention_types(grid));
+                      type, intervention_types(grid))
+        .with(Hint::quote_feature);
   Quote q = priced(grid_item(grid, type, intervention_types(grid)), qty, false, urgent);
   bill(q, Rate{}, "D2",
        urgent ? "urgent intervention: billed at grid price" : "billable intervention: billed at grid price");

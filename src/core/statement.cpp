@@ -81,7 +81,7 @@ std::string read_line(const CsvRecord& rec, const Header& h, Date today, BankLin
   check(reasons, [&] {
     out.date = parse_date(field(kDate));
     if (out.date > today)
-      throw usage_error("date {} is after the business date {} (--as-of): a payment cannot be in the future (P6)",
+      throw usage_error("date {} is after the business date {}: a payment cannot be in the future (P6)",
                         field(kDate), format_date(today));
   });
   check(reasons, [&] {

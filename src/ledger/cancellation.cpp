@@ -149,8 +149,9 @@ CancelResult cancel(Ledger& ledger, const CancelRequest& r) {
   const Customer c = ledger.customer(r.customer);
   check_letter_ref(r.letter_ref);
   if (r.letter_date > r.today)
-    throw usage_error("invalid --letter-date {}: a letter cannot be received after the business date {}",
-                      format_date(r.letter_date), format_date(r.today));
+    throw usage_error("invalid letter date {}: a letter cannot be received after the business date {}",
+                      format_date(r.letter_date), format_date(r.today))
+        .with(Hint::letter_date);
   CancelResult out;
   out.customer = c;
   ledger.write("cancel", [&] {

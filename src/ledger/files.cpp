@@ -103,7 +103,7 @@ void OutputFiles::check(const std::string& path) const {
                           path, name);
     }
   }
-  if (!overwrite_) throw conflict("file '{}' already exists: choose another name (or --force to replace it)", path);
+  if (!overwrite_) throw conflict("file '{}' already exists: choose another name", path).with(Hint::force);
 }
 
 void OutputFiles::stage(const std::string& path, std::string_view content) {
@@ -147,7 +147,7 @@ void OutputFiles::commit() {
         // A hard link never replaces: an existing name fails with EEXIST.
         if (::link(p.tmp.c_str(), p.path.c_str()) != 0) {
           if (errno == EEXIST)
-            throw conflict("file '{}' already exists: choose another name (or --force to replace it)", p.path);
+            throw conflict("file '{}' already exists: choose another name", p.path).with(Hint::force);
           throw write_failure(p.path, errno);
         }
         ::unlink(p.tmp.c_str());

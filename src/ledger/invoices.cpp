@@ -303,7 +303,7 @@ std::string write_invoice(Ledger::Impl& impl, const NewInvoice& n, const Custome
 // An invoice has at least one line, and no negative one; each line's
 // description is people's text.
 void check_new_invoice(const NewInvoice& n) {
-  if (n.lines.empty()) throw usage_error("an invoice needs at least one line (--amount or --item)");
+  if (n.lines.empty()) throw usage_error("an invoice needs at least one line").with(Hint::invoice_lines);
   for (const auto& l : n.lines) {
     if (l.amount_ht < 0) throw usage_error("invalid amount '{}': must not be negative", format_amount(l.amount_ht));
     check_text(l.description, "description", TextRule{kMaxNoteLength, false});
@@ -409,8 +409,7 @@ Invoice Ledger::invoice(std::string_view number, Date d) {
   q.bind(1, db_date(d));
   q.bind(2, std::string(number));
   if (!q.executeStep())
-    throw not_found("unknown invoice '{}': expected a number such as F2026-000001 (see 'tally invoice list')",
-                    number);
+    throw not_found("unknown invoice '{}': expected a number such as F2026-000001", number).with(Hint::invoice_list);
   std::vector<Invoice> one{read_invoice(q)};
   q.reset();
   load_lines(*impl_, one);

@@ -83,7 +83,7 @@ std::int64_t Ledger::Impl::customer_id(std::string_view code) {
   auto& q = stmt("SELECT id FROM customer WHERE code = ?");
   q.bind(1, std::string(code));
   if (!q.executeStep())
-    throw not_found("unknown customer '{}': see 'tally customer list'", code);
+    throw not_found("unknown customer '{}'", code).with(Hint::customer_list);
   return q.getColumn(0).getInt64();
 }
 
@@ -91,8 +91,7 @@ std::int64_t Ledger::Impl::invoice_id(std::string_view number) {
   auto& q = stmt("SELECT id FROM invoice WHERE number = ?");
   q.bind(1, std::string(number));
   if (!q.executeStep())
-    throw not_found("unknown invoice '{}': expected a number such as F2026-000001 (see 'tally invoice list')",
-                    number);
+    throw not_found("unknown invoice '{}': expected a number such as F2026-000001", number).with(Hint::invoice_list);
   return q.getColumn(0).getInt64();
 }
 
@@ -126,7 +125,7 @@ void check_file(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
     if (errno == ENOENT || errno == ENOTDIR)
-      throw not_found("no ledger at '{}': run 'tally init' (or pass --db PATH / set TALLY_DB)", path);
+      throw not_found("no ledger at '{}'", path).with(Hint::init);
     throw Error(ExitCode::internal, fmt::format("cannot open ledger '{}': {}", path, std::strerror(errno)));
   }
   if (S_ISDIR(st.st_mode)) throw not_a_ledger(path, "it is a directory");
@@ -404,7 +403,7 @@ Customer Ledger::add_customer(Customer c, Date today) {
     throw usage_error("invalid customer code '{}': expected lowercase letters, digits and '-', "
                       "starting with a letter or digit, at most 64 characters (e.g. acme-sas)",
                       c.code);
-  if (c.name.empty()) throw usage_error("invalid customer name '': expected a non-empty --name");
+  if (c.name.empty()) throw usage_error("invalid customer name '': expected a name").with(Hint::name);
   check_text(c.name, "customer name", TextRule{kMaxCustomerNameLength, false});
   if (!c.email.empty()) check_email(c.email, "customer e-mail");
   const Policy policy = policy_at(today);
@@ -437,7 +436,7 @@ Customer Ledger::add_customer(Customer c, Date today) {
 Customer Ledger::customer(std::string_view code) {
   auto& q = impl_->stmt(std::string(kCustomerColumns) + " WHERE code = ?");
   q.bind(1, std::string(code));
-  if (!q.executeStep()) throw not_found("unknown customer '{}': see 'tally customer list'", code);
+  if (!q.executeStep()) throw not_found("unknown customer '{}'", code).with(Hint::customer_list);
   return read_customer(q);
 }
 
@@ -515,7 +514,7 @@ Subscription Ledger::add_subscription(Subscription s) {
 Subscription Ledger::subscription(std::int64_t id) {
   auto& q = impl_->stmt(std::string(kSubscriptionColumns) + " WHERE s.id = ?");
   q.bind(1, id);
-  if (!q.executeStep()) throw not_found("unknown subscription '{}': see 'tally subscription list'", id);
+  if (!q.executeStep()) throw not_found("unknown subscription '{}'", id).with(Hint::subscription_list);
   return read_subscription(q);
 }
 

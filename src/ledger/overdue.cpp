@@ -126,8 +126,9 @@ void check_application_order(Ledger::Impl& impl, Date d, std::optional<std::int6
   bind_scope(q, d, customer_id);
   if (q.executeStep() && !q.getColumn(0).isNull())
     throw refused("L6", "applying penalties and stages on {} refused: they were already applied on {}; apply in "
-                  "date order (run 'tally overdue' without --apply to evaluate an earlier date)",
-                  format_date(d), q.getColumn(0).getString());
+                  "date order",
+                  format_date(d), q.getColumn(0).getString())
+        .with(Hint::overdue_report);
 }
 
 // The lines of one customer's penalty invoice: per invoice, the interest not

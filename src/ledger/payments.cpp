@@ -45,7 +45,7 @@ Payment read_payment(SQLite::Statement& q, std::optional<Date> as_of) {
 Payment payment_by_id(Ledger::Impl& impl, std::int64_t id) {
   auto& q = impl.stmt(std::string(kPaymentSelect) + "WHERE p.id = ?");
   q.bind(1, id);
-  if (!q.executeStep()) throw not_found("unknown payment '{}': see 'tally payment list'", id);
+  if (!q.executeStep()) throw not_found("unknown payment '{}'", id).with(Hint::payment_list);
   Payment p = read_payment(q, std::nullopt);
   q.reset();
   return p;
@@ -149,8 +149,9 @@ Cents payable_balance(Ledger::Impl& impl, const PayTarget& inv, Date date, Date 
     throw refused("P6", "payment dated {} refused: before the issue date {} of {}", format_date(date),
                   format_date(inv.issue_date), inv.number);
   if (date > today)
-    throw refused("P6", "payment dated {} refused: after the business date {} (--as-of)", format_date(date),
-                  format_date(today));
+    throw refused("P6", "payment dated {} refused: after the business date {}", format_date(date),
+                  format_date(today))
+        .with(Hint::as_of);
   impl.check_open_period(date, "payment");
   return balance;
 }
@@ -263,9 +264,9 @@ void check_payment_request(const PaymentRequest& r) {
   check_note(r.detail, "detail");
   check_note(r.waive_reason, "waive reason");
   if (r.method == Method::credit)
-    throw usage_error("invalid method 'credit': settle from customer credit with 'tally pay NUMBER --from-credit'");
+    throw usage_error("invalid method 'credit': customer credit settles an invoice by itself").with(Hint::from_credit);
   if (r.method == Method::other && r.detail.empty())
-    throw usage_error("a payment by 'other' means needs its detail (P1): --detail 'cheque 123', 'cash'...");
+    throw usage_error("a payment by 'other' means needs its detail (P1)").with(Hint::detail);
 }
 
 PaymentPlan plan_payment(Ledger& ledger, const PaymentRequest& r) {
@@ -382,7 +383,7 @@ PaymentResult pay_from_credit(Ledger& ledger, std::string_view invoice, std::opt
 }
 
 ReversalResult record_reversal(Ledger& ledger, std::int64_t payment_id, std::string reason, Date date, Date today) {
-  if (reason.empty()) throw usage_error("a reversal needs a reason (--reason 'returned SEPA debit', 'chargeback')");
+  if (reason.empty()) throw usage_error("a reversal needs a reason").with(Hint::reason);
   check_note(reason, "reason");
   ReversalResult out;
   ledger.write("payment.reverse", [&] {
@@ -395,8 +396,9 @@ ReversalResult record_reversal(Ledger& ledger, std::int64_t payment_id, std::str
       throw refused("P5", "reversal dated {} refused: before the payment's date {}", format_date(date),
                     format_date(p.date));
     if (date > today)
-      throw refused("P5", "reversal dated {} refused: after the business date {} (--as-of)", format_date(date),
-                    format_date(today));
+      throw refused("P5", "reversal dated {} refused: after the business date {}", format_date(date),
+                    format_date(today))
+          .with(Hint::as_of);
     if (p.method == Method::sepa) {
       const int weeks = ledger.policy_at(p.date).sepa_return_weeks;
       const Date last = p.date + date::days{7 * weeks};

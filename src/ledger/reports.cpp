@@ -314,8 +314,9 @@ std::optional<std::string> locked_through(Ledger& ledger) {
 
 CloseReport close_report(Ledger& ledger, Date month, Date as_of) {
   if (month_first(month) > as_of)
-    throw usage_error("invalid --month '{}': it starts after the business date {} (--as-of)", format_month(month),
-                      format_date(as_of));
+    throw usage_error("invalid month '{}': it starts after the business date {}", format_month(month),
+                      format_date(as_of))
+        .with(Hint::month);
   Ledger::Impl& impl = ledger.impl();
   CloseReport r;
   r.month = month_first(month);

@@ -88,7 +88,7 @@ BuyerIdentity Ledger::customer_identity(std::string_view code) {
   q.bind(1, std::string(code));
   if (!q.executeStep()) {
     q.reset();
-    throw not_found("unknown customer '{}': see 'tally customer list'", code);
+    throw not_found("unknown customer '{}'", code).with(Hint::customer_list);
   }
   BuyerIdentity b;
   b.legal_name = q.getColumn(1).getString();

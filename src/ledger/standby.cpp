@@ -141,8 +141,9 @@ StandbyResult start_standby(Ledger& ledger, const StandbyRequest& r) {
   const Customer c = ledger.customer(r.customer);
   const StandbyReason reason = parse_standby_reason(r.reason);
   if (r.requested > r.today)
-    throw usage_error("invalid --requested {}: a request cannot be dated after the business date {}",
-                      format_date(r.requested), format_date(r.today));
+    throw usage_error("invalid request date {}: a request cannot be dated after the business date {}",
+                      format_date(r.requested), format_date(r.today))
+        .with(Hint::requested);
   StandbyResult out;
   // Checked inside the write, so that a concurrent writer cannot slip in between.
   ledger.write("standby.start", [&] {
@@ -159,8 +160,9 @@ StandbyResult start_standby(Ledger& ledger, const StandbyRequest& r) {
       if (last > *end) {
         if (r.last_day)
           throw refused("C4",
-                        "standby until {} refused: the contract of '{}' ends on {} (cancelled): --until {} at most",
-                        format_date(last), c.code, format_date(*end), format_date(*end));
+                        "standby until {} refused: the contract of '{}' ends on {} (cancelled): {} at most",
+                        format_date(last), c.code, format_date(*end), format_date(*end))
+              .with(Hint::until);
         last = *end;  // the longest standby stops with the contract
       }
     }
@@ -198,9 +200,9 @@ StandbyResult end_standby(Ledger& ledger, std::string_view customer, Date last_d
     return s.first_day <= last_day && last_day <= s.billed_last();
   });
   if (it == all.end())
-    throw not_found("no standby of '{}' holds {}: the last day in standby must be within one (see 'tally standby "
-                    "list --customer {}')",
-                    c.code, format_date(last_day), c.code);
+    throw not_found("no standby of '{}' holds {}: the last day in standby must be within one", c.code,
+                    format_date(last_day))
+        .with(Hint::standby_list);
   StandbyResult out{*it, {}};
   if (last_day == it->billed_last()) return out;  // already ends that day: nothing to change
   const Period changed{last_day + date::days{1}, it->billed_last()};

@@ -501,7 +501,7 @@ IntegrityCheck check_anchors(SQLite::Database& db, const std::vector<Anchor>& an
       found.add("anchor {}: event {} now has hash {}: the chain was rewritten", format_anchor(a), a.event,
                 q.getColumn(0).getString());
   }
-  c.summary = anchors.empty() ? "no anchor given (--anchor ID:HASH)"
+  c.summary = anchors.empty() ? "no anchor given"
                               : fmt::format("{} anchor(s) held by the journal", anchors.size());
   return c;
 }

@@ -187,7 +187,8 @@ TEST_CASE("D2: feature-day and unknown types are refused, naming what is accepte
     FAIL("accepted");
   } catch (const Error& e) {
     CHECK(e.code() == ExitCode::usage);
-    CHECK_THAT(e.what(), Catch::Contains("tally quote feature"));
+    CHECK_THAT(e.what(), Catch::Contains("feature development, priced by rule D1"));
+    CHECK(e.hint() == Hint::quote_feature);  // the CLI says how: tally quote feature
   }
   try {
     quote_intervention(g, "bug-fix", 100, false);
