@@ -5,34 +5,11 @@
 # (and the hand-worked values in the comments).
 . "$(dirname "$0")/lib.sh"
 
-HLEDGER=$(command -v hledger || true)
-if [ -z "$HLEDGER" ] && [ "$(id -u)" -eq 0 ] && command -v apt-get > /dev/null; then
-  echo "test_export_journal: installing Debian's hledger" >&2
-  { DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends hledger ||
-    { DEBIAN_FRONTEND=noninteractive apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends hledger; }
-  } < /dev/null > "$WORK/apt.log" 2>&1
-  HLEDGER=$(command -v hledger || true)
-fi
+HLEDGER=$(debian_tool hledger hledger)
 
-ok init
-ok customer add acme --name "ACME SAS"
-ok customer add globex --name "Globex; Société"
-# F2026-000001 acme 1000.00 HT + 200.00 VAT = 1200.00; F2026-000002 globex 500.00 + 100.00 = 600.00.
-ok --as-of 2026-01-10 invoice create --customer acme --kind services --amount 1000
-ok --as-of 2026-01-15 invoice create --customer globex --kind setup --amount 500
-# Payment 1: acme by card: 1200.00 + fee 24.00 HT + 4.80 VAT = 1228.80 (P2).
-ok --as-of 2026-01-20 pay F2026-000001 --method card
-# Payment 2: globex 700.00: 600.00 to F2, 100.00 to credit (P3).
-ok --as-of 2026-02-01 pay F2026-000002 --method transfer --amount 700
-# AV2026-000001 on the paid F1: 120.00 to acme's credit.
-ok --as-of 2026-02-10 invoice credit F2026-000001 --amount 100 --reason "outage"
-# F2026-000004 acme 300.00; 120.00 of it from acme's credit.
-ok --as-of 2026-03-01 invoice create --customer acme --kind services --amount 250
-ok --as-of 2026-03-02 pay F2026-000004 --from-credit
-# Payment 2 returned (P5): F2 reopens, globex's credit is taken back.
-ok --as-of 2026-03-05 payment reverse 2 --reason "returned" --date 2026-03-05
-# A penalty invoice for F2, late since 2026-02-15 (L4, L5).
-ok --as-of 2026-03-31 overdue --apply
+. "$(dirname "$0")/books_scenario.sh"
+# (see books_scenario.sh for what each step books)
+books_scenario
 snapshot
 
 ok --as-of 2026-04-01 --format json export journal --year 2026 -o "$WORK/books.journal"

@@ -24,14 +24,7 @@ expect_eq "no script" "$(grep -ci '<script' "$WORK/close.html")" "0"
 expect_eq "no external reference" "$(grep -oiE '(src|href)=|url\(|@import' "$WORK/close.html" | wc -l)" "0"
 expect_eq "only the SVG namespace URL" "$(grep -oE 'https?://[^" ]+' "$WORK/close.html" | sort -u)" "http://www.w3.org/2000/svg"
 
-CHROMIUM=$(command -v chromium || command -v chromium-browser || true)
-if [ -z "$CHROMIUM" ] && [ "$(id -u)" -eq 0 ] && command -v apt-get > /dev/null; then
-  echo "test_html: installing Debian's chromium for the rendering test" >&2
-  { DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium ||
-    { DEBIAN_FRONTEND=noninteractive apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium; }
-  } < /dev/null > "$WORK/apt.log" 2>&1
-  CHROMIUM=$(command -v chromium || true)
-fi
+CHROMIUM=$(command -v chromium-browser || debian_tool chromium chromium)
 if [ -z "$CHROMIUM" ]; then
   echo "test_html: SKIPPED the rendering checks: chromium is not installed and cannot be installed here" \
     "(install Debian's chromium package, or run ./build.sh test as root)" >&2
