@@ -344,3 +344,22 @@ TEST_CASE("A1: the VAT of a month on receipts and on debits", "[accounting][A1][
   CHECK(vat_report(l, d("2026-02-01"), d("2026-03-01")).total.vat == 0);
   CHECK(code_of([&] { vat_report(l, d("2026-04-01"), d("2026-03-01")); }) == ExitCode::usage);
 }
+
+TEST_CASE("A1: penalties are damages, out of the VAT report on receipts and on debits", "[accounting][A1][M4]") {
+  Ledger l = test::ledger_with_acme();
+  NewInvoice n;
+  n.customer = "acme";
+  n.kind = InvoiceKind::penalty;
+  n.issue_date = d("2026-02-02");
+  n.lines = {InvoiceLine{"interest", 100, 1'000, 1'000, percent(0), "L4", ""},
+             InvoiceLine{"indemnity", 100, 4'000, 4'000, percent(0), "L5", ""}};
+  const Invoice p = l.issue_invoice(n);  // 10.00 + 40.00 = 50.00, no VAT
+  pay_on(l, p.number, 5'000, "2026-02-03");
+  const VatReport receipts = vat_report(l, d("2026-02-01"), d("2026-03-01"));
+  CHECK(receipts.by_rate.empty());
+  CHECK(receipts.received == 0);
+  l.set_seller("vat_regime", "debits", d("2026-01-01"));
+  const VatReport debits = vat_report(l, d("2026-02-01"), d("2026-03-01"));
+  CHECK(debits.by_rate.empty());
+  CHECK(debits.invoiced_ttc == 0);
+}
