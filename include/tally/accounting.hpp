@@ -200,13 +200,16 @@ struct VatAmounts {
 
 // A1: the share of VAT in `received` paid on a document whose composition by
 // rate is `by_rate` (HT and VAT of each rate, as invoice_totals gives them)
-// and whose total is `ttc`: per rate, VAT = received x VAT of the rate / ttc,
-// rounded half away from zero (M3); the received amount is split between the
-// rates in proportion of their totals incl. VAT (the last rate takes what the
-// rounding left) and the base is that part less its VAT, so that base + VAT
-// of all rates is `received`. A negative `received` (a reversal) gives the
-// opposite shares. Rates with no HT are left out. REQUIRES: ttc > 0.
-std::vector<VatAmounts> vat_share(Cents received, const std::vector<VatBucket>& by_rate, Cents ttc);
+// and whose total is `ttc`, after `prior` was already paid on it: the share
+// of everything paid so far less the share of what was paid before, so that
+// the shares of several partial payments add up to the document's VAT to the
+// cent. The share of an amount x: per rate, VAT = x x VAT of the rate / ttc,
+// rounded half away from zero (M3); x is split between the rates in
+// proportion of their totals incl. VAT (the last rate takes what the rounding
+// left) and the base is that part less its VAT: base + VAT of all rates is x.
+// A negative `received` (a reversal) gives the opposite shares. Rates with no
+// HT are left out. REQUIRES: ttc > 0.
+std::vector<VatAmounts> vat_share(Cents received, const std::vector<VatBucket>& by_rate, Cents ttc, Cents prior = 0);
 
 // Adds `a` into `into`, keeping it ordered by rate.
 void add_vat(std::vector<VatAmounts>& into, const VatAmounts& a);
@@ -259,8 +262,9 @@ struct VatReport {
   Cents credit_notes_ttc = 0; // credit notes issued in the month
 };
 
-// A1 (CGI 269-2-c): under the receipts regime, the VAT share (vat_share) of
-// every allocation dated in the month, less the share of those reversed in
+// A1 (CGI 269-2-c): under the receipts regime, the VAT share (vat_share,
+// after the allocations to its invoice made before it) of every allocation
+// dated in the month, less the share of those reversed in
 // it, less the share of each credit note of the month's part that became
 // customer credit (its VAT was collected and is given back); under the debits
 // option, the VAT of the invoices issued in the month less that of the

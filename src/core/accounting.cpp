@@ -361,18 +361,36 @@ std::optional<Entry> OpeningBalances::entry(Date date) const {
   return e;
 }
 
-std::vector<VatAmounts> vat_share(Cents received, const std::vector<VatBucket>& by_rate, Cents ttc) {
+namespace {
+
+// The shares of an amount x paid in all on a document (see vat_share).
+std::vector<VatAmounts> shares_of(Cents x, const std::vector<const VatBucket*>& rates, Cents ttc) {
   std::vector<VatAmounts> out;
+  Cents left = x;
+  for (std::size_t i = 0; i < rates.size(); ++i) {
+    const VatBucket& b = *rates[i];
+    const Cents part = i + 1 == rates.size() ? left : mul_div_round(x, b.ht + b.vat, ttc);
+    left -= part;
+    const Cents vat = mul_div_round(x, b.vat, ttc);
+    out.push_back(VatAmounts{b.rate, part - vat, vat});
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<VatAmounts> vat_share(Cents received, const std::vector<VatBucket>& by_rate, Cents ttc, Cents prior) {
   std::vector<const VatBucket*> rates;
   for (const auto& b : by_rate)
     if (b.ht != 0) rates.push_back(&b);
-  Cents left = received;
-  for (std::size_t i = 0; i < rates.size(); ++i) {
-    const VatBucket& b = *rates[i];
-    const Cents part = i + 1 == rates.size() ? left : mul_div_round(received, b.ht + b.vat, ttc);
-    left -= part;
-    const Cents vat = mul_div_round(received, b.vat, ttc);
-    out.push_back(VatAmounts{b.rate, part - vat, vat});
+  // A reversal undoes its payment's share: the same difference, negated.
+  const bool back = received < 0;
+  const Cents amount = back ? -received : received;
+  std::vector<VatAmounts> out = shares_of(prior + amount, rates, ttc);
+  const std::vector<VatAmounts> before = shares_of(prior, rates, ttc);
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    out[i].base = (out[i].base - before[i].base) * (back ? -1 : 1);
+    out[i].vat = (out[i].vat - before[i].vat) * (back ? -1 : 1);
   }
   return out;
 }

@@ -116,14 +116,15 @@ void by_key(SQLite::Statement& q, const char* key, Row row, Fn fn) {
   q.reset();
 }
 
-void add_shares(VatReport& r, Cents amount, const std::vector<VatBucket>& buckets, Cents ttc) {
+void add_shares(VatReport& r, Cents amount, const std::vector<VatBucket>& buckets, Cents ttc, Cents prior = 0) {
   if (ttc <= 0 || amount == 0) return;
-  for (const auto& s : vat_share(amount, buckets, ttc)) add_vat(r.by_rate, s);
+  for (const auto& s : vat_share(amount, buckets, ttc, prior)) add_vat(r.by_rate, s);
 }
 
 void receipts(Ledger::Impl& impl, VatReport& r) {
   auto& q = impl.stmt(R"sql(
 SELECT a.id AS allocation, a.amount AS amount, a.date BETWEEN ?1 AND ?2 AS received_in,
+       (SELECT COALESCE(SUM(b.amount), 0) FROM allocation b WHERE b.invoice_id = a.invoice_id AND b.id < a.id) AS prior,
        COALESCE(a.reversed_on BETWEEN ?1 AND ?2, 0) AS reversed_in, i.total_ttc AS total_ttc,
        l.vat_rate_bp AS vat_rate_bp, SUM(l.amount_ht) AS ht
   FROM allocation a JOIN invoice i ON i.id = a.invoice_id JOIN invoice_line l ON l.invoice_id = i.id
@@ -134,23 +135,23 @@ SELECT a.id AS allocation, a.amount AS amount, a.date BETWEEN ?1 AND ?2 AS recei
   q.bind(1, db_date(r.month));
   q.bind(2, db_date(r.end));
   struct Alloc {
-    Cents amount;
+    Cents amount, prior;  // prior: allocated to the invoice before it (vat_share)
     bool received, reversed;
   };
   by_key(
       q, "allocation",
       [](SQLite::Statement& s) {
-        return Alloc{s.getColumn("amount").getInt64(), s.getColumn("received_in").getInt() != 0,
-                     s.getColumn("reversed_in").getInt() != 0};
+        return Alloc{s.getColumn("amount").getInt64(), s.getColumn("prior").getInt64(),
+                     s.getColumn("received_in").getInt() != 0, s.getColumn("reversed_in").getInt() != 0};
       },
       [&r](const Alloc& a, const std::vector<VatBucket>& buckets, Cents ttc) {
         if (a.received) {
           r.received += a.amount;
-          add_shares(r, a.amount, buckets, ttc);
+          add_shares(r, a.amount, buckets, ttc, a.prior);
         }
         if (a.reversed) {
           r.reversed += a.amount;
-          add_shares(r, -a.amount, buckets, ttc);
+          add_shares(r, -a.amount, buckets, ttc, a.prior);
         }
       });
   // A credit note on a paid part: what became customer credit gives back its VAT.

@@ -69,6 +69,16 @@ ok --as-of 2026-05-01 --format json report vat --month 2026-04
 expect_eq "debits april" "$(jf '.total.base + " " + .total.vat')" "-100.00 -20.00"
 snapshot
 
+# ---- Back to receipts from May: three transfers of 400.00 on F2026-000004 (1000.00 + 200.00 = 1200.00).
+# Each alone would carry 400.00 x 200 / 1200 = 66.666 -> 66.67 (200.01 in all); the shares are cumulated per
+# invoice: 66.67, then 800.00 -> 133.33 - 66.67 = 66.66, then 200.00 - 133.33 = 66.67: 200.00 on 1000.00.
+ok --as-of 2026-05-01 seller set vat_regime receipts --effective 2026-05-01
+ok --as-of 2026-05-02 invoice create --customer acme --kind services --amount 1000
+for day in 03 04 05; do ok --as-of 2026-05-$day pay F2026-000004 --method transfer --amount 400; done
+ok --as-of 2026-06-01 --format json report vat --month 2026-05
+expect_eq "three thirds" "$(jf .regime) $(jf '.by_rate[] | [.rate, .base, .vat] | join(" ")')" "receipts 20.00 1000.00 200.00"
+snapshot
+
 # ---- Bad input: exit 2, one line naming the value, nothing written.
 expect_exit 2 --as-of 2026-05-01 report vat --month 2026-13
 expect_contains "names the value" "$ERR" "2026-13"

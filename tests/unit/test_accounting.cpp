@@ -239,6 +239,7 @@ TEST_CASE("A1: the VAT share of a receipt, table of cases", "[accounting][A1][M3
     const std::vector<VatBucket>* by_rate;
     Cents ttc;
     std::vector<std::pair<Cents, Cents>> base_vat;  // per rate, in rate order
+    Cents prior = 0;                                // paid on the document before
   };
   const Case cases[] = {
       {"all of it", 120000, &one, 120000, {{100000, 20000}}},
@@ -255,10 +256,17 @@ TEST_CASE("A1: the VAT share of a receipt, table of cases", "[accounting][A1][M3
       // = 1.5919 -> 1.59, base 28.95; 20 % takes the rest 69.46, VAT 100.00 x 20 / 172.75 = 11.577 -> 11.58,
       // base 57.88. 28.95 + 1.59 + 57.88 + 11.58 = 100.00.
       {"two rates", 10000, &two, 17275, {{2895, 159}, {5788, 1158}}},
+      // Three payments of 400.00 on 1200.00: each alone would carry 400 x 200 / 1200 = 66.666 -> 66.67, 200.01 in
+      // all. Cumulated: 66.67; then 800.00 -> 133.33, less 66.67 = 66.66; then 200.00 - 133.33 = 66.67: 200.00.
+      {"first third", 40000, &one, 120000, {{33333, 6667}}, 0},
+      {"second third", 40000, &one, 120000, {{33334, 6666}}, 40000},
+      {"last third", 40000, &one, 120000, {{33333, 6667}}, 80000},
+      // The second third returned: its own share, negated.
+      {"second third reversed", -40000, &one, 120000, {{-33334, -6666}}, 40000},
   };
   for (const auto& c : cases) {
     INFO(c.what);
-    const auto shares = vat_share(c.received, *c.by_rate, c.ttc);
+    const auto shares = vat_share(c.received, *c.by_rate, c.ttc, c.prior);
     REQUIRE(shares.size() == c.base_vat.size());
     Cents sum = 0;
     for (std::size_t i = 0; i < shares.size(); ++i) {
