@@ -1,4 +1,4 @@
-// tally report aging | balance | suspense | close --month YYYY-MM [--lock]
+// tally report aging | balance | suspense | vat --month YYYY-MM | close --month YYYY-MM [--lock] [--lang fr|en]
 #include <chrono>
 
 #include <date/date.h>
