@@ -72,6 +72,20 @@ struct Policy {
   int evolution_working_days = 15;
   // U1: calendar months at least before a new feature ships. Default: 1.
   int feature_min_months = 1;
+
+  // A2: the chart of accounts of the accounting export (FEC, hledger), French
+  // PCG numbers: 3 digits then digits or letters. Defaults: customers 411 (one
+  // auxiliary account per customer), customer credit (P3) 4191, revenue 706,
+  // VAT collected 44571 (one sub-account per rate), bank 512, late interest
+  // 7631, recovery indemnity 7588, result of earlier periods 110.
+  std::string account_customer = "411";
+  std::string account_customer_credit = "4191";
+  std::string account_revenue = "706";
+  std::string account_vat = "44571";
+  std::string account_bank = "512";
+  std::string account_interest = "7631";
+  std::string account_indemnity = "7588";
+  std::string account_retained = "110";
 };
 
 // One parameter of Policy as stored in the ledger and shown by `policy show`.

@@ -166,6 +166,45 @@ struct PenaltyTotals {
   Cents ttc = 0;           // no VAT (M4): interest + indemnity
 };
 
+// What customers owe incl. VAT over the month (A2 with the close): each
+// figure read on its own from the ledger, so that the identity
+// opening + invoiced - credit_notes - received + reversals = closing checks it.
+struct ReceivablesRollForward {
+  Cents opening = 0;       // the invoice balances on the day before the month (the aging total)
+  Cents invoiced = 0;      // invoices issued in the month (fees and penalties included)
+  Cents credit_notes = 0;  // the part of the month's credit notes applied to invoices (the rest is credit)
+  Cents received = 0;      // allocations dated in the month: payments and credit used (P3)
+  Cents reversals = 0;     // allocations reversed in the month (P5)
+  Cents closing = 0;       // the invoice balances on the last day counted (the aging total)
+  Cents computed() const { return opening + invoiced - credit_notes - received + reversals; }
+  bool balances() const { return computed() == closing; }
+};
+
+// Customer credit (P3) over the month: what was added (overpayments,
+// credit-note excess, reversals of credit used) and taken (credit used,
+// reversals of overpayments).
+struct CreditRollForward {
+  Cents opening = 0, added = 0, taken = 0, closing = 0;
+  bool balances() const { return opening + added - taken == closing; }
+};
+
+// A payment of the month whose fee was waived (P2), with its reason.
+struct FeeWaiver {
+  std::int64_t payment = 0;
+  Date date;
+  std::string customer, invoice;
+  Method method = Method::transfer;
+  std::string reason;
+};
+inline constexpr std::size_t kMaxWaiversListed = 100;
+
+// Money received in one month (P1, P5), settlements from credit apart.
+struct MonthCash {
+  Date month;  // first day
+  Cents received = 0, reversed = 0;
+  Cents net() const { return received - reversed; }
+};
+
 struct CloseReport {
   Date month;           // first day
   Date end;             // the last day counted: the month's last day, or as_of if earlier
@@ -185,6 +224,11 @@ struct CloseReport {
   bool gapless() const { return invoice_numbers.gapless() && credit_note_numbers.gapless(); }
   AgingReport aging;                        // on `end`
   std::vector<StageTransition> transitions;  // recorded with a date in the month, by date
+  ReceivablesRollForward receivables;
+  CreditRollForward customer_credit;
+  SuspenseTotal suspense;                    // suspense lines dated by `end`
+  std::vector<FeeWaiver> waivers;            // the first kMaxWaiversListed of the month, by date
+  std::vector<MonthCash> cash_by_month;      // the 12 months ending with this one, oldest first
   std::optional<std::string> locked_through; // the latest locked month ("YYYY-MM")
   bool locked = false;                       // the month is locked
 };

@@ -1,8 +1,12 @@
-// tally report aging | balance | suspense | close --month YYYY-MM [--lock]
+// tally report aging | balance | suspense | vat --month YYYY-MM | close --month YYYY-MM [--lock] [--lang fr|en]
+#include <chrono>
+
+#include <date/date.h>
 #include <fmt/ranges.h>
 
 #include "cli/html.hpp"
 #include "cli/views.hpp"
+#include "tally/accounting.hpp"
 #include "tally/errors.hpp"
 #include "tally/integrity.hpp"
 #include "tally/reports.hpp"
@@ -134,12 +138,79 @@ Output run_suspense(Context& ctx) {
   return out;
 }
 
+// ---- vat ----
+
+struct VatOpts {
+  std::string month;
+};
+
+Output run_vat(Context& ctx, const VatOpts& o) {
+  const Date as_of = ctx.as_of();
+  Date month;
+  try {
+    month = parse_month(o.month);
+  } catch (const Error&) {
+    throw usage_error("invalid --month '{}': expected a month as YYYY-MM (e.g. 2026-03)", o.month);
+  }
+  if (month_first(month) > as_of)
+    throw usage_error("invalid --month '{}': it starts after the business date {} (--as-of)", o.month,
+                      format_date(as_of));
+  const VatReport r = vat_report(ctx.reader(), month, as_of);
+  const bool receipts = r.regime == VatRegime::receipts;
+  Output out;
+  Json rates = Json::array();
+  Table t{fmt::format("VAT of {} on {} (A1; CA3 base and VAT by rate)", format_month(r.month),
+                      receipts ? "what was received" : "what was invoiced (option for debits)"),
+          {"rate", "ca3_line", "base", "vat"},
+          {}};
+  for (const auto& v : r.by_rate) {
+    const std::string line(ca3_line(v.rate));
+    rates.push_back(Json{{"rate", format_rate(v.rate)}, {"ca3_line", line}, {"base", amount(v.base)},
+                         {"vat", amount(v.vat)}});
+    t.rows.push_back({format_rate(v.rate), line, format_amount(v.base), format_amount(v.vat)});
+  }
+  if (!r.by_rate.empty()) t.rows.push_back({kTotalRow, "", format_amount(r.total.base), format_amount(r.total.vat)});
+  out.json = Json{{"month", format_month(r.month)},
+                  {"as_of", format_date(as_of)},
+                  {"complete", r.complete},
+                  {"regime", to_string(r.regime)},
+                  {"by_rate", rates},
+                  {"total", Json{{"base", amount(r.total.base)}, {"vat", amount(r.total.vat)}}}};
+  if (receipts)
+    out.json["receipts"] = Json{{"received", amount(r.received)},
+                                {"reversed", amount(r.reversed)},
+                                {"credited_paid", amount(r.credited_paid)}};
+  else
+    out.json["debits"] = Json{{"invoiced", amount(r.invoiced_ttc)}, {"credit_notes", amount(r.credit_notes_ttc)}};
+  out.tables.push_back(std::move(t));
+  if (!r.complete)
+    out.lines.push_back(fmt::format("Provisional: {} has not ended on {}; records dated up to {} are counted.",
+                                    format_month(r.month), format_date(as_of), format_date(r.end)));
+  if (receipts)
+    out.lines.push_back(fmt::format(
+        "VAT on receipts (CGI 269-2-c): each amount settled in the month carries its share of its invoice's VAT "
+        "(received {}, reversed {}, credit notes on paid parts {}); penalties carry no VAT (M4).",
+        format_amount(r.received), format_amount(r.reversed), format_amount(r.credited_paid)));
+  else
+    out.lines.push_back(fmt::format("VAT on debits (seller's option): invoices issued {} less credit notes {} (incl. "
+                                    "VAT); penalties carry no VAT (M4).",
+                                    format_amount(r.invoiced_ttc), format_amount(r.credit_notes_ttc)));
+  return out;
+}
+
 // ---- close ----
 
 struct CloseOpts {
   std::string month;
   bool lock = false;
+  std::optional<std::string> lang;  // fr (html default) or en (table, csv, json)
 };
+
+// When the close was made, UTC: 2026-04-01T08:30:00Z.
+std::string utc_now() {
+  const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  return date::format("%Y-%m-%dT%H:%M:%SZ", now);
+}
 
 Json to_json(const DocumentTotals& t) {
   return Json{{"count", t.count}, {"ht", amount(t.ht)}, {"vat", amount(t.vat)}, {"ttc", amount(t.ttc)}};
@@ -183,6 +254,20 @@ Json close_json(const CloseReport& r, Date as_of, bool newly_locked) {
   for (const auto& t : r.transitions)
     transitions.push_back(
         Json{{"customer", t.customer}, {"from", to_string(t.from)}, {"to", to_string(t.to)}, {"date", format_date(t.date)}});
+  Json waivers = Json::array();
+  for (const auto& w : r.waivers)
+    waivers.push_back(Json{{"payment", w.payment},
+                           {"date", format_date(w.date)},
+                           {"customer", w.customer},
+                           {"invoice", w.invoice},
+                           {"method", to_string(w.method)},
+                           {"reason", w.reason}});
+  Json cash = Json::array();
+  for (const auto& c : r.cash_by_month)
+    cash.push_back(Json{{"month", format_month(c.month)},
+                        {"received", amount(c.received)},
+                        {"reversed", amount(c.reversed)},
+                        {"net", amount(c.net())}});
   return Json{{"month", format_month(r.month)},
               {"as_of", format_date(as_of)},
               {"complete", r.complete},
@@ -202,6 +287,21 @@ Json close_json(const CloseReport& r, Date as_of, bool newly_locked) {
               {"sequences", Json{{"invoices", to_json(r.invoice_numbers)}, {"credit_notes", to_json(r.credit_note_numbers)}}},
               {"aging", to_json(r.aging)},
               {"transitions", transitions},
+              {"receivables", Json{{"opening", amount(r.receivables.opening)},
+                                   {"invoiced", amount(r.receivables.invoiced)},
+                                   {"credit_notes", amount(r.receivables.credit_notes)},
+                                   {"received", amount(r.receivables.received)},
+                                   {"reversals", amount(r.receivables.reversals)},
+                                   {"computed", amount(r.receivables.computed())},
+                                   {"closing", amount(r.receivables.closing)},
+                                   {"balanced", r.receivables.balances()}}},
+              {"customer_credit", Json{{"opening", amount(r.customer_credit.opening)},
+                                       {"added", amount(r.customer_credit.added)},
+                                       {"taken", amount(r.customer_credit.taken)},
+                                       {"closing", amount(r.customer_credit.closing)}}},
+              {"suspense", Json{{"count", r.suspense.count}, {"amount", amount(r.suspense.amount)}}},
+              {"fee_waivers", waivers},
+              {"cash_by_month", cash},
               {"locked", r.locked},
               {"newly_locked", newly_locked},
               {"locked_through", r.locked_through ? Json(*r.locked_through) : Json(nullptr)}};
@@ -211,23 +311,66 @@ std::vector<std::string> totals_cells(std::string first, const DocumentTotals& t
   return {std::move(first), std::to_string(t.count), format_amount(t.ht), format_amount(t.vat), format_amount(t.ttc)};
 }
 
-std::vector<std::string> sequence_cells(const NumberSequence& s, const std::string& first, const std::string& last) {
-  std::string state = s.gapless() ? "gapless" : fmt::format("{} missing", s.last - s.count);
+// The close's labels: English (table, csv) or French (html by default).
+struct Labels {
+  bool fr = false;
+  std::string operator()(std::string_view en, std::string_view french) const {
+    return std::string(fr ? french : en);
+  }
+};
+
+std::string kind_label(InvoiceKind k, const Labels& L) {
+  switch (k) {
+    case InvoiceKind::subscription: return L("subscription", "abonnements");
+    case InvoiceKind::setup: return L("setup", "mises en place");
+    case InvoiceKind::services: return L("services", "prestations");
+    case InvoiceKind::fee: return L("fee", "frais de paiement");
+    case InvoiceKind::penalty: return L("penalty", "pénalités");
+  }
+  return "";
+}
+
+std::string method_label(Method m, const Labels& L) {
+  switch (m) {
+    case Method::transfer: return L("transfer", "virement");
+    case Method::card: return L("card", "carte");
+    case Method::sepa: return L("sepa", "prélèvement SEPA");
+    case Method::other: return L("other", "autre");
+    case Method::credit: return L("credit", "crédit client");
+  }
+  return "";
+}
+
+std::vector<std::string> sequence_cells(const NumberSequence& s, const std::string& first, const std::string& last,
+                                        const Labels& L) {
+  std::string state = s.gapless() ? L("gapless", "sans trou")
+                                  : fmt::format("{} {}", s.last - s.count, L("missing", "manquant(s)"));
   if (!s.missing.empty()) state += ": " + fmt::format("{}", fmt::join(s.missing, " "));
   return {s.prefix, std::to_string(s.year), first, last, std::to_string(s.count), std::to_string(s.last), state};
 }
 
-std::vector<Table> close_tables(const CloseReport& r) {
+Table aging_table(const AgingReport& r, const Labels& L) {
+  Table t = aging_table(r, L(fmt::format("Aging on {} (balances incl. VAT)", format_date(r.as_of)),
+                             fmt::format("Balance âgée au {} (soldes TTC)", format_date(r.as_of))));
+  if (L.fr) t.columns = {"client", "non échu", "retard 0-1 mois", "1-2 mois", "2-6 mois", "6 mois et plus", "total"};
+  return t;
+}
+
+std::vector<Table> close_tables(const CloseReport& r, const Labels& L) {
   const std::string month = format_month(r.month);
   std::vector<Table> tables;
 
-  Table inv{"Invoiced in " + month, {"kind", "count", "ht", "vat", "ttc"}, {}};
-  for (const auto& [kind, t] : r.invoiced) inv.rows.push_back(totals_cells(std::string(to_string(kind)), t));
+  Table inv{L("Invoiced in ", "Facturé en ") + month,
+            {L("kind", "nature"), L("count", "nombre"), L("ht", "HT"), L("vat", "TVA"), L("ttc", "TTC")},
+            {}};
+  for (const auto& [kind, t] : r.invoiced) inv.rows.push_back(totals_cells(kind_label(kind, L), t));
   inv.rows.push_back(totals_cells(kTotalRow, r.invoiced_total));
   tables.push_back(std::move(inv));
 
-  Table vat{"VAT by rate (invoices less credit notes)",
-            {"rate", "invoiced_ht", "invoiced_vat", "credited_ht", "credited_vat", "net_ht", "net_vat"},
+  Table vat{L("VAT by rate (invoices less credit notes)", "TVA par taux (factures moins avoirs)"),
+            {L("rate", "taux"), L("invoiced_ht", "HT facturé"), L("invoiced_vat", "TVA facturée"),
+             L("credited_ht", "HT des avoirs"), L("credited_vat", "TVA des avoirs"), L("net_ht", "HT net"),
+             L("net_vat", "TVA nette")},
             {}};
   for (const auto& v : r.vat_by_rate)
     vat.rows.push_back({format_rate(v.rate), format_amount(v.invoiced_ht), format_amount(v.invoiced_vat),
@@ -235,32 +378,99 @@ std::vector<Table> close_tables(const CloseReport& r) {
                         format_amount(v.net_vat())});
   tables.push_back(std::move(vat));
 
-  Table col{"Collected by means of payment", {"method", "received", "reversed", "net"}, {}};
+  Table col{L("Collected by means of payment", "Encaissements par moyen de paiement"),
+            {L("method", "moyen"), L("received", "reçu"), L("reversed", "rejeté"), "net"},
+            {}};
   const auto collected_cells = [](std::string first, const CollectedTotals& t) {
     return std::vector<std::string>{std::move(first), format_amount(t.received), format_amount(t.reversed),
                                     format_amount(t.net())};
   };
-  for (const auto& [method, t] : r.collected) col.rows.push_back(collected_cells(std::string(to_string(method)), t));
+  for (const auto& [method, t] : r.collected) col.rows.push_back(collected_cells(method_label(method, L), t));
   col.rows.push_back(collected_cells(kTotalRow, r.collected_total));
   tables.push_back(std::move(col));
 
-  Table charges{"Fees, penalties and credit notes", {"what", "count", "ht", "vat", "ttc"}, {}};
-  charges.rows.push_back(totals_cells("fees (P2)", r.fees));
+  // opening + invoiced - credit notes - received + reversals = closing, shown to balance.
+  const ReceivablesRollForward& f = r.receivables;
+  Table roll{L("Receivables roll-forward (incl. VAT)", "Rapprochement des créances clients (TTC)"),
+             {L("movement", "mouvement"), L("amount", "montant")},
+             {}};
+  roll.rows = {
+      {L("opening balance on ", "solde d'ouverture au ") + format_date(r.month - date::days{1}), format_amount(f.opening)},
+      {L("+ invoiced (fees and penalties included)", "+ facturé (frais et pénalités compris)"), format_amount(f.invoiced)},
+      {L("- credit notes applied to invoices", "- avoirs imputés sur factures"), format_amount(f.credit_notes)},
+      {L("- received (payments and credit used)", "- encaissé (règlements et crédit utilisé)"), format_amount(f.received)},
+      {L("+ reversals (P5)", "+ rejets (P5)"), format_amount(f.reversals)},
+      {L("= closing balance computed", "= solde de clôture calculé"), format_amount(f.computed())},
+      {L("closing balance on ", "solde de clôture au ") + format_date(r.end), format_amount(f.closing)},
+      {L("difference", "écart"), format_amount(f.computed() - f.closing)},
+  };
+  tables.push_back(std::move(roll));
+
+  const CreditRollForward& cc = r.customer_credit;
+  Table credit{L("Customer credit (P3)", "Crédit des clients (P3)"),
+               {L("movement", "mouvement"), L("amount", "montant")},
+               {}};
+  credit.rows = {
+      {L("opening", "ouverture"), format_amount(cc.opening)},
+      {L("+ added (overpayments, credit notes on paid invoices)", "+ constitué (trop-perçus, avoirs sur factures payées)"),
+       format_amount(cc.added)},
+      {L("- used or taken back", "- utilisé ou repris"), format_amount(cc.taken)},
+      {L("= closing", "= clôture"), format_amount(cc.closing)},
+      {L("settled from credit in the month (net)", "règlements par crédit client du mois (net)"),
+       format_amount(r.credit_settled)},
+  };
+  tables.push_back(std::move(credit));
+
+  Table charges{L("Fees, penalties and credit notes", "Frais, pénalités et avoirs"),
+                {L("what", "nature"), L("count", "nombre"), L("ht", "HT"), L("vat", "TVA"), L("ttc", "TTC")},
+                {}};
+  charges.rows.push_back(totals_cells(L("fees (P2)", "frais (P2)"), r.fees));
   const PenaltyTotals& p = r.penalties;
-  charges.rows.push_back({"penalties: interest (L4)", "", format_amount(p.interest), "0.00", format_amount(p.interest)});
-  charges.rows.push_back({"penalties: indemnities (L5)", "", format_amount(p.indemnity), "0.00", format_amount(p.indemnity)});
-  charges.rows.push_back({"penalty invoices", std::to_string(p.count), format_amount(p.ttc), "0.00", format_amount(p.ttc)});
-  charges.rows.push_back(totals_cells("credit notes", r.credit_notes));
+  charges.rows.push_back({L("penalties: interest (L4)", "pénalités : intérêts (L4)"), "", format_amount(p.interest),
+                          "0.00", format_amount(p.interest)});
+  charges.rows.push_back({L("penalties: indemnities (L5)", "pénalités : indemnités (L5)"), "",
+                          format_amount(p.indemnity), "0.00", format_amount(p.indemnity)});
+  charges.rows.push_back({L("penalty invoices", "factures de pénalités"), std::to_string(p.count), format_amount(p.ttc),
+                          "0.00", format_amount(p.ttc)});
+  charges.rows.push_back(totals_cells(L("credit notes", "avoirs"), r.credit_notes));
   tables.push_back(std::move(charges));
 
-  Table seq{"Numbering (I2)", {"series", "year", "first_of_month", "last_of_month", "count", "last", "sequence"}, {}};
-  seq.rows.push_back(sequence_cells(r.invoice_numbers, r.first_number, r.last_number));
-  seq.rows.push_back(sequence_cells(r.credit_note_numbers, "", ""));
+  Table waived{L("Fee waivers (P2)", "Frais non facturés (P2)"),
+               {L("payment", "règlement"), "date", L("customer", "client"), L("invoice", "facture"),
+                L("method", "moyen"), L("reason", "motif")},
+               {}};
+  for (const auto& w : r.waivers)
+    waived.rows.push_back({std::to_string(w.payment), format_date(w.date), w.customer, w.invoice,
+                           method_label(w.method, L), w.reason});
+  tables.push_back(std::move(waived));
+
+  Table suspense{L("Suspense: bank lines not recorded as payments", "Attente : lignes bancaires non affectées"),
+                 {L("lines", "lignes"), L("amount", "montant")},
+                 {{std::to_string(r.suspense.count), format_amount(r.suspense.amount)}}};
+  tables.push_back(std::move(suspense));
+
+  Table cash{L("Cash received by month (last 12 months)", "Encaissements par mois (12 derniers mois)"),
+             {L("month", "mois"), L("received", "reçu"), L("reversed", "rejeté"), "net"},
+             {}};
+  for (const auto& c : r.cash_by_month)
+    cash.rows.push_back({format_month(c.month), format_amount(c.received), format_amount(c.reversed),
+                         format_amount(c.net())});
+  tables.push_back(std::move(cash));
+
+  Table seq{L("Numbering (I2)", "Numérotation (I2)"),
+            {L("series", "série"), L("year", "année"), L("first_of_month", "premier du mois"),
+             L("last_of_month", "dernier du mois"), L("count", "nombre"), L("last", "dernier"),
+             L("sequence", "séquence")},
+            {}};
+  seq.rows.push_back(sequence_cells(r.invoice_numbers, r.first_number, r.last_number, L));
+  seq.rows.push_back(sequence_cells(r.credit_note_numbers, "", "", L));
   tables.push_back(std::move(seq));
 
-  tables.push_back(aging_table(r.aging, fmt::format("Aging on {} (balances incl. VAT)", format_date(r.aging.as_of))));
+  tables.push_back(aging_table(r.aging, L));
 
-  Table tr{"Stage transitions in " + month, {"date", "customer", "from", "to"}, {}};
+  Table tr{L("Stage transitions in ", "Changements d'étape en ") + month,
+           {"date", L("customer", "client"), L("from", "de"), L("to", "vers")},
+           {}};
   for (const auto& t : r.transitions)
     tr.rows.push_back({format_date(t.date), t.customer, std::string(to_string(t.from)), std::string(to_string(t.to))});
   tables.push_back(std::move(tr));
@@ -276,6 +486,14 @@ std::vector<std::string> close_lines(const CloseReport& r, Date as_of, bool newl
   if (r.fees_waived > 0) lines.push_back(fmt::format("{} payment(s) had their fee waived (P2).", r.fees_waived));
   if (r.credit_settled != 0)
     lines.push_back(fmt::format("{} settled from customer credit (not money received).", format_amount(r.credit_settled)));
+  const ReceivablesRollForward& f = r.receivables;
+  lines.push_back(fmt::format("Receivables: {} + {} - {} - {} + {} = {}; closing balance {}: {}.",
+                              format_amount(f.opening), format_amount(f.invoiced), format_amount(f.credit_notes),
+                              format_amount(f.received), format_amount(f.reversals), format_amount(f.computed()),
+                              format_amount(f.closing), f.balances() ? "balanced" : "DOES NOT BALANCE"));
+  if (r.suspense.count > 0)
+    lines.push_back(fmt::format("{} bank line(s) in suspense, {}: see tally report suspense.", r.suspense.count,
+                                format_amount(r.suspense.amount)));
   lines.push_back(r.gapless() ? "Numbering: no gap in the invoice and credit-note sequences of the year (I2)."
                               : "Numbering: GAPS in the sequences of the year (I2): see the Numbering table.");
   if (newly_locked)
@@ -290,6 +508,8 @@ std::vector<std::string> close_lines(const CloseReport& r, Date as_of, bool newl
 }
 
 Output run_close(Context& ctx, const CloseOpts& o) {
+  if (o.lang && *o.lang != "fr" && *o.lang != "en")
+    throw usage_error("invalid --lang '{}': expected fr or en", *o.lang);
   const Date as_of = ctx.as_of();
   const Date month = parse_month(o.month);
   Ledger& ledger = ctx.ledger(o.lock ? OpenMode::write : OpenMode::read);
@@ -304,13 +524,22 @@ Output run_close(Context& ctx, const CloseOpts& o) {
     const auto a = journal_anchor(ledger);
     return a ? format_anchor(*a) : std::string();
   }();
+  const bool html = ctx.format() == Format::html;
+  const Labels labels{o.lang ? *o.lang == "fr" : html};
+  const CloseStamp stamp{utc_now(), TALLY_VERSION, anchor};
   Output out;
   out.json = close_json(r, as_of, newly_locked);
   out.json["anchor"] = anchor.empty() ? Json(nullptr) : Json(anchor);
-  out.tables = close_tables(r);
+  out.json["generated_at"] = stamp.generated_at;
+  out.json["tally_version"] = stamp.version;
+  out.json["sign_off"] = Json{{"prepared_by", nullptr}, {"reviewed_by", nullptr}};
+  out.tables = close_tables(r, labels);
   out.lines = close_lines(r, as_of, newly_locked, ledger.dry_run());
   if (!anchor.empty()) out.lines.push_back("Journal anchor (tally verify --anchor): " + anchor);
-  if (ctx.format() == Format::html) out.raw = close_html(r, out.tables, as_of, anchor);
+  out.lines.push_back(fmt::format("Made by tally {} at {}.", stamp.version, stamp.generated_at));
+  out.lines.push_back("Prepared by: ____________________  date: __________  signature: ____________");
+  out.lines.push_back("Reviewed by: ____________________  date: __________  signature: ____________");
+  if (html) out.raw = close_html(r, out.tables, as_of, stamp, labels.fr);
   return out;
 }
 
@@ -333,10 +562,18 @@ void setup_report(CLI::App& cmd, Context& ctx, Action& action) {
   example(suspense, "tally report suspense --format json | jq -r '.suspense[].reference'");
   on_parse(suspense, ctx, action, none, [](Context& c, const NoOpts&) { return run_suspense(c); });
 
+  auto v = std::make_shared<VatOpts>();
+  auto* vat = cmd.add_subcommand("vat", "VAT by rate of a month, on receipts or on debits (A1): the CA3 figures");
+  vat->add_option("--month", v->month, "the month, YYYY-MM")->required();
+  example(vat, "tally --as-of 2026-04-01 report vat --month 2026-03 --format json | jq '.total.vat'");
+  on_parse(vat, ctx, action, v, run_vat);
+
   auto c = std::make_shared<CloseOpts>();
-  auto* close = cmd.add_subcommand("close", "the month-end close: invoiced, VAT, collected, numbering, aging; --lock");
+  auto* close = cmd.add_subcommand(
+      "close", "the month-end close: invoiced, VAT, collected, receivables, credit, suspense, numbering, aging; --lock");
   close->add_option("--month", c->month, "the month, YYYY-MM")->required();
   close->add_flag("--lock", c->lock, "lock the month (once it has ended): nothing dated in it or before can change");
+  close->add_option("--lang", c->lang, "labels: fr (default for --format html) or en (default otherwise)");
   example(close, "tally --as-of 2026-04-01 report close --month 2026-03 --lock  (or --format html > close.html)");
   close->parse_complete_callback([&ctx] { ctx.html_ok = true; });
   on_parse(close, ctx, action, c, run_close);

@@ -22,7 +22,11 @@ th, td { padding: .3rem .6rem; border-bottom: 1px solid #eceff2; text-align: lef
 th { background: #f5f7f9; font-weight: 600; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 tr.total td { font-weight: 700; border-top: 2px solid #c9d0d7; }
-svg.chart { width: 100%; max-width: 40rem; height: auto; display: block; margin: .5rem 0 1rem; }
+svg.chart { width: 100%; height: auto; display: block; margin: .5rem 0 1rem; }
+.charts { display: flex; flex-wrap: wrap; gap: 1.5rem; }
+.charts figure { flex: 1 1 24rem; margin: 0; }
+figcaption { font-weight: 600; margin-top: 1rem; }
+table.signoff td { height: 2.5rem; }
 svg.chart text { font-size: 12px; fill: #1d2329; }
 footer { margin-top: 2rem; font-size: .8rem; color: #6b7680; }
 @media print { body { margin: 0; } h2 { break-after: avoid; } }
@@ -31,19 +35,21 @@ footer { margin-top: 2rem; font-size: .8rem; color: #6b7680; }
 // Bucket colours from not due (green) to 6 months and more (dark red).
 constexpr const char* kColours[] = {"#4c9a6a", "#e3b341", "#e08a2e", "#d0532e", "#9e1c1c"};
 constexpr const char* kLabels[] = {"not due", "0-1 month", "1-2 months", "2-6 months", "6+ months"};
+constexpr const char* kLabelsFr[] = {"non échu", "0-1 mois", "1-2 mois", "2-6 mois", "6 mois et +"};
 
 bool numeric(const std::string& s) { return is_plain_number(s); }
 
 // The aging chart: a bar per bucket, the tallest 180 units high.
-std::string chart(const AgingAmounts& total) {
+std::string chart(const AgingAmounts& total, bool fr) {
+  const char* const* labels = fr ? kLabelsFr : kLabels;
   constexpr int kBase = 230, kTall = 180, kStep = 110, kWidth = 80, kLeft = 40;
   Cents max = 0;
   for (Cents c : total.by_bucket) max = std::max(max, c);
   std::string svg = fmt::format(
       R"(<svg class="chart" id="aging-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} 270" role="img" )"
-      R"(aria-label="Balances by months late">)"
+      R"(aria-label="{}">)"
       "\n",
-      kLeft * 2 + kStep * 5);
+      kLeft * 2 + kStep * 5, fr ? "Soldes par mois de retard" : "Balances by months late");
   for (std::size_t b = 0; b < kAgingBuckets.size(); ++b) {
     const Cents amount = total.by_bucket[b];
     const auto height = max > 0 ? static_cast<int>(mul_div_round(amount, kTall, max)) : 0;
@@ -53,14 +59,43 @@ std::string chart(const AgingAmounts& total) {
         R"(<rect class="bar" data-bucket="{}" data-amount="{}" x="{}" y="{}" width="{}" height="{}" fill="{}">)"
         R"(<title>{}: {}</title></rect>)"
         "\n",
-        key, format_amount(amount), x, kBase - height, kWidth, height, kColours[b], kLabels[b], format_amount(amount));
+        key, format_amount(amount), x, kBase - height, kWidth, height, kColours[b], labels[b], format_amount(amount));
     svg += fmt::format(R"(<text x="{}" y="{}" text-anchor="middle">{}</text>)" "\n", x + kWidth / 2,
                        kBase - height - 6, format_amount(amount));
     svg += fmt::format(R"(<text x="{}" y="{}" text-anchor="middle">{}</text>)" "\n", x + kWidth / 2, kBase + 20,
-                       kLabels[b]);
+                       labels[b]);
   }
   svg += fmt::format(R"(<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#8a949e"/>)" "\n</svg>\n", kLeft / 2, kBase,
                      kLeft * 3 / 2 + kStep * 5, kBase);
+  return svg;
+}
+
+// Cash received by month: a bar per month of its net, the tallest 180 units high.
+std::string cash_chart(const std::vector<MonthCash>& months, bool fr) {
+  constexpr int kBase = 230, kTall = 180, kStep = 46, kWidth = 34, kLeft = 30;
+  Cents max = 0;
+  for (const auto& m : months) max = std::max(max, m.net());
+  const int width = kLeft * 2 + kStep * static_cast<int>(months.size());
+  std::string svg = fmt::format(
+      R"(<svg class="chart" id="cash-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} 270" role="img" )"
+      R"(aria-label="{}">)"
+      "\n",
+      width, fr ? "Encaissements par mois" : "Cash received by month");
+  for (std::size_t i = 0; i < months.size(); ++i) {
+    const Cents net = months[i].net();
+    const auto height = max > 0 && net > 0 ? static_cast<int>(mul_div_round(net, kTall, max)) : 0;
+    const int x = kLeft + static_cast<int>(i) * kStep;
+    const std::string month = format_month(months[i].month);
+    svg += fmt::format(
+        R"(<rect class="cash-bar" data-month="{}" data-amount="{}" x="{}" y="{}" width="{}" height="{}" )"
+        R"(fill="#3f7cac"><title>{}: {}</title></rect>)"
+        "\n",
+        month, format_amount(net), x, kBase - height, kWidth, height, month, format_amount(net));
+    svg += fmt::format(R"(<text x="{}" y="{}" text-anchor="middle">{}</text>)" "\n", x + kWidth / 2, kBase + 20,
+                       month.substr(5, 2) + "/" + month.substr(2, 2));
+  }
+  svg += fmt::format(R"(<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#8a949e"/>)" "\n</svg>\n", kLeft / 2, kBase,
+                     width - kLeft / 2, kBase);
   return svg;
 }
 
@@ -83,32 +118,59 @@ std::string table_html(const Table& t) {
 
 }  // namespace
 
-std::string close_html(const CloseReport& r, const std::vector<Table>& tables, Date as_of,
-                       const std::string& anchor) {
+std::string close_html(const CloseReport& r, const std::vector<Table>& tables, Date as_of, const CloseStamp& stamp,
+                       bool fr) {
+  const auto L = [fr](std::string_view en, std::string_view french) { return std::string(fr ? french : en); };
   const std::string month = format_month(r.month);
-  const auto badge = [](bool ok, std::string_view yes, std::string_view no) {
+  const auto badge = [](bool ok, const std::string& yes, const std::string& no) {
     return fmt::format(R"(<span class="badge {}">{}</span>)", ok ? "ok" : "warn", ok ? yes : no);
   };
+  const std::string title = L("Month-end close ", "Clôture mensuelle ") + month;
   std::string page = fmt::format(
-      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+      "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-      "<title>Month-end close {}</title>\n<style>{}</style>\n</head>\n<body>\n"
-      "<h1>Month-end close {}</h1>\n",
-      month, kStyle, month);
-  page += fmt::format("<p class=\"state\" id=\"state\">{} {} {}</p>\n",
-                      badge(r.locked, "locked", "not locked"), badge(r.complete, "month ended", "provisional"),
-                      badge(r.gapless(), "numbering without gap", "numbering has gaps"));
-  page += fmt::format("<p class=\"state\">Records dated {} to {}; ledger read on business date {}.</p>\n",
-                      format_date(r.month), format_date(r.end), format_date(as_of));
-  page += fmt::format("<h2>Aging on {} (incl. VAT, total {})</h2>\n", format_date(r.aging.as_of),
+      "<title>{}</title>\n<style>{}</style>\n</head>\n<body>\n"
+      "<h1>{}</h1>\n",
+      fr ? "fr" : "en", title, kStyle, title);
+  page += fmt::format("<p class=\"state\" id=\"state\">{} {} {} {}</p>\n",
+                      badge(r.locked, L("locked", "verrouillé"), L("not locked", "non verrouillé")),
+                      badge(r.complete, L("month ended", "mois terminé"), L("provisional", "provisoire")),
+                      badge(r.gapless(), L("numbering without gap", "numérotation sans trou"),
+                            L("numbering has gaps", "numérotation avec trous")),
+                      badge(r.receivables.balances(), L("receivables balance", "créances rapprochées"),
+                            L("receivables do not balance", "écart sur les créances")));
+  page += fmt::format("<p class=\"state\">{}</p>\n",
+                      fr ? fmt::format("Écritures datées du {} au {} ; grand livre lu à la date du {}.",
+                                       format_date(r.month), format_date(r.end), format_date(as_of))
+                         : fmt::format("Records dated {} to {}; ledger read on business date {}.",
+                                       format_date(r.month), format_date(r.end), format_date(as_of)));
+  page += "<div class=\"charts\">\n<figure>\n";
+  page += fmt::format("<figcaption>{} {} ({} {})</figcaption>\n", L("Aging on", "Balance âgée au"),
+                      format_date(r.aging.as_of), L("incl. VAT, total", "TTC, total"),
                       format_amount(r.aging.total.total()));
-  page += chart(r.aging.total);
+  page += chart(r.aging.total, fr);
+  page += "</figure>\n<figure>\n";
+  page += fmt::format("<figcaption>{}</figcaption>\n",
+                      L("Cash received by month, net of reversals (12 months)",
+                        "Encaissements par mois, nets des rejets (12 mois)"));
+  page += cash_chart(r.cash_by_month, fr);
+  page += "</figure>\n</div>\n";
   for (const auto& t : tables) page += table_html(t);
-  if (!anchor.empty())
-    page += fmt::format("<p class=\"state\" id=\"anchor\">Journal anchor, to keep elsewhere and check with "
-                        "<code>tally verify --anchor</code>: <code>{}</code></p>\n",
-                        anchor);
-  page += "<footer>Made by tally from the ledger; amounts in EUR.</footer>\n</body>\n</html>\n";
+  if (!stamp.anchor.empty())
+    page += fmt::format("<p class=\"state\" id=\"anchor\">{} <code>tally verify --anchor</code>: <code>{}</code></p>\n",
+                        L("Journal anchor, to keep elsewhere and check with",
+                          "Ancre du journal, à conserver ailleurs et à vérifier avec"),
+                        stamp.anchor);
+  page += fmt::format("<h2>{}</h2>\n<table class=\"signoff\" id=\"sign-off\">\n<thead><tr><th></th><th>{}</th>"
+                      "<th>{}</th><th>{}</th></tr></thead>\n<tbody>\n",
+                      L("Sign-off", "Visa"), L("name", "nom"), L("date", "date"), L("signature", "signature"));
+  for (const auto& who : {L("Prepared by", "Établi par"), L("Reviewed and approved by", "Revu et approuvé par")})
+    page += fmt::format("<tr><td>{}</td><td></td><td></td><td></td></tr>\n", who);
+  page += "</tbody>\n</table>\n";
+  page += fmt::format("<footer id=\"stamp\">{} {} {} {} ({}).</footer>\n</body>\n</html>\n",
+                      L("Made by tally", "Établi par tally"), html_escape(stamp.version), L("at", "le"),
+                      html_escape(stamp.generated_at),
+                      L("from the ledger; amounts in EUR", "à partir du grand livre ; montants en EUR"));
   return page;
 }
 

@@ -49,6 +49,29 @@ std::string format_stage_kinds(const std::vector<InvoiceKind>& kinds) {
   return out;
 }
 
+// A2: a PCG account number as the FEC accepts it ([0-9]{3}[0-9a-zA-Z]*), at
+// most 20 characters.
+std::string parse_account(std::string_view key, std::string_view v) {
+  bool ok = v.size() >= 3 && v.size() <= 20;
+  for (std::size_t i = 0; ok && i < v.size(); ++i) {
+    const char c = v[i];
+    const bool digit = c >= '0' && c <= '9';
+    const bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    ok = i < 3 ? digit : digit || letter;
+  }
+  if (!ok)
+    throw usage_error("invalid {} '{}': expected an account number of 3 to 20 characters, 3 digits then digits or "
+                      "letters (411, 44571, 706ABO)",
+                      key, v);
+  return std::string(v);
+}
+
+#define TALLY_ACCOUNT(field, desc)                                                            \
+  PolicyParam {                                                                              \
+    #field, "A2", desc, "an account number: 3 digits then digits or letters, at most 20",   \
+        [](const Policy& p) { return p.field; },                                             \
+        [](Policy& p, std::string_view v) { p.field = parse_account(#field, v); }           \
+  }
 #define TALLY_RATE(field, rule, desc)                                                         \
   PolicyParam {                                                                              \
     #field, rule, desc, "a percentage from 0 to 100, at most 2 decimals",                   \
@@ -113,6 +136,14 @@ const std::vector<PolicyParam>& policy_params() {
                   }},
       TALLY_INT(evolution_working_days, "U1", "working days to ship an evolution", 0, 365),
       TALLY_INT(feature_min_months, "U1", "calendar months at least before a new feature ships", 0, 120),
+      TALLY_ACCOUNT(account_customer, "customer receivables (auxiliary account: the customer code)"),
+      TALLY_ACCOUNT(account_customer_credit, "customer credit: overpayments and credit-note excess (P3)"),
+      TALLY_ACCOUNT(account_revenue, "revenue of subscription, setup, services and fee invoices"),
+      TALLY_ACCOUNT(account_vat, "VAT collected; sub-account per rate: this number + the rate in basis points"),
+      TALLY_ACCOUNT(account_bank, "bank: money received and reversed"),
+      TALLY_ACCOUNT(account_interest, "late-payment interest (L4)"),
+      TALLY_ACCOUNT(account_indemnity, "fixed recovery indemnities (L5)"),
+      TALLY_ACCOUNT(account_retained, "result of the periods before an export (its opening entry)"),
   };
   return params;
 }

@@ -228,6 +228,90 @@ std::vector<StageTransition> transitions(Ledger::Impl& impl, Date first, Date en
   return out;
 }
 
+// A sum of one column of one row, read by name.
+Cents sum_of(SQLite::Statement& q, const char* column) {
+  q.executeStep();
+  const Cents v = q.getColumn(column).getInt64();
+  q.reset();
+  return v;
+}
+
+// opening + invoiced - credit notes - received + reversals = closing.
+void receivables(Ledger& ledger, CloseReport& r) {
+  Ledger::Impl& impl = ledger.impl();
+  ReceivablesRollForward& f = r.receivables;
+  // The balances as aging sums them invoice by invoice (indexed by what is
+  // open; an invoice balance is never below 0), against the month's movements.
+  f.opening = aging_report(ledger, r.month - date::days{1}).total.total();
+  f.closing = r.aging.total.total();
+  f.invoiced = r.invoiced_total.ttc;
+  auto& n = impl.stmt(
+      "SELECT COALESCE(SUM(applied), 0) AS applied FROM invoice "
+      "WHERE credit_note = 1 AND issue_date BETWEEN ?1 AND ?2");
+  bind_range(n, r.month, r.end);
+  f.credit_notes = sum_of(n, "applied");
+  auto& a = impl.stmt(
+      "SELECT COALESCE(SUM(CASE WHEN date BETWEEN ?1 AND ?2 THEN amount ELSE 0 END), 0) AS received, "
+      "       COALESCE(SUM(CASE WHEN reversed_on BETWEEN ?1 AND ?2 THEN amount ELSE 0 END), 0) AS reversed "
+      "FROM allocation WHERE date BETWEEN ?1 AND ?2 OR reversed_on BETWEEN ?1 AND ?2");
+  bind_range(a, r.month, r.end);
+  a.executeStep();
+  f.received = a.getColumn("received").getInt64();
+  f.reversals = a.getColumn("reversed").getInt64();
+  a.reset();
+}
+
+void customer_credit(Ledger::Impl& impl, CloseReport& r) {
+  auto& q = impl.stmt(
+      "SELECT COALESCE(SUM(CASE WHEN date < ?1 THEN amount ELSE 0 END), 0) AS opening, "
+      "       COALESCE(SUM(CASE WHEN date >= ?1 AND amount > 0 THEN amount ELSE 0 END), 0) AS added, "
+      "       COALESCE(SUM(CASE WHEN date >= ?1 AND amount < 0 THEN -amount ELSE 0 END), 0) AS taken, "
+      "       COALESCE(SUM(amount), 0) AS closing "
+      "FROM credit_movement WHERE date <= ?2");
+  bind_range(q, r.month, r.end);
+  q.executeStep();
+  r.customer_credit = CreditRollForward{q.getColumn("opening").getInt64(), q.getColumn("added").getInt64(),
+                                        q.getColumn("taken").getInt64(), q.getColumn("closing").getInt64()};
+  q.reset();
+}
+
+void waivers(Ledger::Impl& impl, CloseReport& r) {
+  auto& q = impl.stmt(
+      "SELECT p.id AS id, p.date AS date, c.code AS customer, COALESCE(i.number, '') AS invoice, p.method AS method, "
+      "       p.waive_reason AS reason "
+      "FROM payment p JOIN customer c ON c.id = p.customer_id LEFT JOIN invoice i ON i.id = p.invoice_id "
+      "WHERE p.date BETWEEN ?1 AND ?2 AND p.waive_reason IS NOT NULL ORDER BY p.date, p.id LIMIT ?3");
+  bind_range(q, r.month, r.end);
+  q.bind(3, static_cast<std::int64_t>(kMaxWaiversListed));
+  while (q.executeStep())
+    r.waivers.push_back(FeeWaiver{q.getColumn("id").getInt64(), parse_date(q.getColumn("date").getString()),
+                                  q.getColumn("customer").getString(), q.getColumn("invoice").getString(),
+                                  parse_method(q.getColumn("method").getString(), true),
+                                  q.getColumn("reason").getString()});
+  q.reset();
+}
+
+// P1, P5: money received and reversed per month, the 12 months ending with r.month.
+void cash_by_month(Ledger::Impl& impl, CloseReport& r) {
+  const Date first = month_first(date::sys_days{date::year_month_day{r.month} - date::months{11}});
+  for (Date m = first; m <= r.month; m = date::sys_days{date::year_month_day{m} + date::months{1}})
+    r.cash_by_month.push_back(MonthCash{m, 0, 0});
+  auto& q = impl.stmt(
+      "SELECT substr(date, 1, 7) AS month, SUM(amount) AS amount, 0 AS reversal FROM payment "
+      " WHERE method <> 'credit' AND date BETWEEN ?1 AND ?2 GROUP BY month "
+      "UNION ALL "
+      "SELECT substr(reversed_on, 1, 7) AS month, SUM(amount) AS amount, 1 AS reversal FROM payment "
+      " WHERE method <> 'credit' AND reversed_on BETWEEN ?1 AND ?2 GROUP BY month");
+  bind_range(q, first, r.end);
+  while (q.executeStep()) {
+    const std::string month = q.getColumn("month").getString();
+    for (auto& c : r.cash_by_month)
+      if (format_month(c.month) == month)
+        (q.getColumn("reversal").getInt() != 0 ? c.reversed : c.received) += q.getColumn("amount").getInt64();
+  }
+  q.reset();
+}
+
 }  // namespace
 
 AgingReport aging_report(Ledger& ledger, Date as_of) { return aging_on(ledger.impl(), as_of, ledger.policy_at(as_of)); }
@@ -330,6 +414,11 @@ CloseReport close_report(Ledger& ledger, Date month, Date as_of) {
   r.credit_note_numbers = sequence(impl, true, r.end);
   r.aging = aging_report(ledger, r.end);
   r.transitions = transitions(impl, r.month, r.end);
+  receivables(ledger, r);
+  customer_credit(impl, r);
+  r.suspense = suspense_total(ledger, r.end);
+  waivers(impl, r);
+  cash_by_month(impl, r);
   r.locked_through = locked_through(ledger);
   r.locked = r.locked_through && format_month(r.month) <= *r.locked_through;
   return r;

@@ -73,3 +73,20 @@ finish() {
   echo "$(basename "$0"): $CHECKS checks, $FAILURES failed"
   [ "$FAILURES" -eq 0 ]
 }
+
+# debian_tool COMMAND PACKAGE: the path of COMMAND, installing Debian's PACKAGE
+# first when it is missing and this runs as root with apt-get; "" when it
+# cannot be had (the caller skips, saying so).
+debian_tool() {
+  local path
+  path=$(command -v "$1" || true)
+  if [ -z "$path" ] && [ "$(id -u)" -eq 0 ] && command -v apt-get > /dev/null; then
+    echo "$(basename "$0"): installing Debian's $2" >&2
+    { DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$2" ||
+      { DEBIAN_FRONTEND=noninteractive apt-get update -q &&
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$2"; }
+    } < /dev/null > "$WORK/apt-$2.log" 2>&1
+    path=$(command -v "$1" || true)
+  fi
+  printf '%s' "$path"
+}

@@ -156,7 +156,8 @@ expect_eq "failed init leaves nothing" "$(ls -A "$WORK/initdir")" ""
 files_snapshot
 for cmd in "verify" "status acme" "invoice list" "payment list" "customer list" "customer show acme" \
            "subscription list" "report aging" "report balance" "report suspense" "report close --month 2026-01" \
-           "overdue" "policy show" "standby list" "invoice show F2026-000001"; do
+           "overdue" "policy show" "standby list" "invoice show F2026-000001" "report vat --month 2026-01" \
+           "export fec --year 2026" "export journal --year 2026"; do
   # shellcheck disable=SC2086
   ok $cmd
 done
@@ -178,6 +179,8 @@ if [ "$(id -u)" -ne 0 ] || [ ${#as_reader[@]} -gt 0 ]; then
     expect_eq "verify of a read-only $db ledger: $(cat "$WORK/stderr")" "$?" "0"
     "${as_reader[@]}" "$TALLY" --db "$WORK/rodir/$db.db" status acme >/dev/null 2>"$WORK/stderr"
     expect_eq "status of a read-only $db ledger: $(cat "$WORK/stderr")" "$?" "0"
+    "${as_reader[@]}" "$TALLY" --db "$WORK/rodir/$db.db" export fec --year 2026 >/dev/null 2>"$WORK/stderr"
+    expect_eq "export fec of a read-only $db ledger: $(cat "$WORK/stderr")" "$?" "0"
   done
 else
   echo "SKIP: read-only ledger cases (running as root without setpriv)"

@@ -7,8 +7,13 @@
 
 ok init
 ok customer add acme --name "ACME SAS"
-# 1000.00 HT + 20 % = 1200.00 TTC issued 2026-01-01, due 2026-01-31; 500.00 HT = 600.00 issued 2026-03-01, due 03-31.
+# acme: 1000.00 HT + 20 % = 1200.00 TTC issued 2026-01-01, due 2026-01-31; 500.00 HT = 600.00 issued 2026-03-01,
+# due 03-31.
+ok customer add zeta --name "Zeta SA"
 ok --as-of 2026-01-01 invoice create --customer acme --kind services --amount 1000
+# zeta: 100.00 + 20.00 = 120.00 on 2026-02-01, paid by transfer on 2026-02-10 (services: no fee): February's cash.
+ok --as-of 2026-02-01 invoice create --customer zeta --kind services --amount 100
+ok --as-of 2026-02-10 pay F2026-000002 --method transfer
 ok --as-of 2026-03-01 invoice create --customer acme --kind services --amount 500
 ok --as-of 2026-04-01 report close --month 2026-03 --lock
 ok --as-of 2026-04-01 --format html report close --month 2026-03
@@ -19,14 +24,7 @@ expect_eq "no script" "$(grep -ci '<script' "$WORK/close.html")" "0"
 expect_eq "no external reference" "$(grep -oiE '(src|href)=|url\(|@import' "$WORK/close.html" | wc -l)" "0"
 expect_eq "only the SVG namespace URL" "$(grep -oE 'https?://[^" ]+' "$WORK/close.html" | sort -u)" "http://www.w3.org/2000/svg"
 
-CHROMIUM=$(command -v chromium || command -v chromium-browser || true)
-if [ -z "$CHROMIUM" ] && [ "$(id -u)" -eq 0 ] && command -v apt-get > /dev/null; then
-  echo "test_html: installing Debian's chromium for the rendering test" >&2
-  { DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium ||
-    { DEBIAN_FRONTEND=noninteractive apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium; }
-  } < /dev/null > "$WORK/apt.log" 2>&1
-  CHROMIUM=$(command -v chromium || true)
-fi
+CHROMIUM=$(command -v chromium-browser || debian_tool chromium chromium)
 if [ -z "$CHROMIUM" ]; then
   echo "test_html: SKIPPED the rendering checks: chromium is not installed and cannot be installed here" \
     "(install Debian's chromium package, or run ./build.sh test as root)" >&2
@@ -56,6 +54,7 @@ class Page(HTMLParser):
     def __init__(self):
         super().__init__()
         self.bars, self.cells, self.svg, self.title, self.h1 = [], [], 0, "", ""
+        self.cash, self.signoff, self.lang, self.footer = [], False, "", ""
         self.stack = []
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
@@ -63,6 +62,10 @@ class Page(HTMLParser):
         if tag == "svg" and "chart" in a.get("class", ""): self.svg += 1
         if tag == "rect" and a.get("class") == "bar":
             self.bars.append((a["data-bucket"], a["data-amount"], a["height"]))
+        if tag == "rect" and a.get("class") == "cash-bar":
+            self.cash.append((a["data-month"], a["data-amount"], a["height"]))
+        if tag == "table" and a.get("id") == "sign-off": self.signoff = True
+        if tag == "html": self.lang = a.get("lang", "")
     def handle_endtag(self, tag):
         while self.stack and self.stack.pop() != tag: pass
     def handle_data(self, data):
@@ -70,6 +73,7 @@ class Page(HTMLParser):
         if self.stack[-1] == "td": self.cells.append(data.strip())
         if self.stack[-1] == "title" and "svg" not in self.stack: self.title += data
         if self.stack[-1] == "h1": self.h1 += data
+        if self.stack[-1] == "footer": self.footer += data
 
 p = Page()
 p.feed(open(sys.argv[1], encoding="utf-8").read())
@@ -77,19 +81,38 @@ print("title=" + p.title.strip())
 print("h1=" + p.h1.strip())
 print("svg=%d" % p.svg)
 print("bars=" + " ".join("%s:%s:%s" % b for b in p.bars))
+print("cash=" + " ".join("%s:%s:%s" % b for b in p.cash))
+print("signoff=%s" % p.signoff)
+print("lang=" + p.lang)
+print("footer=" + " ".join(p.footer.split()))
 print("cells=" + "|".join(p.cells))
 PY
 field() { sed -n "s/^$1=//p" "$WORK/dom.txt"; }
-expect_eq "page title" "$(field title)" "Month-end close 2026-03"
-expect_eq "heading" "$(field h1)" "Month-end close 2026-03"
-expect_eq "one chart" "$(field svg)" "1"
+# French labels by default.
+expect_eq "page title" "$(field title)" "Clôture mensuelle 2026-03"
+expect_eq "heading" "$(field h1)" "Clôture mensuelle 2026-03"
+expect_eq "lang" "$(field lang)" "fr"
+expect_eq "two charts" "$(field svg)" "2"
 expect_eq "bars" "$(field bars)" \
   "not_due:600.00:90 late_0_1:0.00:0 late_1_2:0.00:0 late_2_6:1200.00:180 late_6_plus:0.00:0"
+# Cash by month, April 2025 to March 2026: zeta's 120.00 in February, the only (so the tallest: 180) bar.
+expect_eq "cash bars" "$(field cash)" "2025-04:0.00:0 2025-05:0.00:0 2025-06:0.00:0 2025-07:0.00:0 2025-08:0.00:0 \
+2025-09:0.00:0 2025-10:0.00:0 2025-11:0.00:0 2025-12:0.00:0 2026-01:0.00:0 2026-02:120.00:180 2026-03:0.00:0"
 # Figures: March's invoice 500.00 HT, 100.00 VAT, 600.00 TTC; the aging row of acme and its total 1800.00.
-expect_contains "invoiced services row" "$(field cells)" "services|1|500.00|100.00|600.00"
+expect_contains "invoiced services row" "$(field cells)" "prestations|1|500.00|100.00|600.00"
+# Receivables: 1200.00 on 2026-02-28 (zeta paid) + 600.00 invoiced - 0 - 0 + 0 = 1800.00 = the closing balance.
+expect_contains "roll-forward" "$(field cells)" "= solde de clôture calculé|1800.00|solde de clôture au 2026-03-31|1800.00|écart|0.00"
+expect_contains "suspense" "$(field cells)" "0|0.00"
+expect_eq "sign-off" "$(field signoff)" "True"
+expect_contains "time and version" "$(field footer)" "Établi par tally $("$TALLY" --version | awk '{print $2}') le 20"
 expect_contains "aging row" "$(field cells)" "acme|600.00|0.00|0.00|1200.00|0.00|1800.00"
 expect_contains "aging total row" "$(field cells)" "TOTAL|600.00|0.00|0.00|1200.00|0.00|1800.00"
-expect_contains "lock state" "$(cat "$WORK/dom.html")" "locked"
+expect_contains "lock state" "$(cat "$WORK/dom.html")" "verrouillé"
+# --lang en: the English labels.
+ok --as-of 2026-04-01 --format html report close --month 2026-03 --lang en
+expect_contains "English" "$OUT" "<h1>Month-end close 2026-03</h1>"
+expect_contains "English cash chart" "$OUT" "Cash received by month"
+expect_exit 2 --as-of 2026-04-01 --format html report close --month 2026-03 --lang de
 
 # A screenshot: the page paints (a PNG of some size).
 chromium_run --screenshot="$WORK/close.png" --window-size=1100,1400 --hide-scrollbars "file://$WORK/close.html" > /dev/null

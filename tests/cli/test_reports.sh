@@ -63,6 +63,19 @@ expect_eq "sequence" "$(jf '.sequences.invoices | [.from, .to, .count] | join(" 
 # Aging at the month's last day (as above).
 expect_eq "close aging" "$(jf '.aging | [.as_of, .total.total] | join(" ")')" "2026-03-31 1800.00"
 expect_eq "not locked" "$(jf '[.locked, .locked_through] | join(" ")')" "false "
+# Receivables roll-forward: 1200.00 on 02-28 + 900.00 invoiced - 0.00 - 300.00 received (bob's invoice; the
+# 50.00 beyond it is credit) + 0.00 = 1800.00, the balance on 03-31. Customer credit: 0.00 + 50.00 = 50.00.
+expect_eq "receivables" "$(jf '.receivables | [.opening, .invoiced, .credit_notes, .received, .reversals, .computed, .closing, .balanced] | join(" ")')" \
+  "1200.00 900.00 0.00 300.00 0.00 1800.00 1800.00 true"
+expect_eq "customer credit" "$(jf '.customer_credit | [.opening, .added, .taken, .closing] | join(" ")')" "0.00 50.00 0.00 50.00"
+expect_eq "cash by month" "$(jf '.cash_by_month | length') $(jf '.cash_by_month[-1] | [.month, .net] | join(" ")')" "12 2026-03 350.00"
+expect_eq "suspense, waivers" "$(jf '.suspense | [.count, .amount] | join(" ")') $(jf '.fee_waivers | length')" "0 0.00 0"
+expect_eq "stamp" "$(jf '.tally_version') $(jf '.generated_at | test("^20[0-9-]+T[0-9:]+Z$")')" \
+  "$("$TALLY" --version | awk '{print $2}') true"
+ok --as-of 2026-04-01 report close --month 2026-03
+expect_contains "roll-forward table" "$OUT" "Receivables roll-forward (incl. VAT)"
+expect_contains "balanced line" "$OUT" "Receivables: 1200.00 + 900.00 - 0.00 - 300.00 + 0.00 = 1800.00; closing balance 1800.00: balanced."
+expect_contains "sign-off" "$OUT" "Prepared by:"
 
 # Locking needs the month to have ended (exit 4); a month starting after the business date is a usage error.
 snapshot

@@ -300,6 +300,40 @@ TEST_CASE("Close: the figures of a month", "[report][close][M2][I2][P1][P2][P5][
   CHECK_FALSE(r.locked);
 }
 
+TEST_CASE("Close: the receivables roll forward to the closing balance", "[report][close][P3][P5]") {
+  Ledger l = march();
+  const CloseReport r = close_report(l, d("2026-03-01"), d("2026-04-05"));
+  const ReceivablesRollForward& f = r.receivables;
+  CHECK(f.opening == 12'000);        // on 02-28: F-000001 120.00
+  CHECK(f.invoiced == 176'908);      // the 4 invoices of March, fee and penalty included
+  CHECK(f.credit_notes == 6'000);    // AV-000001 60.00, all applied to F-000001 (balance 120.00)
+  CHECK(f.received == 170'000);      // card 1200.00 (the fee left unpaid) + transfer 500.00
+  CHECK(f.reversals == 50'000);      // the transfer returned on 03-25
+  // 120.00 + 1769.08 - 60.00 - 1700.00 + 500.00 = 629.08 = the aging total on 03-31 (569.08 + 60.00).
+  CHECK(f.computed() == 62'908);
+  CHECK(f.closing == 62'908);
+  CHECK(f.balances());
+  // No customer credit moved; nothing in suspense; no fee waived.
+  CHECK(r.customer_credit.opening == 0);
+  CHECK(r.customer_credit.closing == 0);
+  CHECK(r.suspense.count == 0);
+  CHECK(r.waivers.empty());
+  // Cash by month: April 2025 to March 2026; March: 1700.00 received, 500.00 reversed, 1200.00 net.
+  REQUIRE(r.cash_by_month.size() == 12);
+  CHECK(r.cash_by_month.front().month == d("2025-04-01"));
+  CHECK(r.cash_by_month.back().month == d("2026-03-01"));
+  CHECK(r.cash_by_month.back().received == 170'000);
+  CHECK(r.cash_by_month.back().reversed == 50'000);
+  CHECK(r.cash_by_month.back().net() == 120'000);
+  CHECK(r.cash_by_month[10].net() == 0);  // February
+  // April: the opening is March's closing; the fee paid on 04-02 (28.80) is received.
+  const CloseReport april = close_report(l, d("2026-04-01"), d("2026-04-05"));
+  CHECK(april.receivables.opening == 62'908);
+  CHECK(april.receivables.received == 2'880);
+  CHECK(april.receivables.closing == 62'908 - 2'880);
+  CHECK(april.receivables.balances());
+}
+
 TEST_CASE("Close: a month still running counts up to the business date", "[report][close]") {
   Ledger l = march();
   const CloseReport r = close_report(l, d("2026-03-01"), d("2026-03-11"));

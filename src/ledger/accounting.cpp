@@ -1,0 +1,285 @@
+// A1, A2 from the ledger: the rows of documents, payments and reversals read
+// in date order with named columns, handed to the pure builders of
+// tally/accounting.hpp one entry at a time; the VAT report of a month.
+#include "tally/accounting.hpp"
+
+#include <fmt/format.h>
+
+#include "ledger/impl.hpp"
+#include "tally/errors.hpp"
+
+namespace tally {
+namespace {
+
+// Documents with their lines, in issue date order: one row per line.
+constexpr const char* kDocumentRows = R"sql(
+SELECT i.id AS id, i.number AS number, i.credit_note AS credit_note, i.kind AS kind, i.issue_date AS issue_date,
+       i.total_ttc AS total_ttc, i.applied AS applied, c.code AS customer, c.name AS customer_name,
+       COALESCE(o.number, '') AS cites, l.amount_ht AS amount_ht, l.vat_rate_bp AS vat_rate_bp, l.rule AS rule
+  FROM invoice i JOIN customer c ON c.id = i.customer_id LEFT JOIN invoice o ON o.id = i.cites_id
+  JOIN invoice_line l ON l.invoice_id = i.id
+ WHERE i.issue_date <= ?1
+ ORDER BY i.issue_date, i.id, l.position
+)sql";
+
+// Payments with what their allocations settled (reversed or not: a reversal
+// is an entry of its own).
+#define TALLY_PAYMENT_COLUMNS                                                                                    \
+  "SELECT p.id AS id, p.method AS method, p.date AS date, p.amount AS amount, COALESCE(p.ref, '') AS ref, "     \
+  "       p.reversed_on AS reversed_on, c.code AS customer, c.name AS customer_name, "                           \
+  "       COALESCE(i.number, '') AS invoice, "                                                                   \
+  "       (SELECT COALESCE(SUM(a.amount), 0) FROM allocation a WHERE a.payment_id = p.id) AS allocated "        \
+  "  FROM payment p JOIN customer c ON c.id = p.customer_id LEFT JOIN invoice i ON i.id = p.invoice_id "
+constexpr const char* kPaymentRows = TALLY_PAYMENT_COLUMNS "WHERE p.date <= ?1 ORDER BY p.date, p.id";
+constexpr const char* kReversalRows = TALLY_PAYMENT_COLUMNS
+    "WHERE p.reversed_on IS NOT NULL AND p.reversed_on <= ?1 ORDER BY p.reversed_on, p.id";
+#undef TALLY_PAYMENT_COLUMNS
+
+class DocumentCursor {
+ public:
+  explicit DocumentCursor(SQLite::Statement& q) : q_(q) { more_ = q_.executeStep(); }
+  bool done() const { return !more_; }
+  Date date() const { return parse_date(q_.getColumn("issue_date").getString()); }
+  // The document at the cursor with all its lines; moves past it.
+  DocumentFacts take() {
+    DocumentFacts d;
+    const std::int64_t id = q_.getColumn("id").getInt64();
+    d.number = q_.getColumn("number").getString();
+    d.credit_note = q_.getColumn("credit_note").getInt() != 0;
+    d.kind = parse_invoice_kind(q_.getColumn("kind").getString());
+    d.issue_date = date();
+    d.total_ttc = q_.getColumn("total_ttc").getInt64();
+    d.applied = q_.getColumn("applied").getInt64();
+    d.customer = q_.getColumn("customer").getString();
+    d.customer_name = q_.getColumn("customer_name").getString();
+    d.cites = q_.getColumn("cites").getString();
+    do {
+      d.lines.push_back(BookedLine{q_.getColumn("amount_ht").getInt64(), Rate{q_.getColumn("vat_rate_bp").getInt64()},
+                                     q_.getColumn("rule").getString()});
+      more_ = q_.executeStep();
+    } while (more_ && q_.getColumn("id").getInt64() == id);
+    return d;
+  }
+
+ private:
+  SQLite::Statement& q_;
+  bool more_ = false;
+};
+
+class PaymentCursor {
+ public:
+  PaymentCursor(SQLite::Statement& q, bool reversals) : q_(q), reversals_(reversals) { more_ = q_.executeStep(); }
+  bool done() const { return !more_; }
+  Date date() const { return parse_date(q_.getColumn(reversals_ ? "reversed_on" : "date").getString()); }
+  PaymentFacts take() {
+    PaymentFacts p;
+    p.id = q_.getColumn("id").getInt64();
+    p.method = parse_method(q_.getColumn("method").getString(), true);
+    p.date = parse_date(q_.getColumn("date").getString());
+    p.amount = q_.getColumn("amount").getInt64();
+    p.ref = q_.getColumn("ref").getString();
+    if (!q_.getColumn("reversed_on").isNull()) p.reversed_on = parse_date(q_.getColumn("reversed_on").getString());
+    p.customer = q_.getColumn("customer").getString();
+    p.customer_name = q_.getColumn("customer_name").getString();
+    p.invoice = q_.getColumn("invoice").getString();
+    p.allocated = q_.getColumn("allocated").getInt64();
+    more_ = q_.executeStep();
+    return p;
+  }
+
+ private:
+  SQLite::Statement& q_;
+  bool reversals_;
+  bool more_ = false;
+};
+
+// The composition by rate of one document (M2: VAT per rate on its HT), read
+// from rows grouped by document (or allocation) and rate.
+VatBucket bucket(Rate rate, Cents ht) { return VatBucket{rate, ht, apply_rate(ht, rate)}; }
+
+// Rows "key, ttc, vat_rate_bp, ht" grouped by key then rate: calls fn(key
+// columns read by `row`, buckets, ttc) once per key.
+template <typename Row, typename Fn>
+void by_key(SQLite::Statement& q, const char* key, Row row, Fn fn) {
+  bool more = q.executeStep();
+  while (more) {
+    const std::int64_t k = q.getColumn(key).getInt64();
+    const auto r = row(q);
+    const Cents ttc = q.getColumn("total_ttc").getInt64();
+    std::vector<VatBucket> buckets;
+    do {
+      buckets.push_back(bucket(Rate{q.getColumn("vat_rate_bp").getInt64()}, q.getColumn("ht").getInt64()));
+      more = q.executeStep();
+    } while (more && q.getColumn(key).getInt64() == k);
+    fn(r, buckets, ttc);
+  }
+  q.reset();
+}
+
+void add_shares(VatReport& r, Cents amount, const std::vector<VatBucket>& buckets, Cents ttc, Cents prior = 0) {
+  if (ttc <= 0 || amount == 0) return;
+  for (const auto& s : vat_share(amount, buckets, ttc, prior)) add_vat(r.by_rate, s);
+}
+
+void receipts(Ledger::Impl& impl, VatReport& r) {
+  auto& q = impl.stmt(R"sql(
+SELECT a.id AS allocation, a.amount AS amount, a.date BETWEEN ?1 AND ?2 AS received_in,
+       (SELECT COALESCE(SUM(b.amount), 0) FROM allocation b WHERE b.invoice_id = a.invoice_id AND b.id < a.id) AS prior,
+       COALESCE(a.reversed_on BETWEEN ?1 AND ?2, 0) AS reversed_in, i.total_ttc AS total_ttc,
+       l.vat_rate_bp AS vat_rate_bp, SUM(l.amount_ht) AS ht
+  FROM allocation a JOIN invoice i ON i.id = a.invoice_id JOIN invoice_line l ON l.invoice_id = i.id
+ WHERE (a.date BETWEEN ?1 AND ?2 OR a.reversed_on BETWEEN ?1 AND ?2) AND i.kind <> 'penalty'
+ GROUP BY a.id, l.vat_rate_bp
+ ORDER BY a.id, l.vat_rate_bp
+)sql");
+  q.bind(1, db_date(r.month));
+  q.bind(2, db_date(r.end));
+  struct Alloc {
+    Cents amount, prior;  // prior: allocated to the invoice before it (vat_share)
+    bool received, reversed;
+  };
+  by_key(
+      q, "allocation",
+      [](SQLite::Statement& s) {
+        return Alloc{s.getColumn("amount").getInt64(), s.getColumn("prior").getInt64(),
+                     s.getColumn("received_in").getInt() != 0, s.getColumn("reversed_in").getInt() != 0};
+      },
+      [&r](const Alloc& a, const std::vector<VatBucket>& buckets, Cents ttc) {
+        if (a.received) {
+          r.received += a.amount;
+          add_shares(r, a.amount, buckets, ttc, a.prior);
+        }
+        if (a.reversed) {
+          r.reversed += a.amount;
+          add_shares(r, -a.amount, buckets, ttc, a.prior);
+        }
+      });
+  // A credit note on a paid part: what became customer credit gives back its VAT.
+  auto& n = impl.stmt(R"sql(
+SELECT n.id AS id, n.total_ttc - n.applied AS to_credit, n.total_ttc AS total_ttc,
+       l.vat_rate_bp AS vat_rate_bp, SUM(l.amount_ht) AS ht
+  FROM invoice n JOIN invoice_line l ON l.invoice_id = n.id
+ WHERE n.credit_note = 1 AND n.issue_date BETWEEN ?1 AND ?2 AND n.kind <> 'penalty' AND n.total_ttc > n.applied
+ GROUP BY n.id, l.vat_rate_bp
+ ORDER BY n.id, l.vat_rate_bp
+)sql");
+  n.bind(1, db_date(r.month));
+  n.bind(2, db_date(r.end));
+  by_key(
+      n, "id", [](SQLite::Statement& s) { return s.getColumn("to_credit").getInt64(); },
+      [&r](Cents to_credit, const std::vector<VatBucket>& buckets, Cents ttc) {
+        r.credited_paid += to_credit;
+        add_shares(r, -to_credit, buckets, ttc);
+      });
+}
+
+void debits(Ledger::Impl& impl, VatReport& r) {
+  auto& q = impl.stmt(R"sql(
+SELECT i.id AS id, i.credit_note AS credit_note, i.total_ttc AS total_ttc, l.vat_rate_bp AS vat_rate_bp,
+       SUM(l.amount_ht) AS ht
+  FROM invoice i JOIN invoice_line l ON l.invoice_id = i.id
+ WHERE i.issue_date BETWEEN ?1 AND ?2 AND i.kind <> 'penalty'
+ GROUP BY i.id, l.vat_rate_bp
+ ORDER BY i.id, l.vat_rate_bp
+)sql");
+  q.bind(1, db_date(r.month));
+  q.bind(2, db_date(r.end));
+  by_key(
+      q, "id", [](SQLite::Statement& s) { return s.getColumn("credit_note").getInt() != 0; },
+      [&r](bool credit_note, const std::vector<VatBucket>& buckets, Cents ttc) {
+        (credit_note ? r.credit_notes_ttc : r.invoiced_ttc) += ttc;
+        for (const auto& b : buckets)
+          add_vat(r.by_rate, credit_note ? VatAmounts{b.rate, -b.ht, -b.vat} : VatAmounts{b.rate, b.ht, b.vat});
+      });
+}
+
+}  // namespace
+
+void each_entry(Ledger& ledger, Date last, const std::function<void(const Entry&)>& fn) {
+  Ledger::Impl& impl = ledger.impl();
+  auto& dq = impl.stmt(kDocumentRows);
+  auto& pq = impl.stmt(kPaymentRows);
+  auto& rq = impl.stmt(kReversalRows);
+  for (auto* q : {&dq, &pq, &rq}) q->bind(1, db_date(last));
+  try {
+    DocumentCursor docs(dq);
+    PaymentCursor pays(pq, false), revs(rq, true);
+    while (!docs.done() || !pays.done() || !revs.done()) {
+      // The earliest day first; on one day documents, payments, reversals.
+      const std::optional<Date> d = docs.done() ? std::nullopt : std::optional(docs.date());
+      const std::optional<Date> p = pays.done() ? std::nullopt : std::optional(pays.date());
+      const std::optional<Date> r = revs.done() ? std::nullopt : std::optional(revs.date());
+      if (d && (!p || *d <= *p) && (!r || *d <= *r)) fn(document_entry(docs.take()));
+      else if (p && (!r || *p <= *r)) fn(payment_entry(pays.take()));
+      else fn(reversal_entry(revs.take()));
+    }
+  } catch (...) {
+    for (auto* q : {&dq, &pq, &rq}) q->reset();
+    throw;
+  }
+  for (auto* q : {&dq, &pq, &rq}) q->reset();
+}
+
+std::vector<Rate> vat_rates(Ledger& ledger) {
+  auto& q = ledger.impl().stmt("SELECT DISTINCT vat_rate_bp AS bp FROM invoice_line ORDER BY bp");
+  std::vector<Rate> out;
+  while (q.executeStep()) out.push_back(Rate{q.getColumn("bp").getInt64()});
+  q.reset();
+  return out;
+}
+
+ExportTotals export_entries(Ledger& ledger, Date first, Date last, const std::function<void(const Entry&)>& fn) {
+  if (first > last)
+    throw usage_error("invalid period {} to {}: its first day is after its last", format_date(first),
+                      format_date(last));
+  ExportTotals t;
+  t.first = first;
+  t.last = last;
+  OpeningBalances opening;
+  bool started = false;
+  const auto emit = [&](const Entry& e) {
+    ++t.entries;
+    t.lines += static_cast<std::int64_t>(e.postings.size());
+    t.debit += e.debit();
+    t.credit += e.credit();
+    fn(e);
+  };
+  const auto start = [&] {
+    if (started) return;
+    started = true;
+    if (auto o = opening.entry(first)) {
+      t.opening = true;
+      emit(*o);
+    }
+  };
+  each_entry(ledger, last, [&](const Entry& e) {
+    if (e.date < first) {
+      opening.add(e);
+      return;
+    }
+    start();
+    emit(e);
+  });
+  start();
+  return t;
+}
+
+VatReport vat_report(Ledger& ledger, Date month, Date as_of) {
+  if (month_first(month) > as_of)
+    throw usage_error("invalid month {}: it starts after the business date {}", format_month(month),
+                      format_date(as_of));
+  VatReport r;
+  r.month = month_first(month);
+  r.complete = as_of > month_last(month);
+  r.end = r.complete ? month_last(month) : as_of;
+  r.regime = ledger.seller_at(r.end).vat_regime;
+  if (r.regime == VatRegime::receipts) receipts(ledger.impl(), r);
+  else debits(ledger.impl(), r);
+  for (const auto& v : r.by_rate) {
+    r.total.base += v.base;
+    r.total.vat += v.vat;
+  }
+  return r;
+}
+
+}  // namespace tally
