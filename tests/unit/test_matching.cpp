@@ -1,9 +1,13 @@
-// B2 (issue 21): a credit entry pays the invoice it names only when the payer
+// B1 and B2 (issue 21): the credit entries of bank statements as lines, and
+// B2: a credit entry pays the invoice it names only when the payer
 // is consistent with the invoice's customer and the amount is within what the
 // customer owes; otherwise suspense, with the reason. Values worked by hand.
 #include <catch2/catch.hpp>
 
+#include "tally/errors.hpp"
+#include "tally/import.hpp"
 #include "tally/matching.hpp"
+#include "unit/fixtures.hpp"
 
 using namespace tally;
 
@@ -125,4 +129,76 @@ TEST_CASE("B2: payer names as banks write them", "[B2][matching]") {
     CHECK(payer_name_matches(c.payer, c.name) == c.same);
   }
   CHECK(iban_key("fr14 2004 1010 0505 0001 3m02 606") == "FR1420041010050500013M02606");
+}
+
+TEST_CASE("B1 with B3: bank statements as the import's lines", "[B1][B3][import]") {
+  using namespace tally::bank;
+  Statement s;
+  s.format = Format::camt053;
+  s.account = "FR7630004000031234567890143";
+  s.currency = "EUR";
+  s.id = "S1";
+  s.opening = Balance{100000, std::nullopt};
+  // 1000.00 + 1200.00 + 300.00 - 45.50 = 2454.50.
+  s.closing = Balance{245450, std::nullopt};
+  Entry transfer;
+  transfer.line = 10;
+  transfer.booking_date = tally::test::d("2026-03-02");
+  transfer.amount = 120000;
+  transfer.reference = "R1";
+  transfer.remittance = "FACTURE";
+  transfer.creditor_reference = "F2026-000001";
+  transfer.end_to_end_id = "NOTPROVIDED";
+  transfer.payer_name = "ACME SAS";
+  transfer.means = Method::transfer;
+  Entry card = transfer;
+  card.line = 20;
+  card.amount = 30000;
+  card.reference = "R2";
+  card.remittance = "REMISE CB F2026-000002";
+  card.creditor_reference = "";
+  card.end_to_end_id = "E2E-7";
+  card.means = Method::card;
+  Entry debit = transfer;
+  debit.line = 30;
+  debit.amount = 4550;
+  debit.direction = Direction::debit;
+  debit.reference = "R3";
+  s.entries = {transfer, card, debit};
+
+  const BankFile f = bank_file_lines(Format::camt053, {s}, tally::test::d("2026-03-31"));
+  REQUIRE(f.statement.errors.empty());
+  REQUIRE(f.statement.lines.size() == 2);
+  CHECK(f.debits_skipped == 1);
+  CHECK(f.debit_total == 4550);
+  CHECK(f.statements.at(0).reconciliation.checked);
+  const BankLine& a = f.statement.lines[0];
+  CHECK(a.label == "FACTURE | F2026-000001");  // NOTPROVIDED is no end-to-end id
+  CHECK(a.invoices == std::vector<std::string>{"F2026-000001"});
+  CHECK(a.method == Method::transfer);
+  CHECK(a.payer_name == "ACME SAS");
+  CHECK(a.currency == "EUR");
+  const BankLine& b = f.statement.lines[1];
+  CHECK(b.label == "REMISE CB F2026-000002 | E2E-7");
+  CHECK(b.method == Method::card);
+
+  // A statement that does not add up refuses the whole file (B1).
+  Statement gap = s;
+  gap.closing = Balance{245451, std::nullopt};
+  try {
+    bank_file_lines(Format::camt053, {s, gap}, tally::test::d("2026-03-31"));
+    FAIL("no refusal");
+  } catch (const Error& e) {
+    CHECK(e.rule() == "B1");
+    CHECK_THAT(std::string(e.what()), Catch::Contains("(gap 0.01)"));
+  }
+  // An entry after the business date, or whose text holds a control character, is an error of its line.
+  Statement bad = s;
+  bad.entries[1].payer_name = "ACME\x1b]52;c;SGVsbG8=\x07";
+  const BankFile late = bank_file_lines(Format::camt053, {bad}, tally::test::d("2026-03-01"));
+  REQUIRE(late.statement.errors.size() == 2);
+  CHECK(late.statement.errors[0].line == 10);
+  CHECK_THAT(late.statement.errors[0].reason, Catch::Contains("after the business date 2026-03-01"));
+  CHECK(late.statement.errors[1].line == 20);
+  CHECK_THAT(late.statement.errors[1].reason, Catch::Contains("invalid payer name"));
 }
