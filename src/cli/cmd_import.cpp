@@ -218,11 +218,17 @@ Output run_payments(Context& ctx, const PaymentsOpts& o) {
     }
     out.tables.push_back(std::move(rej));
     out.exit_code = static_cast<int>(ExitCode::usage);
+    // tally's own CSV whose header is not tally's: most likely a bank's CSV export.
+    const bool foreign_header = !bank && r->rejected.front().line == 1 &&
+                                r->rejected.front().reason.find("the header") != std::string::npos;
     std::cerr << "tally: error: "
-              << escape_control(fmt::format("{}: {} malformed line(s), nothing recorded: line {}: {}{}", o.file,
+              << escape_control(fmt::format("{}: {} malformed line(s), nothing recorded: line {}: {}{}{}", o.file,
                                             r->rejected.size(), r->rejected.front().line, r->rejected.front().reason,
                                             r->rejected.size() > 1 ? " (all of them: --format json, or the table)"
-                                                                   : ""))
+                                                                   : "",
+                                            foreign_header ? "; a bank's CSV export is read with --rules FILE (see "
+                                                             "data/bank-rules/fr-bank.rules)"
+                                                           : ""))
               << "\n";
     return out;
   }

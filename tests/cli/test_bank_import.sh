@@ -70,6 +70,13 @@ expect_unchanged "refused assignments"
 ok --as-of $AS_OF customer iban acme "FR76 3000 6000 0112 3456 7890 189"
 ok --as-of $AS_OF --format json customer show acme
 expect_eq "acme's known IBAN" "$(jf '.customer.payer_ibans | join(",")')" "FR7630006000011234567890189"
+# Removed and added again: one journal event each; adding a known one changes nothing.
+ok --as-of $AS_OF --format json customer iban acme FR7630006000011234567890189 --remove
+expect_eq "removed" "$(jf '[(.removed | length), (.ibans | length)] | join(" ")')" "1 0"
+ok --as-of $AS_OF customer iban acme FR7630006000011234567890189
+ok --as-of $AS_OF --format json customer iban acme FR7630006000011234567890189
+expect_eq "known again: nothing added" "$(jf '.added | length')" "0"
+expect_eq "iban events" "$(events customer.iban.add) $(events customer.iban.remove)" "2 1"
 expect_exit 2 --as-of $AS_OF customer iban acme FR7630006000011234567890180
 expect_contains "bad IBAN" "$ERR" "FR7630006000011234567890180"
 
@@ -236,6 +243,9 @@ expect_eq "own ofx 1" "$(jf '.format')" "ofx"
 ok --as-of $AS_OF --format json import payments "$SRC/tests/data/bank/fr-bank.csv" --rules "$SRC/data/bank-rules/fr-bank.rules"
 expect_eq "own csv" "$(jf '[.format, (.suspense | length), .debits_skipped, ([.suspense[].amount] | join("+"))] | join(" ")')" \
   "csv 2 1 1200.00+350.00"
+# The bank CSV without its rules is read as tally's CSV: its header is not, and the error says how to read it.
+expect_exit 2 --as-of $AS_OF import payments "$SRC/tests/data/bank/fr-bank.csv"
+expect_contains "rules hint" "$ERR" "a bank's CSV export is read with --rules FILE"
 expect_exit 4 --as-of $AS_OF import payments "$SRC/tests/data/bank/camt053-unbalanced.xml"
 expect_contains "own unbalanced" "$ERR" "B1: "
 
