@@ -162,8 +162,17 @@ Input read_statement_file(const PaymentsOpts& o, Date today) {
   }
   std::optional<bank::CsvRules> rules;
   if (o.rules) {
+    std::string text;
     try {
-      rules = bank::parse_csv_rules(read_input(*o.rules));
+      text = read_input(*o.rules);
+    } catch (const Error& e) {
+      if (e.code() != ExitCode::not_found) throw;
+      throw not_found("no rules file '{}' (--rules): expected a bank CSV's rules, such as "
+                      "data/bank-rules/fr-bank.rules",
+                      *o.rules);
+    }
+    try {
+      rules = bank::parse_csv_rules(text);
     } catch (const Error& e) {
       if (e.code() != ExitCode::usage) throw;
       throw Error(e.code(), fmt::format("--rules {}: {}", *o.rules, e.what()));

@@ -244,6 +244,11 @@ ok --as-of $AS_OF --format json import payments "$SRC/tests/data/bank/fr-bank.cs
 expect_eq "own csv" "$(jf '[.format, (.suspense | length), .debits_skipped, ([.suspense[].amount] | join("+"))] | join(" ")')" \
   "csv 2 1 1200.00+350.00"
 # The bank CSV without its rules is read as tally's CSV: its header is not, and the error says how to read it.
+expect_exit 3 --as-of $AS_OF import payments "$SRC/tests/data/bank/fr-bank.csv" --rules "$WORK/none.rules"
+expect_contains "no rules file" "$ERR" "no rules file '$WORK/none.rules'"
+printf 'separator ;\nfields date, amount, colour\n' > "$WORK/bad.rules"
+expect_exit 2 --as-of $AS_OF import payments "$SRC/tests/data/bank/fr-bank.csv" --rules "$WORK/bad.rules"
+expect_contains "bad rules named" "$ERR" "--rules $WORK/bad.rules: "
 expect_exit 2 --as-of $AS_OF import payments "$SRC/tests/data/bank/fr-bank.csv"
 expect_contains "rules hint" "$ERR" "a bank's CSV export is read with --rules FILE"
 expect_exit 4 --as-of $AS_OF import payments "$SRC/tests/data/bank/camt053-unbalanced.xml"
