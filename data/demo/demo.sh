@@ -2,11 +2,14 @@
 # A demo month on a fresh ledger: customers, subscriptions, a billing run,
 # listings. Run by ./build.sh demo; TALLY points at the binary (default:
 # build/tally of this source tree if built, else tally on PATH).
-# The ledger it leaves is the one data/demo/bank-statement.csv was written for:
-# acme's January (paid) and February (unpaid) cycles F2026-000001 and -000002,
-# its set-up F2026-000003, March's cycles F2026-000004 (acme), -000005 (globex,
-# quarterly) and -000006 (initech, annual). Then close March on it:
-#   TALLY_DB=$DEMO_DIR/ledger.db data/demo/month-end.sh 2026-03 data/demo/bank-statement.csv out/
+# The ledger it leaves is the one data/demo/bank-statement-2026-03.xml (the
+# bank's CAMT.053 statement of March) was written for: acme's January (paid)
+# and February (unpaid) cycles F2026-000001 and -000002, its set-up
+# F2026-000003, March's cycles F2026-000004 (acme), -000005 (globex,
+# quarterly) and -000006 (initech, annual); acme and globex pay from known
+# IBANs (B2). Then it closes March on it with data/demo/month-end.sh (its
+# outputs in $DEMO_DIR/out), unless DEMO_MONTH_END=0:
+#   TALLY_DB=$DEMO_DIR/ledger.db data/demo/month-end.sh 2026-03 data/demo/bank-statement-2026-03.xml out/
 set -euo pipefail
 if [ -z "${TALLY:-}" ]; then
   BUILT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/../../build/tally"
@@ -38,7 +41,15 @@ step --as-of 2026-01-30 pay F2026-000001 --method sepa
 step --as-of 2026-03-01 invoice create --customer acme --kind setup --amount 5000 --description "Platform set-up"
 step --as-of 2026-03-01 invoice run --period 2026-03
 step --as-of 2026-03-01 invoice run --period 2026-03
+step --as-of 2026-03-01 customer iban acme FR1420041010050500013M02606
+step --as-of 2026-03-01 customer iban globex DE89370400440532013000
 step --as-of 2026-03-31 invoice list
 step --as-of 2026-03-31 customer show acme
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+if [ "${DEMO_MONTH_END:-1}" != 0 ]; then
+  echo
+  echo "The month-end close of March 2026 on the bank's CAMT.053 statement:"
+  TALLY="$TALLY" bash "$HERE/month-end.sh" 2026-03 "$HERE/bank-statement-2026-03.xml" "$DEMO_DIR/out"
+fi
 echo
 echo "Done: the demo ledger is $TALLY_DB (TALLY_DB=$TALLY_DB $TALLY invoice list)"

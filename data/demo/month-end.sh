@@ -8,18 +8,20 @@
 #      the close report as JSON and HTML in OUTDIR.
 # Every step is idempotent: running the script again changes nothing.
 #
-# Usage: month-end.sh YYYY-MM STATEMENT.csv [OUTDIR]
+# Usage: month-end.sh YYYY-MM STATEMENT [OUTDIR]
+#   STATEMENT   the bank's statement: CAMT.053, CFONB 120, OFX or tally's CSV
+#               (tally import payments detects the format)
 #   TALLY       the tally binary (default: build/tally of this source tree if
 #               built, else tally on PATH; neither: exit 2 saying so)
 #   TALLY_DB    the ledger (default: tally's own default)
 #   CLOSE_DATE  the business date of the close (default: the next month's first day)
 # Example, on the demo ledger that data/demo/demo.sh builds (its statement is
-# data/demo/bank-statement.csv; tests/cli/test_month_end.sh runs both):
-#   DEMO_DIR=demo data/demo/demo.sh
-#   TALLY_DB=demo/ledger.db data/demo/month-end.sh 2026-03 data/demo/bank-statement.csv out/
+# data/demo/bank-statement-2026-03.xml; tests/cli/test_month_end.sh runs both):
+#   DEMO_DIR=demo DEMO_MONTH_END=0 data/demo/demo.sh
+#   TALLY_DB=demo/ledger.db data/demo/month-end.sh 2026-03 data/demo/bank-statement-2026-03.xml out/
 set -euo pipefail
 
-usage() { echo "usage: month-end.sh YYYY-MM STATEMENT.csv [OUTDIR]" >&2; exit 2; }
+usage() { echo "usage: month-end.sh YYYY-MM STATEMENT [OUTDIR]" >&2; exit 2; }
 [ $# -ge 2 ] && [ $# -le 3 ] || usage
 MONTH=$1
 STATEMENT=$2
@@ -55,7 +57,7 @@ step "3. Late payment on $LAST: penalties and stages"
 run_tally --as-of "$LAST" overdue --apply
 
 step "4. Suspense and close report of $MONTH"
-run_tally --as-of "$CLOSE_DATE" report suspense
+run_tally --as-of "$CLOSE_DATE" report suspense --status open
 run_tally --as-of "$CLOSE_DATE" report close --month "$MONTH"
 
 step "5. Lock $MONTH"

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "tally/bank.hpp"
 #include "tally/calendar.hpp"
 #include "tally/ledger.hpp"
 #include "tally/money.hpp"
@@ -66,6 +67,11 @@ struct BankLine {
   std::string label;
   Method method = Method::transfer;
   std::vector<std::string> invoices;  // invoice_numbers_in(reference), then label's, distinct
+  // What a bank statement says of the entry (B2); "" / false in tally's CSV.
+  std::string payer_name;
+  std::string payer_iban;
+  std::string currency;  // the statement's currency, "" when it does not say
+  bool reversal = false; // the bank's reversal of an earlier entry
 };
 
 struct BankStatement {
@@ -87,6 +93,39 @@ std::vector<std::string> invoice_numbers_in(std::string_view text);
 // reason; a header missing a column is an error of line 1, quoting the header
 // found. Never throws.
 BankStatement parse_statement(std::string_view text, Date today);
+
+// ---- Bank statements as lines (pure: src/core/bank_import.cpp) ----
+
+// One statement of a bank file as the import reports it (B1).
+struct StatementSummary {
+  std::string label;    // bank::Statement::label()
+  std::string account;
+  std::string currency;
+  bank::Reconciliation reconciliation;
+};
+
+struct BankFile {
+  bank::Format format = bank::Format::csv;
+  BankStatement statement;                  // the credit entries of every statement, in file order
+  std::vector<StatementSummary> statements; // in file order
+  std::size_t debits_skipped = 0;           // B1: debit entries, counted, not imported
+  Cents debit_total = 0;
+  bool empty() const { return statement.lines.empty() && statement.errors.empty(); }
+};
+
+// B1, then the credit entries of the statements as lines: each statement is
+// reconciled first (bank::reconcile: Error(refused, "B1") naming the gap, for
+// the first that does not add up, before anything is read further); debit
+// entries are counted and skipped; each credit entry becomes a BankLine
+// (booking date, amount, the bank's reference or hash, label, means from the
+// bank code, B3; payer, IBAN, currency, reversal) checked as parse_statement
+// checks a CSV line: a date not after `today` (P6), a reference check_ref
+// accepts, label and payer people's text (check_text). A failing entry is an
+// error of its line in statement.errors. The label is the remittance
+// information, with the structured creditor reference and the end-to-end id
+// (unless NOTPROVIDED) after it when they are not in it, joined by " | "; the
+// invoice numbers are those of the label (invoice_numbers_in). Never writes.
+BankFile bank_file_lines(bank::Format format, const std::vector<bank::Statement>& statements, Date today);
 
 // ---- Import into the ledger (src/ledger/import.cpp) ----
 
@@ -119,11 +158,13 @@ using ImportProgress = std::function<void(std::size_t done, std::size_t total)>;
 // journal) in one write: every line or none. A line whose reference is already
 // a payment or a suspense line with the same date and amount (and method and
 // invoice, for a payment) is a duplicate and changes nothing, so importing a
-// file again records nothing and writes nothing. Each other line naming exactly
-// one invoice is paid with tally::pay (date, amount, method, reference, label
-// as detail); a line naming none or several, an unknown invoice, or a payment
-// the rules refuse (already paid, before the issue date...) goes to the
-// suspense list with the reason, never dropped. Malformed lines are returned in
+// file again records nothing and writes nothing. Each other line that B2
+// accepts (decide_match of tally/matching.hpp: exactly one invoice named, the
+// payer consistent with its customer, the amount within what the customer
+// owes plus the fee it triggers) is paid with tally::pay (date, amount,
+// method, reference, label as detail); any other line, or a payment the rules
+// refuse (already paid, before the issue date...), goes to the suspense list
+// with the reason, never dropped. Malformed lines are returned in
 // `rejected` and nothing is written.
 // Throws Error(conflict) listing the lines whose reference is known with other
 // details (P4), Error(refused, rule "lock") listing the new lines dated in a

@@ -23,7 +23,7 @@
 namespace tally {
 
 // The schema version this build writes (PRAGMA user_version).
-inline constexpr int kSchemaVersion = 9;
+inline constexpr int kSchemaVersion = 10;
 
 // PRAGMA application_id of every tally ledger ("TLLY"): a file without it (or,
 // for ledgers made before it, without tally's schema) is not opened.
@@ -204,6 +204,14 @@ class Ledger {
   // Sets one key of customer_params() (checked, E4) and journals the change.
   // Throws Error(not_found), Error(usage). Returns the identity after it.
   BuyerIdentity set_customer(std::string_view code, std::string_view key, std::string_view value);
+  // B2: the IBANs the customer is known to pay from: its document IBAN (key
+  // iban, when set) first, then the ones added, in order. Throws Error(not_found).
+  std::vector<std::string> customer_ibans(std::string_view code);
+  // B2: adds a known payer IBAN to the customer (checked, E4; stored in
+  // electronic form), or removes one added (not the document IBAN: set_customer).
+  // Adding one already known, or removing one not known, changes nothing and
+  // returns false. Throws Error(not_found), Error(usage).
+  bool set_customer_iban(std::string_view code, std::string_view iban, bool remove, Date today);
   // Throws Error(conflict) if the code exists, Error(usage) for a bad code, a
   // name that is not people's text (check_text) of at most
   // kMaxCustomerNameLength characters or an e-mail check_email refuses,

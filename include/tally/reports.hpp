@@ -96,7 +96,22 @@ BalanceReport balance_report(Ledger& ledger, Date as_of);
 
 // ---- Suspense ----
 
-// A bank statement line the import could not record as a payment.
+// What became of a suspense line (B2): open while part of it is neither
+// assigned nor dismissed.
+enum class SuspenseStatus { open, assigned, dismissed };
+std::string_view to_string(SuspenseStatus s);
+
+// One assignment (to an invoice, by a payment) or dismissal of a suspense line.
+struct SuspenseAction {
+  std::string action;          // "assign" | "dismiss"
+  Date date;                   // the business date of the decision
+  Cents amount = 0;
+  std::int64_t payment_id = 0; // assign: the payment recorded
+  std::string invoice;         // assign: the invoice paid
+  std::string reason;          // dismiss: why
+};
+
+// A bank statement line the import could not record as a payment, as of a day.
 struct SuspenseLine {
   std::int64_t id = 0;
   Date date;
@@ -105,22 +120,40 @@ struct SuspenseLine {
   std::string label;
   Method method = Method::transfer;
   std::string reason;  // why: no invoice number, unknown invoice, refused by a rule...
+  std::string payer;       // as the bank gave it, "" when it did not
+  std::string payer_iban;
+  SuspenseStatus status = SuspenseStatus::open;
+  Cents open_amount = 0;   // amount less what was assigned or dismissed by the day
+  std::vector<SuspenseAction> actions;  // by the day, in order
 };
 
-// Suspense lines dated on or before as_of, by date then id.
-std::vector<SuspenseLine> suspense_lines(Ledger& ledger, Date as_of);
+// Which lines a suspense listing shows.
+enum class SuspenseFilter { all, open, resolved };
+// "open", "resolved" or "all"; throws Error(usage) naming the accepted values.
+SuspenseFilter parse_suspense_filter(std::string_view text);
+
+// Suspense lines dated on or before as_of, by date then id, with their
+// actions dated on or before as_of.
+std::vector<SuspenseLine> suspense_lines(Ledger& ledger, Date as_of, SuspenseFilter filter = SuspenseFilter::all);
 
 // The same lines one at a time, in the same order, each dropped once fn
 // returns: an 88k-line suspense list read in bounded memory. fn must not use
 // this Ledger.
-void each_suspense_line(Ledger& ledger, Date as_of, const std::function<void(const SuspenseLine&)>& fn);
+void each_suspense_line(Ledger& ledger, Date as_of, const std::function<void(const SuspenseLine&)>& fn,
+                        SuspenseFilter filter = SuspenseFilter::all);
 
-// How many suspense lines are dated on or before as_of, and their sum.
+// How many suspense lines are dated on or before as_of and their sum, and of
+// them the open ones and what is still open of them (as of that day).
 struct SuspenseTotal {
   std::int64_t count = 0;
   Cents amount = 0;
+  std::int64_t open_count = 0;
+  Cents open_amount = 0;
 };
 SuspenseTotal suspense_total(Ledger& ledger, Date as_of);
+
+// The line `id` as of `as_of`. Throws Error(not_found) naming the id.
+SuspenseLine suspense_line(Ledger& ledger, std::int64_t id, Date as_of);
 
 // ---- Month-end close ----
 

@@ -1,4 +1,6 @@
-// tally customer add | list | show | set
+// tally customer add | list | show | set | iban
+#include <fmt/ranges.h>
+
 #include "cli/views.hpp"
 #include "tally/errors.hpp"
 
@@ -68,6 +70,7 @@ Output run_show(Context& ctx, const ShowOpts& o) {
   j["invoices"] = Json::array();
   for (const auto& i : invoices) j["invoices"].push_back(to_json(i));
   j["identity"] = identity_json(ledger.customer_identity(c.code));
+  j["payer_ibans"] = ledger.customer_ibans(c.code);
   out.json = Json{{"as_of", format_date(d)}, {"customer", j}};
   out.tables.push_back(customer_table({c}));
   Table st{"Subscriptions", {"id", "amount_ht", "cycle", "start", "commitment", "notice", "end_date"}, {}};
@@ -100,6 +103,29 @@ Output run_set(Context& ctx, const SetOpts& o) {
   out.lines.push_back(fmt::format("Customer {}: {} = {}", o.code, o.key, value));
   if (reverse_charge_applies(b))
     out.lines.push_back("Intra-EU customer with a VAT number: its documents carry the reverse-charge mention (E1)");
+  return out;
+}
+
+struct IbanOpts {
+  std::string code;
+  std::vector<std::string> ibans;
+  bool remove = false;
+};
+
+// B2: the IBANs a customer pays from, added or removed.
+Output run_iban(Context& ctx, const IbanOpts& o) {
+  Ledger& ledger = ctx.ledger();
+  std::vector<std::string> changed;
+  // One write: all the IBANs or none (a bad one refuses the command before any).
+  ledger.transaction([&] {
+    for (const auto& iban : o.ibans)
+      if (ledger.set_customer_iban(o.code, iban, o.remove, ctx.as_of())) changed.push_back(iban);
+  });
+  const auto known = ledger.customer_ibans(o.code);
+  Output out;
+  out.json = Json{{"customer", o.code}, {o.remove ? "removed" : "added", changed}, {"ibans", known}};
+  out.lines.push_back(fmt::format("Customer {}: {} IBAN(s) {}; known payer IBANs (B2): {}", o.code, changed.size(),
+                                  o.remove ? "removed" : "added", known.empty() ? "none" : fmt::format("{}", fmt::join(known, ", "))));
   return out;
 }
 
@@ -145,6 +171,14 @@ void setup_customer(CLI::App& cmd, Context& ctx, Action& action) {
   set->add_flag("--clear", set_opts->clear, "clear an optional key instead of giving a VALUE");
   example(set, "tally customer set acme vat_number FR27552120222");
   on_parse(set, ctx, action, set_opts, run_set);
+
+  auto iban_opts = std::make_shared<IbanOpts>();
+  auto* iban = cmd.add_subcommand("iban", "add (or --remove) IBANs the customer pays from, to recognise its transfers (B2)");
+  iban->add_option("CODE", iban_opts->code, "customer code")->required();
+  iban->add_option("IBAN", iban_opts->ibans, "one or more IBANs (E4: checked; spaces allowed)")->required();
+  iban->add_flag("--remove", iban_opts->remove, "remove them instead (the document IBAN is 'customer set CODE iban')");
+  example(iban, "tally customer iban acme 'FR76 3000 6000 0112 3456 7890 189'");
+  on_parse(iban, ctx, action, iban_opts, run_iban);
 }
 
 }  // namespace tally::cli

@@ -1,4 +1,5 @@
-// tally import payments FILE.csv: a bank statement, idempotent by reference.
+// tally import payments FILE [--from FORMAT] [--rules FILE]: a bank statement,
+// idempotent by reference; B1 and B2 (issue 21).
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -19,6 +20,8 @@ namespace {
 
 struct PaymentsOpts {
   std::string file;
+  std::optional<std::string> from;   // --from FORMAT
+  std::optional<std::string> rules;  // --rules FILE: a bank CSV dialect
 };
 
 // The bytes of an open file descriptor, to its end. Throws Error(internal).
@@ -47,7 +50,7 @@ std::string read_input(const std::string& file) {
   const int fd = ::open(file.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
   if (fd < 0) {
     if (errno == ENOENT || errno == ENOTDIR)
-      throw not_found("no file '{}': expected a bank statement CSV", file);
+      throw not_found("no file '{}': expected a bank statement", file);
     throw Error(ExitCode::internal, fmt::format("cannot read '{}': {}", file, std::strerror(errno)));
   }
   struct Closer {
@@ -64,7 +67,7 @@ std::string read_input(const std::string& file) {
                        : S_ISBLK(st.st_mode)  ? "a block device"
                        : S_ISSOCK(st.st_mode) ? "a socket"
                                               : "not a regular file";
-    throw usage_error("invalid statement '{}': {}; expected a regular file (a bank statement CSV), or '-' for "
+    throw usage_error("invalid statement '{}': {}; expected a regular file (a bank statement), or '-' for "
                       "standard input",
                       file, what);
   }
@@ -114,23 +117,108 @@ Row line_row(const ImportedLine& l) {
           l.payment_id ? std::to_string(l.payment_id) : "", l.fee_invoice, detail};
 }
 
+Json statement_json(const StatementSummary& s) {
+  const bank::Reconciliation& r = s.reconciliation;
+  return Json{{"statement", s.label},
+              {"account", s.account},
+              {"currency", s.currency},
+              {"entries", r.count},
+              {"credits", r.credits},
+              {"credit_total", amount(r.credit_total)},
+              {"debits_skipped", r.debits_skipped},
+              {"debit_total", amount(r.debit_total)},
+              {"opening", amount(r.opening)},
+              {"closing", amount(r.closing)},
+              {"reconciled", r.checked},
+              {"note", r.note}};
+}
+
+// The file read as its format says: tally's own CSV (no --from or --from csv,
+// no --rules, and not a bank format by its content), else a bank statement
+// whose statements are reconciled (B1) into lines.
+struct Input {
+  std::optional<BankFile> bank;  // none: tally's own CSV
+  BankStatement statement;
+};
+
+Input read_statement_file(const PaymentsOpts& o, Date today) {
+  std::optional<bank::Format> forced;
+  if (o.from) {
+    try {
+      forced = bank::parse_format(*o.from);
+    } catch (const Error&) {
+      throw usage_error("invalid --from '{}': expected camt053, cfonb120, ofx or csv", shown_text(*o.from));
+    }
+  }
+  if (o.rules && forced && *forced != bank::Format::csv)
+    throw usage_error("--rules describes a CSV dialect: it goes with --from csv (or no --from), not --from {}",
+                      *o.from);
+  std::string bytes = read_input(o.file);
+  const bank::Format format = o.rules ? bank::Format::csv : forced ? *forced : bank::detect_format(bytes);
+  Input in;
+  if (format == bank::Format::csv && !o.rules) {
+    in.statement = parse_statement(bytes, today);  // tally's own CSV (CLI.md)
+    return in;
+  }
+  std::optional<bank::CsvRules> rules;
+  if (o.rules) {
+    std::string text;
+    try {
+      text = read_input(*o.rules);
+    } catch (const Error& e) {
+      if (e.code() != ExitCode::not_found) throw;
+      throw not_found("no rules file '{}' (--rules): expected a bank CSV's rules, such as "
+                      "data/bank-rules/fr-bank.rules",
+                      *o.rules);
+    }
+    try {
+      rules = bank::parse_csv_rules(text);
+    } catch (const Error& e) {
+      if (e.code() != ExitCode::usage) throw;
+      throw Error(e.code(), fmt::format("--rules {}: {}", *o.rules, e.what()));
+    }
+  }
+  std::vector<bank::Statement> statements;
+  try {
+    statements = bank::read_statements(bytes, format, rules ? &*rules : nullptr);
+  } catch (const Error& e) {
+    if (e.code() != ExitCode::usage) throw;
+    throw Error(e.code(), fmt::format("{} ({}{}): {}", o.file, bank::to_string(format), forced || o.rules ? "" : ", detected",
+                                      e.what()));
+  }
+  std::string().swap(bytes);
+  in.bank = bank_file_lines(format, statements, today);  // B1: Error(refused) naming the gap
+  in.statement = std::move(in.bank->statement);
+  return in;
+}
+
 Output run_payments(Context& ctx, const PaymentsOpts& o) {
   const Date today = ctx.as_of();
   // Shared with the output's generators: a statement may have 100k lines, so
   // the rows and JSON elements are made while printing, not held (issue 9).
   auto r = std::make_shared<ImportResult>();
+  std::optional<BankFile> bank;
   {
-    BankStatement statement = parse_statement(read_input(o.file), today);  // the text is freed here
+    Input in = read_statement_file(o, today);  // the text is freed here
+    bank = std::move(in.bank);
+    BankStatement statement = std::move(in.statement);
     Progress bar(ctx, "import payments");
     *r = import_payments(ctx.ledger(), std::move(statement), o.file, today,
                          [&bar](std::size_t done, std::size_t total) { bar.update(done, total); });
   }
   Output out;
   out.json = Json{{"file", o.file},
+                  {"format", bank ? std::string(bank::to_string(bank->format)) : std::string("tally-csv")},
                   {"recorded", Json::array()},
                   {"duplicates", Json::array()},
                   {"suspense", Json::array()},
                   {"rejected", Json::array()}};
+  if (bank) {
+    out.json["statements"] = Json::array();
+    for (const auto& s : bank->statements) out.json["statements"].push_back(statement_json(s));
+    out.json["debits_skipped"] = bank->debits_skipped;
+    out.json["debit_total"] = amount(bank->debit_total);
+  }
   if (!r->rejected.empty()) {
     Table rej{"", {"line", "reason"}, {}};
     for (const auto& e : r->rejected) {
@@ -139,11 +227,17 @@ Output run_payments(Context& ctx, const PaymentsOpts& o) {
     }
     out.tables.push_back(std::move(rej));
     out.exit_code = static_cast<int>(ExitCode::usage);
+    // tally's own CSV whose header is not tally's: most likely a bank's CSV export.
+    const bool foreign_header = !bank && r->rejected.front().line == 1 &&
+                                r->rejected.front().reason.find("the header") != std::string::npos;
     std::cerr << "tally: error: "
-              << escape_control(fmt::format("{}: {} malformed line(s), nothing recorded: line {}: {}{}", o.file,
+              << escape_control(fmt::format("{}: {} malformed line(s), nothing recorded: line {}: {}{}{}", o.file,
                                             r->rejected.size(), r->rejected.front().line, r->rejected.front().reason,
                                             r->rejected.size() > 1 ? " (all of them: --format json, or the table)"
-                                                                   : ""))
+                                                                   : "",
+                                            foreign_header ? "; a bank's CSV export is read with --rules FILE (see "
+                                                             "data/bank-rules/fr-bank.rules)"
+                                                           : ""))
               << "\n";
     return out;
   }
@@ -163,9 +257,25 @@ Output run_payments(Context& ctx, const PaymentsOpts& o) {
   Cents recorded = 0;
   for (const auto& l : r->lines)
     if (l.status == ImportStatus::recorded) recorded += l.source.amount;
-  out.lines.push_back(fmt::format("{}: {} line(s): {} recorded ({}), {} duplicate(s), {} in suspense{}", o.file,
+  if (bank) {
+    for (const auto& s : bank->statements) {
+      const bank::Reconciliation& c = s.reconciliation;
+      out.lines.push_back(escape_control(fmt::format(
+          "{}: {} entries, {} credit(s) {}, {} debit(s) {} skipped; {}{}", s.label, c.count, c.credits,
+          format_amount(c.credit_total), c.debits_skipped, format_amount(c.debit_total),
+          c.checked ? fmt::format("B1: {} + {} - {} = {}, reconciled", format_amount(c.opening),
+                                  format_amount(c.credit_total), format_amount(c.debit_total), format_amount(c.closing))
+                    : "B1 not checked",
+          c.note.empty() ? "" : " (" + c.note + ")")));
+    }
+    if (r->lines.empty())
+      out.lines.push_back(fmt::format("{}: no credit entry: nothing to import{}", o.file,
+                                      bank->statements.empty() ? " (no statement in the file)" : ""));
+  }
+  out.lines.push_back(fmt::format("{}: {} line(s): {} recorded ({}), {} duplicate(s), {} in suspense{}{}", o.file,
                                   r->lines.size(), r->count(ImportStatus::recorded), format_amount(recorded),
                                   r->count(ImportStatus::duplicate), r->count(ImportStatus::suspense),
+                                  bank ? fmt::format(", {} debit(s) skipped", bank->debits_skipped) : "",
                                   r->count(ImportStatus::suspense) ? " (see tally report suspense)" : ""));
   return out;
 }
@@ -176,9 +286,12 @@ void setup_import(CLI::App& cmd, Context& ctx, Action& action) {
   cmd.require_subcommand(1);
   auto o = std::make_shared<PaymentsOpts>();
   auto* payments = cmd.add_subcommand(
-      "payments", "record a bank statement: date,amount,reference,label[,method] (idempotent by reference)");
-  payments->add_option("FILE", o->file, "the statement CSV ('-' for standard input)")->required();
-  example(payments, "tally --dry-run import payments statement-2026-03.csv  (then without --dry-run)");
+      "payments", "record a bank statement: CAMT.053, CFONB 120, OFX, a bank CSV with --rules, or tally's CSV "
+                  "date,amount,reference,label[,method] (idempotent by reference)");
+  payments->add_option("FILE", o->file, "the statement ('-' for standard input); its format is detected")->required();
+  payments->add_option("--from", o->from, "force the format: camt053, cfonb120, ofx or csv");
+  payments->add_option("--rules", o->rules, "a bank CSV's rules file (see data/bank-rules/fr-bank.rules)");
+  example(payments, "tally --dry-run import payments statement-2026-03.xml  (then without --dry-run)");
   on_parse(payments, ctx, action, o, run_payments);
 }
 

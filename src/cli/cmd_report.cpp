@@ -10,6 +10,7 @@
 #include "tally/errors.hpp"
 #include "tally/integrity.hpp"
 #include "tally/reports.hpp"
+#include "tally/text.hpp"
 
 namespace tally::cli {
 namespace {
@@ -104,37 +105,49 @@ Output run_balance(Context& ctx) {
 // Streamed while printing (Table::generate, Output::json_arrays): an import
 // of a whole year's statement can leave 88k lines in suspense, which as rows
 // and a JSON tree held at once took 274 MB (issue 17).
-Output run_suspense(Context& ctx) {
+struct SuspenseOpts {
+  std::string status = "all";
+};
+
+Output run_suspense(Context& ctx, const SuspenseOpts& o) {
+  const SuspenseFilter filter = [&] {
+    try {
+      return parse_suspense_filter(o.status);
+    } catch (const Error&) {
+      throw usage_error("invalid --status '{}': expected open, resolved or all", shown_text(o.status));
+    }
+  }();
   const Date d = ctx.as_of();
   Ledger& ledger = ctx.reader();
   const SuspenseTotal total = suspense_total(ledger, d);
-  const auto each = [&ledger, d](const std::function<void(const SuspenseLine&)>& fn) {
-    each_suspense_line(ledger, d, fn);
+  const auto each = [&ledger, d, filter](const std::function<void(const SuspenseLine&)>& fn) {
+    each_suspense_line(ledger, d, fn, filter);
   };
   Output out;
-  out.json = Json{{"as_of", format_date(d)}, {"suspense", Json::array()}, {"total", amount(total.amount)}};
+  out.json = Json{{"as_of", format_date(d)},
+                  {"status", o.status},
+                  {"suspense", Json::array()},
+                  {"total", amount(total.open_amount)},
+                  {"open", Json{{"count", total.open_count}, {"amount", amount(total.open_amount)}}},
+                  {"lines", Json{{"count", total.count}, {"amount", amount(total.amount)}}}};
   out.json_arrays["suspense"] = [each](const std::function<void(const Json&)>& sink) {
-    each([&sink](const SuspenseLine& l) {
-      sink(Json{{"id", l.id},
-                {"date", format_date(l.date)},
-                {"amount", amount(l.amount)},
-                {"reference", l.reference},
-                {"label", l.label},
-                {"method", to_string(l.method)},
-                {"reason", l.reason}});
-    });
+    each([&sink](const SuspenseLine& l) { sink(suspense_json(l)); });
   };
-  Table t{"", {"id", "date", "amount", "reference", "label", "method", "reason"}, {}};
+  Table t{"", {"id", "date", "amount", "reference", "label", "payer", "method", "reason", "status", "open", "resolution"},
+          {}};
   t.generate = [each](const RowSink& sink) {
     each([&sink](const SuspenseLine& l) {
-      sink({std::to_string(l.id), format_date(l.date), format_amount(l.amount), l.reference, l.label,
-            std::string(to_string(l.method)), l.reason});
+      sink({std::to_string(l.id), format_date(l.date), format_amount(l.amount), l.reference, l.label, l.payer,
+            std::string(to_string(l.method)), l.reason, std::string(to_string(l.status)),
+            format_amount(l.open_amount), suspense_resolution(l)});
     });
   };
   out.tables.push_back(std::move(t));
-  out.lines.push_back(fmt::format("{} line(s) in suspense, {} (bank statement lines not recorded as payments: "
-                                  "record them with tally pay)",
-                                  total.count, format_amount(total.amount)));
+  out.lines.push_back(fmt::format("{} open line(s), {} still in suspense; {} line(s) in all ({}) dated by {} (bank "
+                                  "statement lines not recorded as payments: tally suspense assign LINE --invoice "
+                                  "NUMBER, or tally suspense dismiss LINE --reason R)",
+                                  total.open_count, format_amount(total.open_amount), total.count,
+                                  format_amount(total.amount), format_date(d)));
   return out;
 }
 
@@ -558,9 +571,11 @@ void setup_report(CLI::App& cmd, Context& ctx, Action& action) {
   example(balance, "tally --as-of 2026-03-31 report balance --format json | jq '.total.balance'");
   on_parse(balance, ctx, action, none, [](Context& c, const NoOpts&) { return run_balance(c); });
 
+  auto so = std::make_shared<SuspenseOpts>();
   auto* suspense = cmd.add_subcommand("suspense", "bank statement lines the import could not record as payments");
-  example(suspense, "tally report suspense --format json | jq -r '.suspense[].reference'");
-  on_parse(suspense, ctx, action, none, [](Context& c, const NoOpts&) { return run_suspense(c); });
+  suspense->add_option("--status", so->status, "open, resolved (assigned or dismissed) or all (default)");
+  example(suspense, "tally report suspense --status open --format json | jq -r '.suspense[].reference'");
+  on_parse(suspense, ctx, action, so, run_suspense);
 
   auto v = std::make_shared<VatOpts>();
   auto* vat = cmd.add_subcommand("vat", "VAT by rate of a month, on receipts or on debits (A1): the CA3 figures");

@@ -21,6 +21,7 @@ void setup_seller(CLI::App&, Context&, Action&);
 void setup_report(CLI::App&, Context&, Action&);
 void setup_import(CLI::App&, Context&, Action&);
 void setup_export(CLI::App&, Context&, Action&);
+void setup_suspense(CLI::App&, Context&, Action&);
 void setup_verify(CLI::App&, Context&, Action&);
 void setup_backup(CLI::App&, Context&, Action&);
 void setup_completion(CLI::App&, Context&, Action&);
@@ -44,6 +45,7 @@ const std::vector<Command>& commands() {
       {"report", "aging, balances, suspense and the month-end close", setup_report},
       {"import", "import a bank statement of payments", setup_import},
       {"export", "the accountant's books: the FEC and an hledger journal (A2)", setup_export},
+      {"suspense", "assign a suspense line to an invoice or dismiss it (B2)", setup_suspense},
       {"verify", "check the integrity of the ledger and its journal", setup_verify},
       {"backup", "a consistent copy of the ledger while others write", setup_backup},
       {"completion", "print the bash completion script", setup_completion},

@@ -10,6 +10,7 @@
 
 #include "ledger/impl.hpp"
 #include "tally/errors.hpp"
+#include "tally/matching.hpp"
 #include "tally/reports.hpp"
 
 namespace tally {
@@ -115,49 +116,97 @@ bool known(Ledger::Impl& impl, const BankLine& l, ImportedLine& out, std::vector
 
 void to_suspense(Ledger::Impl& impl, ImportedLine& out, std::string reason) {
   const BankLine& l = out.source;
-  auto& ins = impl.stmt("INSERT INTO suspense(date, amount, reference, label, method, reason) VALUES (?, ?, ?, ?, ?, ?)");
+  auto& ins = impl.stmt(
+      "INSERT INTO suspense(date, amount, reference, label, method, reason, payer, payer_iban) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
   ins.bind(1, db_date(l.date));
   ins.bind(2, l.amount);
   ins.bind(3, l.reference);
   ins.bind(4, l.label);
   ins.bind(5, std::string(to_string(l.method)));
   ins.bind(6, reason);
+  ins.bind(7, l.payer_name);
+  ins.bind(8, iban_key(l.payer_iban));
   ins.exec();
   out.status = ImportStatus::suspense;
   out.reason = std::move(reason);
 }
 
-// Pays the one invoice the line names, with the rules of pay(). Every refusal
-// (an unknown invoice, P6, a locked month) comes before the payment writes
-// anything (plan_payment), so the line goes to suspense with nothing to undo.
-// The reference is new: known() looked for it first.
+// B2's snapshot of the invoice a line names and of its customer, read inside
+// the import's write (the earlier lines' payments counted).
+MatchInvoice match_invoice(Ledger::Impl& impl, const PaymentPlan& plan) {
+  MatchInvoice m;
+  m.number = plan.inv.number;
+  m.balance = plan.inv.ttc - plan.inv.paid - plan.inv.credited;
+  m.fee_ttc = plan.charged ? invoice_totals({plan.fee_line}).ttc : 0;
+  m.customer.code = plan.inv.customer;
+  auto& c = impl.stmt("SELECT name, legal_name, iban, owed FROM customer WHERE id = ?");
+  c.bind(1, plan.inv.customer_id);
+  if (c.executeStep()) {
+    for (int k : {0, 1})
+      if (std::string n = c.getColumn(k).getString(); !n.empty()) m.customer.names.push_back(std::move(n));
+    if (std::string iban = c.getColumn(2).getString(); !iban.empty()) m.customer.ibans.push_back(std::move(iban));
+    m.customer.owed = c.getColumn(3).getInt64();
+  }
+  c.reset();
+  auto& ibans = impl.stmt("SELECT iban FROM customer_iban WHERE customer_id = ? ORDER BY id");
+  ibans.bind(1, plan.inv.customer_id);
+  while (ibans.executeStep()) m.customer.ibans.push_back(ibans.getColumn(0).getString());
+  ibans.reset();
+  return m;
+}
+
+// The customers known by a payer IBAN (their document IBAN or a known one).
+std::vector<std::string> iban_owners(Ledger::Impl& impl, const std::string& iban) {
+  std::vector<std::string> out;
+  if (iban.empty()) return out;
+  auto& q = impl.stmt(
+      "SELECT code FROM customer WHERE iban = ?1 UNION "
+      "SELECT c.code FROM customer_iban k JOIN customer c ON c.id = k.customer_id WHERE k.iban = ?1 ORDER BY 1");
+  q.bind(1, iban);
+  while (q.executeStep()) out.push_back(q.getColumn(0).getString());
+  q.reset();
+  return out;
+}
+
+// Pays the one invoice the line names when B2 accepts it, with the rules of
+// pay(). Every refusal (an unknown invoice, P6, a locked month) comes before
+// the payment writes anything (plan_payment), so the line goes to suspense
+// with nothing to undo. The reference is new: known() looked for it first.
 void record(Ledger& ledger, ImportedLine& out, Date today) {
   const BankLine& l = out.source;
   Ledger::Impl& impl = ledger.impl();
-  if (l.invoices.empty())
-    return to_suspense(impl, out, "no invoice number (F{YYYY}-{NNNNNN}) in the reference or label");
-  if (l.invoices.size() > 1) {
-    std::string numbers;
-    for (const auto& n : l.invoices) numbers += (numbers.empty() ? "" : ", ") + n;
-    return to_suspense(impl, out, fmt::format("several invoice numbers ({}): record each part with tally pay", numbers));
-  }
+  MatchSnapshot snap;
+  snap.entry = MatchEntry{l.amount, l.payer_name, l.payer_iban, l.currency, l.reversal};
+  snap.invoices = l.invoices;
+  snap.iban_owners = iban_owners(impl, iban_key(l.payer_iban));
   PaymentRequest r;
-  r.invoice = l.invoices.front();
-  r.method = l.method;
-  r.amount = l.amount;
-  r.date = l.date;
-  r.today = today;
-  r.ref = l.reference;
-  r.detail = l.label.empty() ? l.reference : l.label;
-  r.read_state = false;  // the import reports the payment, not the invoice after it
-  check_payment_request(r);
   std::optional<PaymentPlan> plan;
-  try {
-    plan = plan_payment(ledger, r);
-  } catch (const Error& e) {
-    if (e.code() != ExitCode::refused && e.code() != ExitCode::not_found) throw;
-    return to_suspense(impl, out, e.what());
+  if (l.invoices.size() == 1 && !l.reversal && (l.currency.empty() || l.currency == "EUR")) {
+    r.invoice = l.invoices.front();
+    r.method = l.method;
+    r.amount = l.amount;
+    r.date = l.date;
+    r.today = today;
+    r.ref = l.reference;
+    r.detail = l.label.empty() ? l.reference : l.label;
+    r.read_state = false;  // the import reports the payment, not the invoice after it
+    check_payment_request(r);
+    try {
+      plan = plan_payment(ledger, r);
+    } catch (const Error& e) {
+      if (e.code() == ExitCode::not_found) {
+        // B2: a reference to nothing (the snapshot has no invoice).
+      } else if (e.code() == ExitCode::refused) {
+        return to_suspense(impl, out, e.what());
+      } else {
+        throw;
+      }
+    }
+    if (plan) snap.invoice = match_invoice(impl, *plan);
   }
+  const MatchDecision d = decide_match(snap);
+  if (!d.pay) return to_suspense(impl, out, d.reason);
   PaymentResult paid;
   ledger.write("pay", [&] { return write_payment(ledger, r, std::move(*plan), paid); });
   out.status = ImportStatus::recorded;

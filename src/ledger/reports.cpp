@@ -8,6 +8,7 @@
 
 #include "ledger/impl.hpp"
 #include "tally/errors.hpp"
+#include "tally/text.hpp"
 
 namespace tally {
 namespace {
@@ -364,28 +365,130 @@ SELECT c.code, COALESCE(t.invoiced, 0), COALESCE(t.fees, 0), COALESCE(t.penaltie
   return r;
 }
 
-std::vector<SuspenseLine> suspense_lines(Ledger& ledger, Date as_of) {
+std::string_view to_string(SuspenseStatus s) {
+  switch (s) {
+    case SuspenseStatus::open: return "open";
+    case SuspenseStatus::assigned: return "assigned";
+    case SuspenseStatus::dismissed: return "dismissed";
+  }
+  return "open";
+}
+
+SuspenseFilter parse_suspense_filter(std::string_view text) {
+  if (text == "open") return SuspenseFilter::open;
+  if (text == "resolved") return SuspenseFilter::resolved;
+  if (text == "all") return SuspenseFilter::all;
+  throw usage_error("invalid suspense status '{}': expected open, resolved or all", shown_text(text));
+}
+
+namespace {
+
+// The columns of a suspense line, with its actions dated by ?1 as one text:
+// records separated by \x1E, fields by \x1F (action, date, amount, payment,
+// invoice, reason), in order.
+constexpr const char* kSuspenseSelect =
+    "SELECT s.id, s.date, s.amount, s.reference, s.label, s.method, s.reason, s.payer, s.payer_iban, "
+    "(SELECT group_concat(r, char(30)) FROM (SELECT a.action || char(31) || a.date || char(31) || a.amount || "
+    "char(31) || COALESCE(a.payment_id, 0) || char(31) || COALESCE(i.number, '') || char(31) || a.reason AS r "
+    "FROM suspense_action a LEFT JOIN payment p ON p.id = a.payment_id LEFT JOIN invoice i ON i.id = p.invoice_id "
+    "WHERE a.suspense_id = s.id AND a.date <= ?1 ORDER BY a.id)) "
+    "FROM suspense s ";
+
+std::vector<std::string_view> split(std::string_view text, char sep) {
+  std::vector<std::string_view> out;
+  std::size_t start = 0;
+  for (;;) {
+    const std::size_t at = text.find(sep, start);
+    out.push_back(text.substr(start, at == std::string_view::npos ? std::string_view::npos : at - start));
+    if (at == std::string_view::npos) return out;
+    start = at + 1;
+  }
+}
+
+SuspenseLine read_suspense(SQLite::Statement& q) {
+  SuspenseLine l;
+  l.id = q.getColumn(0).getInt64();
+  l.date = parse_date(q.getColumn(1).getString());
+  l.amount = q.getColumn(2).getInt64();
+  l.reference = q.getColumn(3).getString();
+  l.label = q.getColumn(4).getString();
+  l.method = parse_method(q.getColumn(5).getString());
+  l.reason = q.getColumn(6).getString();
+  l.payer = q.getColumn(7).getString();
+  l.payer_iban = q.getColumn(8).getString();
+  l.open_amount = l.amount;
+  if (!q.getColumn(9).isNull()) {
+    const std::string actions = q.getColumn(9).getString();
+    for (std::string_view rec : split(actions, '\x1E')) {
+      const auto f = split(rec, '\x1F');
+      if (f.size() != 6) continue;
+      SuspenseAction a;
+      a.action = std::string(f[0]);
+      a.date = parse_date(f[1]);
+      a.amount = std::stoll(std::string(f[2]));
+      a.payment_id = std::stoll(std::string(f[3]));
+      a.invoice = std::string(f[4]);
+      a.reason = std::string(f[5]);  // people's text: never a control character such as the separators
+      l.open_amount -= a.amount;
+      if (a.action == "dismiss") l.status = SuspenseStatus::dismissed;
+      l.actions.push_back(std::move(a));
+    }
+    if (l.open_amount > 0) l.status = SuspenseStatus::open;
+    else if (l.status != SuspenseStatus::dismissed) l.status = SuspenseStatus::assigned;
+  }
+  return l;
+}
+
+bool shown(const SuspenseLine& l, SuspenseFilter f) {
+  switch (f) {
+    case SuspenseFilter::all: return true;
+    case SuspenseFilter::open: return l.status == SuspenseStatus::open;
+    case SuspenseFilter::resolved: return l.status != SuspenseStatus::open;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::vector<SuspenseLine> suspense_lines(Ledger& ledger, Date as_of, SuspenseFilter filter) {
   std::vector<SuspenseLine> out;
-  each_suspense_line(ledger, as_of, [&out](const SuspenseLine& l) { out.push_back(l); });
+  each_suspense_line(ledger, as_of, [&out](const SuspenseLine& l) { out.push_back(l); }, filter);
   return out;
 }
 
-void each_suspense_line(Ledger& ledger, Date as_of, const std::function<void(const SuspenseLine&)>& fn) {
-  auto& q = ledger.impl().stmt(
-      "SELECT id, date, amount, reference, label, method, reason FROM suspense WHERE date <= ? ORDER BY date, id");
+void each_suspense_line(Ledger& ledger, Date as_of, const std::function<void(const SuspenseLine&)>& fn,
+                        SuspenseFilter filter) {
+  auto& q = ledger.impl().stmt(std::string(kSuspenseSelect) + "WHERE s.date <= ?1 ORDER BY s.date, s.id");
   q.bind(1, db_date(as_of));
-  while (q.executeStep())
-    fn(SuspenseLine{q.getColumn(0).getInt64(), parse_date(q.getColumn(1).getString()), q.getColumn(2).getInt64(),
-                    q.getColumn(3).getString(), q.getColumn(4).getString(), parse_method(q.getColumn(5).getString()),
-                    q.getColumn(6).getString()});
+  while (q.executeStep()) {
+    const SuspenseLine l = read_suspense(q);
+    if (shown(l, filter)) fn(l);
+  }
   q.reset();
 }
 
+SuspenseLine suspense_line(Ledger& ledger, std::int64_t id, Date as_of) {
+  auto& q = ledger.impl().stmt(std::string(kSuspenseSelect) + "WHERE s.id = ?2");
+  q.bind(1, db_date(as_of));
+  q.bind(2, id);
+  if (!q.executeStep()) {
+    q.reset();
+    throw not_found("unknown suspense line '{}': see 'tally report suspense'", id);
+  }
+  SuspenseLine l = read_suspense(q);
+  q.reset();
+  return l;
+}
+
 SuspenseTotal suspense_total(Ledger& ledger, Date as_of) {
-  auto& q = ledger.impl().stmt("SELECT COUNT(*), COALESCE(SUM(amount), 0) FROM suspense WHERE date <= ?");
+  auto& q = ledger.impl().stmt(
+      "SELECT COUNT(*), COALESCE(SUM(amount), 0), COALESCE(SUM(open > 0), 0), COALESCE(SUM(open), 0) FROM ("
+      "SELECT s.amount, s.amount - COALESCE((SELECT SUM(a.amount) FROM suspense_action a "
+      "WHERE a.suspense_id = s.id AND a.date <= ?1), 0) AS open FROM suspense s WHERE s.date <= ?1)");
   q.bind(1, db_date(as_of));
   q.executeStep();
-  const SuspenseTotal t{q.getColumn(0).getInt64(), q.getColumn(1).getInt64()};
+  const SuspenseTotal t{q.getColumn(0).getInt64(), q.getColumn(1).getInt64(), q.getColumn(2).getInt64(),
+                        q.getColumn(3).getInt64()};
   q.reset();
   return t;
 }

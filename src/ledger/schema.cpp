@@ -322,6 +322,35 @@ INSERT OR IGNORE INTO penalty_review(invoice_id)
       OR EXISTS (SELECT 1 FROM invoice n WHERE n.cites_id = b.invoice_id AND n.credit_note = 1
                   AND n.issue_date < b.through);
 )sql",
+    // 10: issue 21, B2 and suspense resolution. A customer's known payer IBANs
+    // beyond its document IBAN (customer.iban, migration 8); who paid a
+    // suspense line as the bank said; and what became of each suspense line:
+    // one suspense_action row per assignment (the payment it recorded, of
+    // part or all of the line) or dismissal (with its reason), dated the
+    // business day of the decision, each written with its journal event.
+    // Additive: existing lines are open, with no payer.
+    R"sql(
+CREATE TABLE customer_iban (
+  id          INTEGER PRIMARY KEY,
+  customer_id INTEGER NOT NULL REFERENCES customer(id),
+  iban        TEXT NOT NULL,
+  added       TEXT NOT NULL,
+  UNIQUE (customer_id, iban)
+) STRICT;
+CREATE INDEX customer_iban_iban ON customer_iban(iban);
+ALTER TABLE suspense ADD COLUMN payer      TEXT NOT NULL DEFAULT '';
+ALTER TABLE suspense ADD COLUMN payer_iban TEXT NOT NULL DEFAULT '';
+CREATE TABLE suspense_action (
+  id          INTEGER PRIMARY KEY,
+  suspense_id INTEGER NOT NULL REFERENCES suspense(id),
+  action      TEXT NOT NULL CHECK (action IN ('assign', 'dismiss')),
+  date        TEXT NOT NULL,
+  amount      INTEGER NOT NULL CHECK (amount > 0),
+  payment_id  INTEGER REFERENCES payment(id),
+  reason      TEXT NOT NULL DEFAULT ''
+) STRICT;
+CREATE INDEX suspense_action_line ON suspense_action(suspense_id);
+)sql",
 };
 static_assert(kMigrations.size() == kSchemaVersion, "one migration per schema version");
 

@@ -1,9 +1,12 @@
 // E2: the seller's identity, versioned by effective date like the policy; the
 // customers' identity on documents. Each change is one journaled write.
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "ledger/impl.hpp"
 #include "tally/errors.hpp"
+#include "tally/identifiers.hpp"
 
 namespace tally {
 
@@ -123,6 +126,42 @@ BuyerIdentity Ledger::set_customer(std::string_view code, std::string_view key, 
         .dump();
   });
   return after;  // also under --dry-run: what it would be
+}
+
+std::vector<std::string> Ledger::customer_ibans(std::string_view code) {
+  const BuyerIdentity b = customer_identity(code);
+  std::vector<std::string> out;
+  if (!b.iban.empty()) out.push_back(b.iban);
+  auto& q = impl_->stmt(
+      "SELECT k.iban FROM customer_iban k JOIN customer c ON c.id = k.customer_id WHERE c.code = ? ORDER BY k.id");
+  q.bind(1, std::string(code));
+  while (q.executeStep())
+    if (std::string iban = q.getColumn(0).getString(); std::find(out.begin(), out.end(), iban) == out.end())
+      out.push_back(std::move(iban));
+  q.reset();
+  return out;
+}
+
+bool Ledger::set_customer_iban(std::string_view code, std::string_view iban, bool remove, Date today) {
+  const std::string canonical = check_iban(iban);  // E4; throws Error(usage)
+  bool changed = false;
+  const std::int64_t customer = impl_->customer_id(code);  // throws not_found
+  auto& q = impl_->stmt("SELECT id FROM customer_iban WHERE customer_id = ? AND iban = ?");
+  q.bind(1, customer);
+  q.bind(2, canonical);
+  const bool known = q.executeStep();
+  q.reset();
+  if (known != remove) return false;  // nothing to add or remove: no event
+  write(remove ? "customer.iban.remove" : "customer.iban.add", [&] {
+    auto& w = impl_->stmt(remove ? "DELETE FROM customer_iban WHERE customer_id = ? AND iban = ?"
+                                 : "INSERT OR IGNORE INTO customer_iban(customer_id, iban, added) VALUES (?, ?, ?)");
+    w.bind(1, customer);
+    w.bind(2, canonical);
+    if (!remove) w.bind(3, db_date(today));
+    changed = w.exec() > 0;
+    return nlohmann::json{{"customer", code}, {"iban", canonical}, {"action", remove ? "remove" : "add"}}.dump();
+  });
+  return changed;
 }
 
 }  // namespace tally

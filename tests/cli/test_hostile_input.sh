@@ -197,7 +197,7 @@ fi
 mkdir -p "$WORK/script"
 cp "$SRC/data/demo/month-end.sh" "$WORK/script/month-end.sh"  # no build/ next to this copy
 OUT=$(cd "$WORK" && env -u TALLY PATH=/usr/bin:/bin timeout 60 bash "$WORK/script/month-end.sh" 2026-03 \
-  "$SRC/data/demo/bank-statement.csv" "$WORK/month-end-out" 2>"$WORK/stderr")
+  "$SRC/data/demo/bank-statement-2026-03.xml" "$WORK/month-end-out" 2>"$WORK/stderr")
 RC=$?
 ERR=$(cat "$WORK/stderr")
 expect_eq "month-end.sh without TALLY nor tally on PATH: exit" "$RC" "2"

@@ -39,7 +39,7 @@ expect_eq "line 2 no fee (services by transfer)" "$(jf '.recorded[0].fee_invoice
 expect_eq "line 3 fee" "$(jf '.recorded[1].fee_invoice')" "F2026-000004"
 # 130.00 on 120.00: 10.00 to customer credit (P3).
 expect_eq "line 5 to credit" "$(jf '.recorded[2].to_credit')" "10.00"
-expect_eq "suspense reasons" "$(jf '.suspense[0].reason')" "no invoice number (F{YYYY}-{NNNNNN}) in the reference or label"
+expect_eq "suspense reasons" "$(jf '.suspense[0].reason')" "B2: no invoice number (F{YYYY}-{NNNNNN}) in the remittance information"
 expect_contains "already paid (P6)" "$(jf '.suspense[1].reason')" "already paid"
 expect_eq "no duplicates, no rejected" "$(jf '[(.duplicates | length), (.rejected | length)] | join(" ")')" "0 0"
 ok --as-of 2026-03-31 --format json invoice show F2026-000004

@@ -89,7 +89,7 @@ expect_eq "journal not empty" "$(sqlite3 "$TALLY_DB" 'SELECT COUNT(*) > 5 FROM j
 # Schema versions (PRAGMA user_version): a ledger left at version 1 is brought
 # to the current version on open, in one transaction; a ledger written by a
 # newer tally is refused (exit 1) and left as it is.
-expect_eq "schema version" "$(sqlite3 "$TALLY_DB" 'PRAGMA user_version')" "9"
+expect_eq "schema version" "$(sqlite3 "$TALLY_DB" 'PRAGMA user_version')" "10"
 sqlite3 "$TALLY_DB" 'DROP INDEX invoice_settled_late; DROP INDEX invoice_late_open;
   DROP INDEX penalty_billing_invoice; CREATE INDEX penalty_invoice ON penalty_billing(invoice_id);
   CREATE INDEX payment_customer ON payment(customer_id, date);
@@ -102,9 +102,13 @@ sqlite3 "$TALLY_DB" 'DROP INDEX invoice_settled_late; DROP INDEX invoice_late_op
   ALTER TABLE customer DROP COLUMN country; ALTER TABLE customer DROP COLUMN siren;
   ALTER TABLE customer DROP COLUMN vat_number; ALTER TABLE customer DROP COLUMN iban;
   DROP TABLE penalty_review;
+  DROP TABLE customer_iban; DROP TABLE suspense_action; ALTER TABLE suspense DROP COLUMN payer;
+  ALTER TABLE suspense DROP COLUMN payer_iban;
   PRAGMA user_version = 1'
 ok customer list
-expect_eq "migrated to 9" "$(sqlite3 "$TALLY_DB" 'PRAGMA user_version')" "9"
+expect_eq "migrated to 10" "$(sqlite3 "$TALLY_DB" 'PRAGMA user_version')" "10"
+expect_eq "migrations 9 and 10 tables" "$(sqlite3 "$TALLY_DB" "SELECT group_concat(name) FROM (SELECT name FROM sqlite_master
+  WHERE name IN ('customer_iban', 'suspense_action', 'penalty_review') ORDER BY name)")" "customer_iban,penalty_review,suspense_action"
 expect_eq "migrations 2 to 7 indexes" "$(sqlite3 "$TALLY_DB" "SELECT group_concat(name) FROM (SELECT name
   FROM sqlite_master WHERE name IN ('invoice_settled_late', 'invoice_late_open', 'penalty_billing_invoice',
   'penalty_invoice', 'payment_customer') ORDER BY name)")" "invoice_late_open,invoice_settled_late,penalty_billing_invoice"
@@ -125,8 +129,8 @@ ok --as-of 2026-02-06 --format json status euco
 expect_eq "balance from the migrated cache" "$(jf .balance)" "3006.00"
 sqlite3 "$TALLY_DB" 'PRAGMA user_version = 99'
 expect_exit 1 customer list
-case "$ERR" in *"schema version 99, newer than this tally (9)"*) ;; *) fail "newer ledger message: $ERR" ;; esac
+case "$ERR" in *"schema version 99, newer than this tally (10)"*) ;; *) fail "newer ledger message: $ERR" ;; esac
 expect_eq "newer ledger untouched" "$(sqlite3 "$TALLY_DB" 'PRAGMA user_version')" "99"
-sqlite3 "$TALLY_DB" 'PRAGMA user_version = 9'
+sqlite3 "$TALLY_DB" 'PRAGMA user_version = 10'
 
 finish

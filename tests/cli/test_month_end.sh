@@ -1,5 +1,6 @@
 # End-to-end: the month-end example script data/demo/month-end.sh (issue 7) on
-# the demo ledger of data/demo/demo.sh: it bills March 2026, imports data/demo/bank-statement.csv,
+# the demo ledger of data/demo/demo.sh: it bills March 2026, imports the bank's CAMT.053 statement
+# data/demo/bank-statement-2026-03.xml (issue 21),
 # applies late payment, prints and keeps the close report, locks the month;
 # run again it changes nothing. Every expected amount is worked by hand.
 . "$(dirname "$0")/lib.sh"
@@ -11,7 +12,7 @@ SRC=${TALLY_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 # due 2026-01-31 and 2026-03-03; January paid on time by SEPA (no fee), February never.
 # F-000003: acme's set-up, 5000.00 HT = 6000.00 TTC on 2026-03-01; then March's billing run (below).
 mkdir -p "$WORK/demo"
-DEMO_DIR="$WORK/demo" TALLY="$TALLY" bash "$SRC/data/demo/demo.sh" > "$WORK/demo.out" 2>&1
+DEMO_DIR="$WORK/demo" DEMO_MONTH_END=0 TALLY="$TALLY" bash "$SRC/data/demo/demo.sh" > "$WORK/demo.out" 2>&1
 RC=$?
 CHECKS=$((CHECKS + 1))
 [ "$RC" -eq 0 ] || fail "demo.sh failed: $(tail -5 "$WORK/demo.out")"
@@ -22,7 +23,7 @@ t_script() {
   RC=$?
   ERR=$(cat "$WORK/stderr")
 }
-t_script 2026-03 "$SRC/data/demo/bank-statement.csv" "$WORK/out"
+t_script 2026-03 "$SRC/data/demo/bank-statement-2026-03.xml" "$WORK/out"
 CHECKS=$((CHECKS + 1))
 [ "$RC" -eq 0 ] || fail "month-end.sh exited $RC: $ERR"
 for step in "1. Bill" "2. Import" "3. Late payment on 2026-03-31" "4. Suspense and close report" "5. Lock 2026-03" \
@@ -32,9 +33,12 @@ done
 
 # Billing of March (by demo.sh; the script's step 1 then bills nothing): F-000004 acme 1800.00 (due 03-31); F-000005 globex quarterly 3 x 800.00 = 2400.00 at 0 %
 # (due 04-15); F-000006 initech annual 12 x 2000.00 = 24000.00 + 20 % = 28800.00 (due 04-30).
-# Statement: 6000.00 pays F-000003 (set-up: no fee); 2420.00 pays F-000005 and its transfer fee F-000007 of
-# 20.00 (0 % VAT); 29491.20 by card pays F-000006 and its fee F-000008: 2 % of 28800.00 = 576.00 + 115.20 VAT
-# = 691.20; 150.00 with no invoice number goes to suspense.
+# Statement (CAMT.053, B1: 12000.00 + 38061.20 - 12.50 = 50048.70): 6000.00 from ACME SAS pays F-000003
+# (set-up: no fee); 2420.00 from GLOBEX GMBH pays F-000005 and its transfer fee F-000007 of 20.00 (0 % VAT);
+# 29491.20 by card (B3: PMNT/CCRD) pays F-000006 and its fee F-000008: 2 % of 28800.00 = 576.00 + 115.20 VAT
+# = 691.20; 150.00 with no invoice number goes to suspense; the bank's 12.50 fee (a debit) is skipped.
+# B2: each amount is within what its customer owes plus the fee it triggers (acme 9600.00; globex 2400.00 +
+# 20.00; initech 28800.00 + 691.20).
 # Late payment on 03-31: F-000002 1800.00 due 03-03, 28 days (03-03 to 03-30): 1800.00 x 10 % x 28 / 365
 # = 13.808 -> 13.81, indemnity 40.00: penalty F-000009 53.81 (no VAT), due 04-30; acme active -> late.
 J="$WORK/out/close-2026-03.json"
@@ -72,18 +76,18 @@ expect_contains "locked month named" "$ERR" "month 2026-03 is locked"
 mkdir -p "$WORK/script"
 cp "$SRC/data/demo/month-end.sh" "$WORK/script/"
 OUT=$(env -u TALLY PATH="$(dirname "$TALLY"):$PATH" timeout 120 bash "$WORK/script/month-end.sh" 2026-03 \
-  "$SRC/data/demo/bank-statement.csv" "$WORK/out2" 2> "$WORK/stderr")
+  "$SRC/data/demo/bank-statement-2026-03.xml" "$WORK/out2" 2> "$WORK/stderr")
 RC=$?
 ERR=$(cat "$WORK/stderr")
 CHECKS=$((CHECKS + 1))
 [ "$RC" -eq 0 ] || fail "month-end.sh again exited $RC: $ERR"
-expect_contains "import again" "$OUT" "0 recorded (0.00), 4 duplicate(s)"
+expect_contains "import again" "$OUT" "0 recorded (0.00), 4 duplicate(s), 0 in suspense, 1 debit(s) skipped"
 # The anchor moves with the events the second run records (its duplicates).
 expect_eq "same close figures" "$(jq -S 'del(.newly_locked, .anchor, .generated_at)' "$WORK/out2/close-2026-03.json")" "$(jq -S 'del(.newly_locked, .anchor, .generated_at)' "$J")"
 expect_eq "payments once" "$(sqlite3 "$TALLY_DB" 'SELECT COUNT(*) FROM payment')" "4"
 
 # Bad arguments.
-t_script 2026-3 "$SRC/data/demo/bank-statement.csv"
+t_script 2026-3 "$SRC/data/demo/bank-statement-2026-03.xml"
 expect_eq "bad month" "$RC" "2"
 t_script 2026-03 "$WORK/nothing.csv"
 expect_eq "missing statement" "$RC" "3"

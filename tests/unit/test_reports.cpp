@@ -452,7 +452,7 @@ TEST_CASE("Import: lines paid with the rules of pay, the rest in suspense, all i
   CHECK(l.credit("acme", d("2026-03-31")) == 1'000);
   // Suspense: no number, unknown invoice, already paid (refused, P6), several numbers.
   CHECK_THAT(r.lines[2].reason, Catch::Contains("no invoice number"));
-  CHECK_THAT(r.lines[3].reason, Catch::Contains("unknown invoice 'F2026-000099'"));
+  CHECK_THAT(r.lines[3].reason, Catch::Contains("B2: refers to no invoice: F2026-000099 is not in the ledger"));
   CHECK_THAT(r.lines[5].reason, Catch::Contains("already paid"));
   CHECK_THAT(r.lines[6].reason, Catch::Contains("several invoice numbers (F2026-000001, F2026-000002)"));
   CHECK(count(l, "SELECT COUNT(*) FROM payment") == 3);

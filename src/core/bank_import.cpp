@@ -1,0 +1,86 @@
+// B1 and the credit entries of bank statements as the import's lines.
+#include <algorithm>
+
+#include "tally/errors.hpp"
+#include "tally/import.hpp"
+#include "tally/text.hpp"
+
+namespace tally {
+namespace {
+
+// Runs one check; a failure (Error) adds its message to `reasons`.
+template <typename F>
+void check(std::vector<std::string>& reasons, F&& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    reasons.push_back(e.what());
+  }
+}
+
+// The remittance information as one label: the free text, then the
+// structured creditor reference and the end-to-end id when the text does not
+// already hold them.
+std::string label_of(const bank::Entry& e) {
+  std::string label = e.remittance;
+  for (const std::string* part : {&e.creditor_reference, &e.end_to_end_id}) {
+    if (part->empty() || *part == "NOTPROVIDED" || label.find(*part) != std::string::npos) continue;
+    label += (label.empty() ? "" : " | ") + *part;
+  }
+  return label;
+}
+
+}  // namespace
+
+BankFile bank_file_lines(bank::Format format, const std::vector<bank::Statement>& statements, Date today) {
+  BankFile out;
+  out.format = format;
+  // B1 for every statement before any entry is read: a file is whole or refused.
+  for (const auto& st : statements) {
+    out.statements.push_back({st.label(), st.account, st.currency, bank::reconcile(st)});
+    out.debits_skipped += out.statements.back().reconciliation.debits_skipped;
+    out.debit_total += out.statements.back().reconciliation.debit_total;
+  }
+  for (const auto& st : statements) {
+    for (const auto& e : st.entries) {
+      if (e.direction != bank::Direction::credit) continue;  // B1: only credits are candidate payments
+      BankLine l;
+      l.line = e.line;
+      l.date = e.booking_date;
+      l.amount = e.amount;
+      l.reference = e.reference;
+      l.label = label_of(e);
+      l.method = e.means;
+      l.payer_name = e.payer_name;
+      l.payer_iban = e.payer_iban;
+      l.currency = st.currency;
+      l.reversal = e.reversal;
+      std::vector<std::string> reasons;
+      check(reasons, [&] {
+        if (l.date > today)
+          throw usage_error("date {} is after the business date {} (P6): a payment cannot be in the future",
+                            format_date(l.date), format_date(today));
+      });
+      check(reasons, [&] {
+        if (l.amount <= 0) throw usage_error("invalid amount {}: a payment received is above 0.00", format_amount(l.amount));
+      });
+      check(reasons, [&] { check_ref(l.reference); });
+      check(reasons, [&] { check_text(l.label, "remittance information", TextRule{kMaxNoteLength, true}); });
+      check(reasons, [&] { check_text(l.payer_name, "payer name", TextRule{kMaxNoteLength, true}); });
+      check(reasons, [&] { check_text(l.payer_iban, "payer IBAN", TextRule{64, true}); });
+      if (!reasons.empty()) {
+        std::string joined;
+        for (const auto& r : reasons) joined += (joined.empty() ? "" : "; ") + r;
+        out.statement.errors.push_back({e.line, std::move(joined)});
+        continue;
+      }
+      l.invoices = invoice_numbers_in(l.label);
+      out.statement.lines.push_back(std::move(l));
+    }
+  }
+  std::stable_sort(out.statement.errors.begin(), out.statement.errors.end(),
+                   [](const LineError& a, const LineError& b) { return a.line < b.line; });
+  return out;
+}
+
+}  // namespace tally
