@@ -824,6 +824,11 @@ def replay(binary, steps, quiet=True):
                 run.execute(i, step)
             except Failure as f:
                 return i, f
+        try:
+            run.sweep(steps[-1]['as_of'] if steps else None)
+        except Failure as f:
+            f.message = 'at the end of the run, ' + f.message
+            return len(steps) - 1, f
     return None
 
 
