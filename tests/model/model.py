@@ -50,9 +50,12 @@ Known defects it finds (2026-12-03, not fixed: each needs a design decision):
      the fee is allocated on the payment date: on the days between, the money
      is on no issued invoice and in no credit (`payments: payment N allocated on
      D to F... issued D'`; seeds 3, 4, 9).
-  K2 a payment dated before a reversal that reopened the invoice is allocated
-     on its own date, when the invoice was still paid: on the days between the
-     invoice's balance is negative (`balance -X below zero on D`; seed 5).
+  K2 a backdated payment or credit note is split on the business date's
+     balance but dated in the past: a payment dated before the reversal that
+     reopened the invoice, or a credit note dated before a payment since
+     reversed, settles an invoice that was already settled on the days
+     between, whose balance is then negative (`balance -X below zero on D`;
+     seed 5).
   K3 a partial credit note then a void can leave 0.01 TTC that nothing can
      credit (per-note VAT rounding): the voided invoice becomes late for a cent
      (`void left F... credited 1900.29 of 1900.30 TTC`; long runs).
