@@ -165,7 +165,9 @@ Output run_void(Context& ctx, const VoidOpts& o) {
   const Date d = o.date ? option_date(*o.date, "--date") : today;
   if (o.reason.empty()) throw usage_error("invalid --reason '': a credit note needs a reason");
   const Invoice note = ctx.ledger().void_invoice(o.number, o.reason, d, today);
-  const Invoice orig = ctx.ledger().invoice(o.number, d);
+  // The invoice after the void on the business date: with a backdated --date, as of
+  // that date it would miss the payments since and look still owed.
+  const Invoice orig = ctx.ledger().invoice(o.number, today);
   Output out;
   out.json = Json{{"credit_note", to_json(note)}, {"invoice", to_json(orig)}};
   out.tables.push_back(invoice_table({note, orig}));
@@ -188,7 +190,7 @@ Output run_credit(Context& ctx, const CreditOpts& o) {
     throw usage_error("invalid --amount '{}': a partial credit must be above 0.00 HT", o.amount);
   if (o.reason.empty()) throw usage_error("invalid --reason '': a credit note needs a reason");
   const Invoice note = ctx.ledger().credit_invoice(o.number, amount, o.reason, d, today);
-  const Invoice orig = ctx.ledger().invoice(o.number, d);
+  const Invoice orig = ctx.ledger().invoice(o.number, today);  // as for void: on the business date
   Output out;
   out.json = Json{{"credit_note", to_json(note)}, {"invoice", to_json(orig)}};
   out.tables.push_back(invoice_table({note, orig}));
