@@ -20,6 +20,7 @@
 
 #include "core/bank_internal.hpp"
 #include "tally/errors.hpp"
+#include "tally/text.hpp"
 
 namespace tally::bank {
 namespace {
@@ -43,7 +44,7 @@ struct Record {
 
 Record make_record(int line, std::string_view text) {
   Record r{line, text, {}};
-  const bool utf8 = detail::is_utf8(text);
+  const bool utf8 = valid_utf8(text);
   for (std::size_t i = 0; i < text.size(); ++i) {
     if (utf8 && (static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) continue;
     r.offsets.push_back(i);

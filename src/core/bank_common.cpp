@@ -7,6 +7,7 @@
 
 #include "core/bank_internal.hpp"
 #include "tally/errors.hpp"
+#include "tally/text.hpp"
 
 namespace tally::bank {
 
@@ -108,44 +109,10 @@ std::vector<Statement> read_statements(std::string_view bytes, std::optional<For
 
 namespace detail {
 
-bool is_utf8(std::string_view s) {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    std::size_t n = 0;
-    std::uint32_t cp = 0;
-    if (c < 0x80) {
-      ++i;
-      continue;
-    } else if (c >= 0xC2 && c <= 0xDF) {
-      n = 1;
-      cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      n = 2;
-      cp = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      n = 3;
-      cp = c & 0x07;
-    } else {
-      return false;
-    }
-    for (std::size_t k = 1; k <= n; ++k) {
-      if (i + k >= s.size()) return false;
-      const auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-        (cp >= 0xD800 && cp <= 0xDFFF))
-      return false;
-    i += n + 1;
-  }
-  return true;
-}
 
 std::string clean_text(std::string_view s) {
   std::string utf8;
-  if (is_utf8(s)) {
+  if (valid_utf8(s)) {
     utf8 = s;
   } else {
     // Windows-1252 (what French banks' exports use when not UTF-8): Latin-1,

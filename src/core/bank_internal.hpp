@@ -8,8 +8,6 @@
 
 namespace tally::bank::detail {
 
-bool is_utf8(std::string_view s);
-
 // UTF-8 text for display and matching: Latin-1 converted when s is not UTF-8,
 // every run of white space or control characters folded to one space, trimmed.
 std::string clean_text(std::string_view s);
