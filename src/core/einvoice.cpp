@@ -5,25 +5,11 @@
 #include <map>
 #include <utility>
 
+#include "tally/document.hpp"
 #include "tally/errors.hpp"
 
 namespace tally {
 namespace {
-
-// "10 000,00": French grouping by thousands, ',' decimals.
-std::string french_amount(Cents amount) {
-  std::string plain = format_amount(amount);  // "-10000.00"
-  const bool negative = !plain.empty() && plain[0] == '-';
-  if (negative) plain.erase(0, 1);
-  const auto dot = plain.find('.');
-  const std::string whole = plain.substr(0, dot);
-  std::string grouped;
-  for (std::size_t i = 0; i < whole.size(); ++i) {
-    if (i > 0 && (whole.size() - i) % 3 == 0) grouped.push_back(' ');
-    grouped.push_back(whole[i]);
-  }
-  return (negative ? "-" : "") + grouped + "," + plain.substr(dot + 1);
-}
 
 // "10,00": a rate the French way.
 std::string french_rate(Rate r) {
@@ -182,7 +168,7 @@ void check_document(const InvoiceDocument& doc) {
   if (!missing.empty()) {
     std::string list;
     for (const auto& k : missing) list += (list.empty() ? "" : ", ") + k;
-    throw refused("E2", "the seller's identity lacks {} (tally seller set KEY VALUE --effective DATE)", list);
+    throw refused("E2", "the seller's identity lacks {} (seller keys documents need)", list);
   }
   const std::pair<const char*, const std::string*> texts[] = {
       {"seller name", &doc.seller.name},

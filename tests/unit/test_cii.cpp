@@ -475,7 +475,7 @@ TEST_CASE("E2, E3: documents EN 16931 does not accept are refused", "[cii][E3][E
       CHECK(e.code() == ExitCode::refused);
       CHECK(e.rule() == "E2");
       CHECK(std::string(e.what()) ==
-            "E2: the seller's identity lacks share_capital, siren, iban (tally seller set KEY VALUE --effective DATE)");
+            "E2: the seller's identity lacks share_capital, siren, iban (seller keys documents need)");
     }
     CHECK(missing_seller_keys(SellerIdentity{}) ==
           std::vector<std::string>{"name", "legal_form", "share_capital", "street", "postcode", "city", "siren",
