@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ledger/impl.hpp"
+#include "tally/document.hpp"
 #include "tally/errors.hpp"
 #include "tally/overdue.hpp"
 
@@ -36,14 +37,20 @@ Statement balance_statement(Ledger& ledger, const Customer& c, const std::vector
     if (!inv.credit_note && inv.balance > 0)
       lines.push_back(StatementLine{fmt::format("Invoice {} of {}, due {}: balance", inv.number,
                                                 format_date(inv.issue_date), format_date(inv.due_date)),
-                                    inv.balance, "open-balance", "C3"});
+                                    inv.balance, "open-balance", "C3",
+                                    fmt::format("Facture {} du {}, échéance le {} : solde", inv.number,
+                                                french_date(inv.issue_date), french_date(inv.due_date))});
   for (const LateInvoice& li : late_invoices(ledger, today, c.code)) {
     if (li.interest_unbilled() > 0)
       lines.push_back(StatementLine{fmt::format("Late-payment interest on {}, accrued and not yet billed", li.number),
-                                    li.interest_unbilled(), "interest", "L4"});
+                                    li.interest_unbilled(), "interest", "L4",
+                                    fmt::format("Intérêts de retard sur {}, courus et non encore facturés", li.number)});
     if (li.indemnity_unbilled() > 0)
       lines.push_back(StatementLine{fmt::format("Recovery indemnity on {}, not yet billed", li.number),
-                                    li.indemnity_unbilled(), "indemnity", "L5"});
+                                    li.indemnity_unbilled(), "indemnity", "L5",
+                                    fmt::format("Indemnité forfaitaire pour frais de recouvrement sur {}, non encore "
+                                                "facturée",
+                                                li.number)});
   }
   const auto invoiced = invoiced_cycle_starts(ledger.impl(), c.id, today);
   const auto standbys = ledger.standby_periods(c.code);
