@@ -131,7 +131,7 @@ std::vector<std::string> strings(const Json& j) { return j.get<std::vector<std::
 struct Column {
   int x_points, width_points;
 };
-constexpr Column kColumns[] = {{50, 185}, {240, 55}, {300, 85}, {390, 70}, {465, 80}};
+constexpr Column kColumns[] = {{50, 165}, {218, 62}, {283, 100}, {386, 74}, {463, 82}};
 
 void table_row(Page& page, const std::vector<std::string>& cells, Font font) {
   int h = 0;
@@ -166,20 +166,20 @@ std::string layout_pdf(const Json& doc) {
   const auto seller = strings(doc.at("seller"));
   int left = page.y;
   for (std::size_t i = 0; i < seller.size(); ++i)
-    left += page.draw(seller[i], kMarginPoints, left, 285, Font{i == 0 ? 11 : 8, i == 0}) + 1;
+    left += page.draw(seller[i], kMarginPoints, left, 275, Font{i == 0 ? 11 : 7, i == 0}) + 1;
   int right = page.y;
-  right += page.draw(doc.at("title").get<std::string>(), 345, right, 200, Font{20, true}) + 4;
+  right += page.draw(doc.at("title").get<std::string>(), 330, right, 215, Font{20, true}) + 4;
   for (const auto& h : doc.at("header"))
-    right += page.draw(h.at(0).get<std::string>() + " : " + h.at(1).get<std::string>(), 345, right, 200,
+    right += page.draw(h.at(0).get<std::string>() + " : " + h.at(1).get<std::string>(), 330, right, 215,
                        Font{9, false}) + 2;
   page.y = std::max(left, right) + 20;
 
   // The customer.
   int buyer_y = page.y;
-  buyer_y += page.draw("CLIENT", 345, buyer_y, 200, Font{8, true}) + 2;
+  buyer_y += page.draw("CLIENT", 330, buyer_y, 215, Font{8, true}) + 2;
   const auto buyer = strings(doc.at("buyer"));
   for (std::size_t i = 0; i < buyer.size(); ++i)
-    buyer_y += page.draw(buyer[i], 345, buyer_y, 200, Font{i == 0 ? 10 : 9, i == 0}) + 1;
+    buyer_y += page.draw(buyer[i], 330, buyer_y, 215, Font{i == 0 ? 10 : 8, i == 0}) + 1;
   page.y = buyer_y + 24;
 
   // The lines.
