@@ -29,8 +29,21 @@ step() { printf '\n\033[1m$ tally %s\033[0m\n' "$*"; "$TALLY" "$@"; }
 
 echo "Demo ledger: $TALLY_DB"
 step init
-step --as-of 2026-01-01 customer add acme --name "ACME SAS" --email billing@acme.test
-step --as-of 2026-01-01 customer add globex --name "Globex GmbH" --vat-rate 0 --terms 45
+# E2: the seller's identity on documents (the seed gives name and address).
+# Example identifiers with valid keys (E4), to replace with the real ones.
+step seller set legal_form SAS --effective 2026-01-01
+step seller set share_capital 10000 --effective 2026-01-01
+step seller set siren 552120222 --effective 2026-01-01
+step seller set rcs_city Paris --effective 2026-01-01
+step seller set vat_number FR27552120222 --effective 2026-01-01
+step seller set iban "FR14 2004 1010 0505 0001 3M02 606" --effective 2026-01-01
+step seller set bic PSSTFRPPPAR --effective 2026-01-01
+step seller set email support@particeep.com --effective 2026-01-01
+step seller set phone "01 79 65 66 63" --effective 2026-01-01
+step --as-of 2026-01-01 customer add acme --name "ACME SAS" --email billing@acme.test \
+  --street "1 rue de la Paix" --postcode 75002 --city Paris --siren 775670417 --vat-number FR81775670417
+step --as-of 2026-01-01 customer add globex --name "Globex GmbH" --vat-rate 0 --terms 45 \
+  --country DE --vat-number DE123456789 --street "Unter den Linden 1" --postcode 10117 --city Berlin
 step --as-of 2026-01-01 customer add initech --name "Initech" --terms 60
 step --as-of 2026-01-01 subscription add --customer acme --amount 1500 --cycle monthly --start 2026-01-01
 step --as-of 2026-01-01 subscription add --customer globex --amount 800 --cycle quarterly --start 2026-03-01
@@ -45,6 +58,11 @@ step --as-of 2026-03-01 customer iban acme FR1420041010050500013M02606
 step --as-of 2026-03-01 customer iban globex DE89370400440532013000
 step --as-of 2026-03-31 invoice list
 step --as-of 2026-03-31 customer show acme
+# E1/E3: acme's set-up invoice as a printable page and as a Factur-X PDF/A-3.
+mkdir -p "$DEMO_DIR/documents"
+step --as-of 2026-03-31 invoice export F2026-000003 --as html --dir "$DEMO_DIR/documents"
+step --as-of 2026-03-31 invoice export F2026-000003 --as facturx -o "$DEMO_DIR/documents/F2026-000003-facturx.pdf"
+step --as-of 2026-03-31 policy check
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 if [ "${DEMO_MONTH_END:-1}" != 0 ]; then
   echo
@@ -52,4 +70,6 @@ if [ "${DEMO_MONTH_END:-1}" != 0 ]; then
   TALLY="$TALLY" bash "$HERE/month-end.sh" 2026-03 "$HERE/bank-statement-2026-03.xml" "$DEMO_DIR/out"
 fi
 echo
+echo "Invoice F2026-000003: $DEMO_DIR/documents/F2026-000003.html (open it in a browser) and"
+echo "  $DEMO_DIR/documents/F2026-000003-facturx.pdf (Factur-X EN 16931: PDF/A-3 with factur-x.xml inside)"
 echo "Done: the demo ledger is $TALLY_DB (TALLY_DB=$TALLY_DB $TALLY invoice list)"

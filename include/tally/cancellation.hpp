@@ -38,6 +38,7 @@ struct StatementLine {
   Cents amount = 0;
   std::string kind;  // open-balance | interest | indemnity | licence | credit
   std::string rule;  // the rule that makes it owed: I5, C4, S3, L4, L5, P3...
+  std::string label_fr;  // the label in French, for the letter (letters.hpp)
 };
 
 struct Statement {
@@ -56,20 +57,7 @@ StatementLine licence_due(const Subscription& s, Period cycle, Date effective, R
 // sums the lines into total_due.
 Statement make_statement(Date as_of, std::vector<StatementLine> lines, Cents credit);
 
-// The letter-ready statement document (Markdown, readable as plain text):
-// the vendor's address, the customer, the letter's reference and reception
-// date, the effective date of each subscription, the lines and the total. The
-// text it quotes (name, reference, line labels) is written through
-// markdown_escape (tally/text.hpp): no HTML, no control character.
-struct StatementLetter {
-  Customer customer;
-  Date letter_date;
-  std::string letter_ref;
-  std::vector<Subscription> subscriptions;  // each with its end_date (effective)
-  Statement statement;
-  bool draft = false;  // a dry-run preview: marked as such
-};
-std::string statement_letter(const StatementLetter& letter);
+// C3: the statement as a letter: statement_letter() of tally/letters.hpp.
 
 // ---- In the ledger ----
 

@@ -148,11 +148,6 @@ struct Notice {
   std::vector<NoticeInvoice> invoices;
 };
 
-// L7: the late-payment notice as a French business letter, plain text or
-// Markdown: the invoices and amounts, interest and indemnity, the current stage,
-// the dates of the next stages and the contact (phone, e-mail). The customer's
-// name is written through escape_control (plain text: no control character
-// reaches a terminal or a printer) or markdown_escape (Markdown: no HTML).
-std::string late_notice(const Notice& n, bool markdown);
+// L7: the late-payment notice: late_notice() of tally/letters.hpp.
 
 }  // namespace tally

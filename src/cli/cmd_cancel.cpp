@@ -3,6 +3,7 @@
 #include "tally/cancellation.hpp"
 #include "tally/errors.hpp"
 #include "tally/files.hpp"
+#include "tally/letters.hpp"
 
 namespace tally::cli {
 namespace {
@@ -10,6 +11,7 @@ namespace {
 struct CancelOpts {
   std::string customer, letter_date, letter_ref;
   std::optional<std::string> statement;
+  std::string lang = "fr";
   bool force = false;
 };
 
@@ -21,6 +23,8 @@ Json statement_json(const Statement& st) {
 }
 
 Output run_cancel(Context& ctx, const CancelOpts& o) {
+  if (o.lang != "fr" && o.lang != "en") throw usage_error("invalid --lang '{}': expected fr or en", o.lang);
+  const Lang lang = parse_lang(o.lang);
   CancelRequest r;
   r.customer = o.customer;
   r.letter_date = option_date(o.letter_date, "--letter-date");
@@ -36,8 +40,9 @@ Output run_cancel(Context& ctx, const CancelOpts& o) {
   ledger.transaction([&] {
     res = cancel(ledger, r);
     if (!o.statement) return;
-    letter = statement_letter(
-        StatementLetter{res.customer, r.letter_date, r.letter_ref, res.subscriptions, res.statement, ledger.dry_run()});
+    letter = statement_letter(StatementLetter{res.customer, r.letter_date, r.letter_ref, res.subscriptions,
+                                              res.statement, ledger.seller_at(res.statement.as_of), lang,
+                                              ledger.dry_run()});
     if (!ledger.dry_run()) file.stage(*o.statement, letter);
   });
   file.commit();
@@ -90,6 +95,7 @@ void setup_cancel(CLI::App& cmd, Context& ctx, Action& action) {
   cmd.add_option("--letter-ref", o->letter_ref, "postal reference of the registered letter (C1)")->required();
   cmd.add_option("--statement", o->statement,
                  "also write the balance statement as a letter (Markdown) to FILE, a new file");
+  cmd.add_option("--lang", o->lang, "language of the statement letter: fr (default) or en");
   cmd.add_flag("--force", o->force, "replace the --statement FILE if it exists (never the ledger, a link or a device)");
   example(&cmd, "tally --as-of 2026-09-16 cancel --customer acme --letter-date 2026-09-15 --letter-ref 1A12345678901 "
                 "--statement acme-statement.md");

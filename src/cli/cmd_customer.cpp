@@ -1,4 +1,6 @@
 // tally customer add | list | show | set | iban
+#include <algorithm>
+
 #include <fmt/ranges.h>
 
 #include "cli/views.hpp"
@@ -18,7 +20,14 @@ Json identity_json(const BuyerIdentity& b) {
 struct AddOpts {
   std::string code, name, email;
   std::optional<std::string> vat_rate, terms;
+  // The identity on documents (E1), keys of customer_params(): option value.
+  std::vector<std::pair<std::string, std::optional<std::string>>> identity = {
+      {"legal_name", {}}, {"street", {}}, {"postcode", {}},   {"city", {}},
+      {"country", {}},    {"siren", {}},  {"vat_number", {}}, {"iban", {}}};
 };
+
+// The intra-EU reverse charge of E1 applies to a customer billed at 0 %.
+bool reverse_charged(const BuyerIdentity& b, Rate vat_rate) { return vat_rate.bp == 0 && reverse_charge_applies(b); }
 
 Output run_add(Context& ctx, const AddOpts& o) {
   Ledger& ledger = ctx.ledger();
@@ -30,11 +39,25 @@ Output run_add(Context& ctx, const AddOpts& o) {
   c.email = o.email;
   c.vat_rate = o.vat_rate ? parse_rate(*o.vat_rate) : policy.vat_rate;
   c.terms_days = o.terms ? static_cast<int>(parse_count(*o.terms, "--terms (days)", 100000)) : policy.payment_terms_days;
-  c = ledger.add_customer(c, today);
+  // E4: every identifier is checked before the ledger is touched, so a wrong
+  // one adds no customer.
+  BuyerIdentity probe;
+  for (const auto& [key, value] : o.identity)
+    if (value) customer_param(key).set(probe, *value);
+  BuyerIdentity identity;
+  ledger.transaction([&] {
+    c = ledger.add_customer(c, today);
+    identity = ledger.customer_identity(c.code);
+    for (const auto& [key, value] : o.identity)
+      if (value) identity = ledger.set_customer(c.code, key, *value);
+  });
   Output out;
-  out.json = Json{{"customer", to_json(c)}};
+  out.json = Json{{"customer", to_json(c)}, {"identity", identity_json(identity)}};
   out.lines.push_back(fmt::format("Customer {} added: VAT {} %, terms {} days", c.code, format_rate(c.vat_rate),
                                   c.terms_days));
+  if (reverse_charged(identity, c.vat_rate))
+    out.lines.push_back("Intra-EU customer with a VAT number at 0 %: its documents carry the reverse-charge mention "
+                        "\"Autoliquidation\" (E1)");
   return out;
 }
 
@@ -101,8 +124,9 @@ Output run_set(Context& ctx, const SetOpts& o) {
   Output out;
   out.json = Json{{"customer", o.code}, {"key", o.key}, {"value", value}, {"identity", identity_json(b)}};
   out.lines.push_back(fmt::format("Customer {}: {} = {}", o.code, o.key, value));
-  if (reverse_charge_applies(b))
-    out.lines.push_back("Intra-EU customer with a VAT number: its documents carry the reverse-charge mention (E1)");
+  if (reverse_charged(b, ctx.ledger().customer(o.code).vat_rate))
+    out.lines.push_back("Intra-EU customer with a VAT number at 0 %: its documents carry the reverse-charge mention "
+                        "\"Autoliquidation\" (E1)");
   return out;
 }
 
@@ -138,10 +162,17 @@ void setup_customer(CLI::App& cmd, Context& ctx, Action& action) {
   auto* add = cmd.add_subcommand("add", "add a customer");
   add->add_option("CODE", add_opts->code, "customer code: lowercase letters, digits, '-'")->required();
   add->add_option("--name", add_opts->name, "legal name")->required();
-  add->add_option("--email", add_opts->email, "billing e-mail");
+  add->add_option("--email,--billing-email", add_opts->email, "billing e-mail");
+  for (auto& [key, value] : add_opts->identity) {
+    std::string flag = "--" + key;
+    std::replace(flag.begin(), flag.end(), '_', '-');
+    const CustomerParam& param = customer_param(key);
+    add->add_option(flag, value, fmt::format("{} (E4: {})", param.description, param.accepted));
+  }
   add->add_option("--vat-rate", add_opts->vat_rate, "VAT rate in % (default the policy's, M2; 0 for reverse charge)");
   add->add_option("--terms", add_opts->terms, "payment terms in days (default 30, at most 60: I4)");
-  example(add, "tally customer add acme --name 'ACME SAS' --email billing@acme.test --terms 45");
+  example(add, "tally customer add acme --name 'ACME SAS' --email billing@acme.test --terms 45 "
+               "--siren 552120222 --vat-number FR27552120222 --street '1 rue de la Paix' --postcode 75002 --city Paris");
   on_parse(add, ctx, action, add_opts, run_add);
 
   auto* list = cmd.add_subcommand("list", "list customers");

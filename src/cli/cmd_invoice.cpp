@@ -5,6 +5,9 @@
 #include "tally/errors.hpp"
 
 namespace tally::cli {
+
+void setup_invoice_export(CLI::App& invoice, Context& ctx, Action& action);  // cmd_invoice_export.cpp
+
 namespace {
 
 struct CreateOpts {
@@ -255,6 +258,8 @@ void setup_invoice(CLI::App& cmd, Context& ctx, Action& action) {
   credit->add_option("--date", cr->date, "credit note date (default the business date)");
   example(credit, "tally invoice credit F2026-000003 --amount 150 --reason 'two days of outage'");
   on_parse(credit, ctx, action, cr, run_credit);
+
+  setup_invoice_export(cmd, ctx, action);
 }
 
 }  // namespace tally::cli

@@ -5,6 +5,7 @@
 #include "cli/views.hpp"
 #include "tally/errors.hpp"
 #include "tally/files.hpp"
+#include "tally/letters.hpp"
 #include "tally/overdue.hpp"
 
 namespace tally::cli {
@@ -15,6 +16,7 @@ struct OverdueOpts {
   bool apply = false;
   std::optional<std::string> notices;
   std::string notice_format = "txt";
+  std::string lang = "fr";
   bool force = false;
 };
 
@@ -82,8 +84,9 @@ Table stages_table(const std::shared_ptr<const OverdueReport>& r) {
 // L7: one notice per customer in a late stage with an invoice late on the
 // day, as (path, text) pairs: what --notices writes into `dir`.
 std::vector<std::pair<std::string, std::string>> notices_of(Ledger& ledger, const OverdueReport& r,
-                                                            const std::string& dir, bool markdown) {
+                                                            const std::string& dir, bool markdown, Lang lang) {
   std::vector<std::pair<std::string, std::string>> out;
+  const SellerIdentity seller = ledger.seller_at(r.as_of);  // E2: the letterhead of the day
   for (const auto& c : r.customers) {
     if (c.stage.stage == Stage::active) continue;
     Notice n{c.customer, ledger.customer(c.customer).name, r.as_of, c.stage, {}};
@@ -94,7 +97,7 @@ std::vector<std::pair<std::string, std::string>> notices_of(Ledger& ledger, cons
     out.emplace_back((std::filesystem::path(dir) /
                       fmt::format("{}-{}.{}", c.customer, format_date(r.as_of), markdown ? "md" : "txt"))
                          .string(),
-                     late_notice(n, markdown));
+                     late_notice(n, seller, lang, markdown));
   }
   return out;
 }
@@ -120,6 +123,8 @@ void check_notices_folder(const std::string& dir) {
 Output run_overdue(Context& ctx, const OverdueOpts& o) {
   if (o.notice_format != "txt" && o.notice_format != "md")
     throw usage_error("invalid --notice-format '{}': expected txt or md", o.notice_format);
+  if (o.lang != "fr" && o.lang != "en") throw usage_error("invalid --lang '{}': expected fr or en", o.lang);
+  const Lang lang = parse_lang(o.lang);
   if (o.notices) check_notices_folder(*o.notices);
   Ledger& ledger = ctx.ledger(o.apply ? OpenMode::write : OpenMode::read);
   const Date d = ctx.as_of();
@@ -134,7 +139,8 @@ Output run_overdue(Context& ctx, const OverdueOpts& o) {
     if (o.apply) applied = apply_overdue(ledger, d, o.customer);
     else plain = overdue(ledger, d, o.customer);
     if (!o.notices) return;
-    const auto notices = notices_of(ledger, applied ? applied->report : *plain, *o.notices, o.notice_format == "md");
+    const auto notices = notices_of(ledger, applied ? applied->report : *plain, *o.notices, o.notice_format == "md",
+                                    lang);
     for (const auto& [path, text] : notices) {
       notice_paths.push_back(path);
       if (std::filesystem::is_directory(*o.notices)) files.check(path);
@@ -211,6 +217,7 @@ void setup_overdue(CLI::App& cmd, Context& ctx, Action& action) {
                "bill interest and indemnities not yet billed on penalty invoices and record stage changes (L6)");
   cmd.add_option("--notices", o->notices, "write one late-payment notice per customer in a late stage to DIR (L7)");
   cmd.add_option("--notice-format", o->notice_format, "notice files: txt (default) or md");
+  cmd.add_option("--lang", o->lang, "language of the notices: fr (default) or en");
   cmd.add_flag("--force", o->force, "replace notice files that exist (never a link, a device or the ledger)");
   example(&cmd, "tally --as-of 2026-04-30 overdue --apply --notices notices/");
   on_parse(&cmd, ctx, action, o, run_overdue);

@@ -3,7 +3,9 @@
 
 #include "cli/services.hpp"
 #include "cli/views.hpp"
+#include "tally/data.hpp"
 #include "tally/errors.hpp"
+#include "tally/policy_check.hpp"
 
 namespace tally::cli {
 namespace {
@@ -35,6 +37,52 @@ std::string checked_grid(const std::string& value) {
     throw usage_error("invalid services_grid '{}': {}", value, e.what());
   }
   return path;
+}
+
+struct CheckOpts {
+  bool strict = false;
+};
+
+// The policy and seller identity in force at the business date against the
+// law (L4 floor, L112-12 surcharges, E2 keys): warnings listed, exit 0; with
+// --strict, exit 4 when there is any.
+Output run_check(Context& ctx, const CheckOpts& o) {
+  const Date d = ctx.as_of();
+  Ledger& ledger = ctx.reader();
+  const auto csv = builtin_data("legal-interest-rates.csv");
+  if (!csv) throw Error(ExitCode::internal, "this build of tally has no legal interest rates (data/)");
+  const auto rates = parse_legal_rates(*csv);
+  const auto warnings = policy_warnings(ledger.policy_at(d), ledger.seller_at(d), rates, d);
+  const auto legal = legal_rate_on(rates, d);
+  Output out;
+  out.json = Json{{"as_of", format_date(d)},
+                  {"legal_interest_rate", legal ? Json(format_rate(legal->rate)) : Json(nullptr)},
+                  {"late_interest_floor", legal ? Json(format_rate(late_interest_floor(legal->rate))) : Json(nullptr)},
+                  {"warnings", Json::array()},
+                  {"strict", o.strict}};
+  Table t{fmt::format("Policy check as of {}", format_date(d)), {"rule", "law", "warning"}, {}};
+  for (const auto& w : warnings) {
+    out.json["warnings"].push_back(Json{{"rule", w.rule}, {"law", w.law}, {"message", w.message}});
+    t.rows.push_back({w.rule, w.law, w.message});
+    // Under --strict the warnings are the refusal: one error line says so.
+    if (!o.strict) fmt::print(stderr, "tally: warning: {} ({}): {}\n", w.rule, w.law, w.message);
+  }
+  out.tables.push_back(t);
+  if (legal)
+    out.lines.push_back(fmt::format("Legal interest rate from {}: {} %; late interest floor (x3, L441-10): {} %",
+                                    format_date(legal->from), format_rate(legal->rate),
+                                    format_rate(late_interest_floor(legal->rate))));
+  out.lines.push_back(warnings.empty() ? std::string("No warning.")
+                                       : fmt::format("{} warning(s){}", warnings.size(),
+                                                     o.strict ? ": refused under --strict" : ""));
+  if (o.strict && !warnings.empty()) {
+    std::string rules;
+    for (const auto& w : warnings) rules += (rules.empty() ? "" : ", ") + w.rule;
+    fmt::print(stderr, "tally: error: policy check --strict: {} warning(s) ({}), listed on stdout\n", warnings.size(),
+               rules);
+    out.exit_code = static_cast<int>(ExitCode::refused);
+  }
+  return out;
 }
 
 }  // namespace
@@ -86,6 +134,13 @@ void setup_policy(CLI::App& cmd, Context& ctx, Action& action) {
     out.lines.push_back(fmt::format("{} ({}) = {} from {}", o.key, param.rule, param.get(p), format_date(eff)));
     return out;
   });
+
+  auto c = std::make_shared<CheckOpts>();
+  auto* check = cmd.add_subcommand("check", "the policy in force against French law: L441-10 floor, L112-12 "
+                                            "surcharges, seller keys (E2)");
+  check->add_flag("--strict", c->strict, "exit 4 when there is any warning");
+  example(check, "tally --as-of 2026-03-01 policy check --strict");
+  on_parse(check, ctx, action, c, run_check);
 }
 
 }  // namespace tally::cli

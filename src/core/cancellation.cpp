@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "tally/document.hpp"
 #include "tally/errors.hpp"
 #include "tally/text.hpp"
 
@@ -48,55 +49,21 @@ StatementLine licence_due(const Subscription& s, Period cycle, Date effective, R
                                    format_date(cycle.first), format_date(last),
                                    last < cycle.last ? ", prorated by day" : "", format_amount(t.ht),
                                    format_amount(t.vat)),
-                       t.ttc, "licence", rule};
+                       t.ttc, "licence", rule,
+                       fmt::format("Licence {} du {} au {}, non encore facturée{} (HT {} + TVA {})",
+                                   s.cycle == Cycle::monthly     ? "mensuelle"
+                                   : s.cycle == Cycle::quarterly ? "trimestrielle"
+                                                                 : "annuelle",
+                                   french_date(cycle.first), french_date(last),
+                                   last < cycle.last ? ", au prorata des jours" : "", french_money(t.ht),
+                                   french_money(t.vat))};
 }
 
 Statement make_statement(Date as_of, std::vector<StatementLine> lines, Cents credit) {
   Statement st{as_of, std::move(lines), 0};
-  if (credit != 0) st.lines.push_back(StatementLine{"Customer credit", -credit, "credit", "P3"});
+  if (credit != 0) st.lines.push_back(StatementLine{"Customer credit", -credit, "credit", "P3", "Crédit client disponible"});
   for (const auto& l : st.lines) st.total_due += l.amount;
   return st;
-}
-
-std::string statement_letter(const StatementLetter& l) {
-  std::string out;
-  auto add = [&out](const std::string& s) { out += s + "\n"; };
-  if (l.draft) add("**DRAFT (dry run): nothing was recorded.**\n");
-  add(std::string(kPostalAddress));
-  add("");
-  // Text from the ledger, escaped: the letter is Markdown a viewer may render.
-  add(fmt::format("To: {} ({})", markdown_escape(l.customer.name), markdown_escape(l.customer.code)));
-  add(fmt::format("Date: {}", format_date(l.statement.as_of)));
-  add("");
-  add("# Cancellation of your subscription: balance statement");
-  add("");
-  add("Dear Sir or Madam,");
-  add("");
-  add(fmt::format("We received your registered letter with acknowledgment of receipt, reference {}, on {}.",
-                  markdown_escape(l.letter_ref), format_date(l.letter_date)));
-  add("Under your contract terms (commitment term renewed tacitly, notice period), the cancellation takes effect:");
-  add("");
-  for (const auto& s : l.subscriptions)
-    add(fmt::format("- subscription {} ({}, {} excl. VAT per month, started {}): last day {}", s.id,
-                    to_string(s.cycle), format_amount(s.amount_ht), format_date(s.start),
-                    s.end_date ? format_date(*s.end_date) : "-"));
-  add("");
-  add(fmt::format("The balance of your account as of {}, in euros:", format_date(l.statement.as_of)));
-  add("");
-  add("| Item | Amount (EUR) |");
-  add("|---|---:|");
-  for (const auto& line : l.statement.lines)
-    add(fmt::format("| {} | {} |", markdown_escape(line.label), format_amount(line.amount)));
-  add(fmt::format("| **{}** | **{}** |", l.statement.total_due < 0 ? "Total owed to you" : "Total due",
-                  format_amount(l.statement.total_due < 0 ? -l.statement.total_due : l.statement.total_due)));
-  add("");
-  add("Licences are invoiced up to the effective date; nothing is invoiced after it.");
-  add(fmt::format("For any question: {}, {}.", kContactPhone, kContactEmail));
-  add("");
-  add("Yours faithfully,");
-  add("");
-  add("Particeep, customer accounts");
-  return out;
 }
 
 }  // namespace tally

@@ -5,25 +5,11 @@
 #include <map>
 #include <utility>
 
+#include "tally/document.hpp"
 #include "tally/errors.hpp"
 
 namespace tally {
 namespace {
-
-// "10 000,00": French grouping by thousands, ',' decimals.
-std::string french_amount(Cents amount) {
-  std::string plain = format_amount(amount);  // "-10000.00"
-  const bool negative = !plain.empty() && plain[0] == '-';
-  if (negative) plain.erase(0, 1);
-  const auto dot = plain.find('.');
-  const std::string whole = plain.substr(0, dot);
-  std::string grouped;
-  for (std::size_t i = 0; i < whole.size(); ++i) {
-    if (i > 0 && (whole.size() - i) % 3 == 0) grouped.push_back(' ');
-    grouped.push_back(whole[i]);
-  }
-  return (negative ? "-" : "") + grouped + "," + plain.substr(dot + 1);
-}
 
 // "10,00": a rate the French way.
 std::string french_rate(Rate r) {

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ledger/impl.hpp"
+#include "tally/document.hpp"
 #include "tally/errors.hpp"
 #include "tally/invoicing.hpp"
 #include "tally/overdue.hpp"
@@ -109,23 +110,32 @@ Statement balance_statement(Ledger& ledger, const Customer& c, const std::vector
     if (before > 0)
       lines.push_back(StatementLine{fmt::format("Invoice {} of {}, due {}: balance", inv.number,
                                                 format_date(inv.issue_date), format_date(inv.due_date)),
-                                    before, "open-balance", "C3"});
+                                    before, "open-balance", "C3",
+                                    fmt::format("Facture {} du {}, échéance le {} : solde", inv.number,
+                                                french_date(inv.issue_date), french_date(inv.due_date))});
   }
   for (const EndCredit& e : credits)
     lines.push_back(StatementLine{fmt::format("Credit note {} on {}: the licence days after the effective date",
                                               e.note.number, e.invoice),
-                                  -e.note.total_ttc, "credit-note", "C4"});
+                                  -e.note.total_ttc, "credit-note", "C4",
+                                  fmt::format("Avoir {} sur {} : les jours de licence après la date d'effet",
+                                              e.note.number, e.invoice)});
   for (const LateInvoice& li : late_invoices(ledger, today, c.code)) {
     if (li.interest_unbilled() > 0)
       lines.push_back(StatementLine{fmt::format("Late-payment interest on {}, accrued and not yet billed", li.number),
-                                    li.interest_unbilled(), "interest", "L4"});
+                                    li.interest_unbilled(), "interest", "L4",
+                                    fmt::format("Intérêts de retard sur {}, courus et non encore facturés", li.number)});
     if (li.indemnity_unbilled() > 0)
       lines.push_back(StatementLine{fmt::format("Recovery indemnity on {}, not yet billed", li.number),
-                                    li.indemnity_unbilled(), "indemnity", "L5"});
+                                    li.indemnity_unbilled(), "indemnity", "L5",
+                                    fmt::format("Indemnité forfaitaire pour frais de recouvrement sur {}, non encore "
+                                                "facturée",
+                                                li.number)});
     // L8: billed above what is owed now, credited by the next application.
     if (const Cents over = li.interest_overbilled() + li.indemnity_overbilled(); over > 0)
       lines.push_back(StatementLine{fmt::format("Penalties billed on {} above what is owed, to be credited", li.number),
-                                    -over, "credit", "L8"});
+                                    -over, "credit", "L8",
+                                    fmt::format("Pénalités facturées sur {} au-delà du dû, à créditer", li.number)});
   }
   const auto invoiced = invoiced_cycle_starts(ledger.impl(), c.id, today);
   const auto standbys = ledger.standby_periods(c.code);

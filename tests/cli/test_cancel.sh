@@ -45,7 +45,7 @@ expect_eq "dry-run effective" "$(jf .effective_date) $(jf .statement.total_due) 
 # A dry run writes no file (issue 17): it names the file and shows the draft.
 [ -e "$WORK/draft.md" ] && fail "dry run wrote the statement letter"
 expect_eq "dry-run letter not written" "$(jf .statement_written)" "false"
-expect_contains "draft letter" "$(jf .statement_preview)" "DRAFT (dry run): nothing was recorded."
+expect_contains "draft letter" "$(jf .statement_preview)" "BROUILLON (simulation) : rien n'a été enregistré."
 expect_unchanged "dry-run cancel"
 
 # ---- The cancellation. C2: 2026-09-15 + 3 months = 2026-12-15, on or before the
@@ -60,8 +60,9 @@ expect_eq "statement amounts" "$(jf '[.statement.lines[] | .kind + ":" + .amount
 expect_eq "total due" "$(jf .statement.total_due)" "4500.00"
 expect_eq "statement line keys" "$(jf '.statement.lines[0] | keys_unsorted | join(",")')" "label,amount,kind,rule"
 letter=$(cat "$WORK/acme.md")
-for needle in "29 rue du Louvre 75002 Paris" "acme SAS" "reference 1A12345678901, on 2026-09-15" \
-  "last day 2026-12-31" "| Invoice $number of 2026-09-01" "| **Total due** | **4500.00** |" "01 79 65 66 63"; do
+for needle in "29 rue du Louvre" "75002 Paris" "acme SAS" "référence 1A12345678901, le 15 septembre 2026" \
+  "dernier jour le 31/12/2026" "| Facture $number du 01/09/2026" "| **Total dû** | **4 500,00 €** |" \
+  "01 79 65 66 63"; do
   expect_contains "statement letter" "$letter" "$needle"
 done
 ok --format json subscription list --customer acme

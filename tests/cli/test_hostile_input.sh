@@ -241,7 +241,7 @@ expect_contains ".md notice: HTML escaped" "$NOTICE" 'ACME\x1b]52;c;ZXZpbA==\x07
 ok --as-of 2026-03-10 cancel --customer acme --letter-date 2026-03-10 --letter-ref RA1 --statement "$AREA/letter.md"
 LETTER=$(cat "$AREA/letter.md")
 no_raw_controls "letter" "$LETTER"
-expect_contains "letter: HTML escaped" "$LETTER" 'To: ACME\x1b]52;c;ZXZpbA==\x07 &lt;b&gt;SAS&lt;/b&gt; &#124; x (acme)'
+expect_contains "letter: HTML escaped" "$LETTER" 'Destinataire : ACME\x1b]52;c;ZXZpbA==\x07 &lt;b&gt;SAS&lt;/b&gt; &#124; x (acme)'
 CHECKS=$((CHECKS + 1)); [[ "$LETTER" != *"<b>"* ]] || fail "raw HTML in the letter"
 
 finish

@@ -125,10 +125,12 @@ expect_unchanged "dry-run notices"
 ok --as-of 2026-03-31 --format json overdue --notices "$WORK/notices"
 expect_eq "notice files" "$(cd "$WORK/notices" && ls | tr '\n' ' ')" "acme-2026-03-31.txt beta-2026-03-31.txt "
 NOTICE=$(cat "$WORK/notices/beta-2026-03-31.txt")
-for want in "Beta SARL" "F2026-000002" "700,00 EUR" "(platform-disabled)" "31 juillet 2026" \
-  "01 79 65 66 63" "support@particeep.com"; do
+for want in "Beta SARL" "F2026-000002" "700,00 €" "plateforme désactivée (les données sont conservées)" \
+  "31 juillet 2026" "01 79 65 66 63" "support@particeep.com"; do
   expect_contains "notice" "$NOTICE" "$want"
 done
+CHECKS=$((CHECKS + 1))
+[[ "$NOTICE" == *platform-disabled* ]] && fail "English stage code in the French notice"
 ok --as-of 2026-03-31 overdue --customer acme --notices "$WORK/md" --notice-format md
 expect_contains "markdown notice" "$(cat "$WORK/md/acme-2026-03-31.md")" "| F2026-000001 |"
 expect_exit 2 overdue --notices "$WORK/x" --notice-format pdf

@@ -150,4 +150,23 @@ expect_eq "country upper-cased" "$(jf .identity.country)" "DE"
 
 # Every change is in the journal's hash chain.
 ok verify
+# ---- customer add takes the identity, checked (E4) before anything is recorded ----
+snapshot
+expect_exit 2 customer add zeta --name "Zeta SA" --siren 732829321
+expect_contains "add: SIREN Luhn" "$ERR" "invalid SIREN '732829321': Luhn check failed"
+expect_exit 2 customer add zeta --name "Zeta SA" --country UK
+expect_contains "add: country" "$ERR" "invalid country 'UK'"
+expect_exit 2 customer add zeta --name "Zeta SA" --vat-number FR28552120222
+expect_contains "add: VAT key" "$ERR" "key check failed (key 28 for SIREN 552120222, expected 27)"
+expect_unchanged "refused customer add"
+ok --format json customer add zeta --name "Zeta SA" --country be --vat-number "be 0123 456 789" --vat-rate 0 \
+  --street "Rue de la Loi 16" --postcode 1000 --city Bruxelles
+expect_eq "add: identity normalised" "$(jf '[.identity.country, .identity.vat_number, .identity.city] | join("|")')" \
+  "BE|BE0123456789|Bruxelles"
+ok customer add zeta2 --name "Zeta SA" --country BE --vat-number BE0123456789 --vat-rate 0
+expect_contains "add: reverse charge said" "$OUT" "Autoliquidation"
+ok customer add zeta3 --name "Zeta SA" --country BE --vat-number BE0123456789
+CHECKS=$((CHECKS + 1))
+[[ "$OUT" == *Autoliquidation* ]] && fail "reverse charge said for a customer billed at 20 %"
+
 finish

@@ -4,6 +4,7 @@
 
 #include "ledger/impl.hpp"
 #include "tally/errors.hpp"
+#include "tally/letters.hpp"
 #include "tally/overdue.hpp"
 #include "unit/fixtures.hpp"
 
@@ -173,22 +174,44 @@ TEST_CASE("L3, S4: capabilities by stage, standby and end of contract", "[late][
   }
 }
 
-TEST_CASE("L7: the notice names the stage, the next dates and the contact", "[late][L7]") {
+TEST_CASE("L7: the notice names the stage, the next dates and the contact", "[late][L7][letters]") {
   const Policy p;
   Notice n{"acme", "ACME SAS", d("2026-03-01"), stage_on(d("2026-01-31"), d("2026-03-01"), false, p), {}};
   n.invoices.push_back({"F2026-000001", d("2026-01-31"), 29, 120'000, 953, 4'000});
   for (bool md : {false, true}) {
-    const std::string text = late_notice(n, md);
+    INFO("markdown " << md);
+    const std::string text = late_notice(n, seed_seller(), Lang::fr, md);
     CHECK_THAT(text, Catch::Contains("F2026-000001"));
-    CHECK_THAT(text, Catch::Contains("1200,00 EUR"));
-    CHECK_THAT(text, Catch::Contains("(admin-disabled)"));
+    CHECK_THAT(text, Catch::Contains("1 200,00 €"));
+    CHECK_THAT(text, Catch::Contains("accès à l'espace administrateur désactivé"));  // admin-disabled
+    CHECK_THAT(text, !Catch::Contains("admin-disabled"));  // no English stage code in French
     CHECK_THAT(text, Catch::Contains("31 mars 2026"));    // platform-disabled
     CHECK_THAT(text, Catch::Contains("31 juillet 2026")); // data-deleted
     CHECK_THAT(text, Catch::Contains("01 79 65 66 63"));
     CHECK_THAT(text, Catch::Contains("support@particeep.com"));
+    CHECK_THAT(text, Catch::Contains("29 rue du Louvre"));  // the seller's letterhead (E2)
     // 1200.00 + 9.53 + 40.00 = 1249.53
-    CHECK_THAT(text, Catch::Contains("1249,53 EUR"));
+    CHECK_THAT(text, Catch::Contains("1 249,53 €"));
+    CHECK_THAT(text, Catch::Contains("Madame, Monsieur,"));
+    CHECK_THAT(text, !Catch::Contains("Dear"));
   }
+  const std::string en = late_notice(n, seed_seller(), Lang::en, false);
+  CHECK_THAT(en, Catch::Contains("Dear Sir or Madam,"));
+  CHECK_THAT(en, Catch::Contains("1,249.53 EUR"));
+  CHECK_THAT(en, Catch::Contains("31 March 2026"));
+  CHECK_THAT(en, !Catch::Contains("Madame"));
+}
+
+TEST_CASE("L7: ledger text is escaped for the notice's format", "[late][L7][letters]") {
+  Notice n{"acme", "<b>ACME</b> | \x1b[31m", d("2026-03-01"), {}, {}};
+  n.invoices.push_back({"F2026-000001", d("2026-01-31"), 29, 120'000, 953, 4'000});
+  const std::string md = late_notice(n, seed_seller(), Lang::fr, true);
+  CHECK_THAT(md, !Catch::Contains("<b>"));
+  CHECK_THAT(md, Catch::Contains("&lt;b&gt;ACME&lt;/b&gt; &#124;"));
+  const std::string txt = late_notice(n, seed_seller(), Lang::fr, false);
+  CHECK_THAT(txt, !Catch::Contains("\x1b"));
+  CHECK_THAT(txt, Catch::Contains("\\x1b[31m"));
+  CHECK_THROWS_WITH(parse_lang("de"), "invalid language 'de': expected fr or en");
 }
 
 // ---- In the ledger ----
