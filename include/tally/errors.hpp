@@ -4,6 +4,7 @@
 #include <stdexcept>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -47,6 +48,7 @@ enum class Hint {
   invoice_list,    // the invoices there are
   payment_list,    // the payments there are
   subscription_list,  // the subscriptions there are
+  suspense_report,    // the suspense lines there are
 };
 
 // A failure with the exit code it maps to and, when a policy rule refused, the
@@ -88,6 +90,18 @@ Error refused(const char* rule, fmt::format_string<Args...> f, Args&&... args) {
   return Error(ExitCode::refused,
                fmt::format("{}: {}", rule, fmt::format(f, std::forward<Args>(args)...)),
                rule);
+}
+
+// Runs f; the message of an Error it throws is appended to `reasons`
+// instead: every check of a bank line runs, and the line is refused once with
+// all of its reasons.
+template <typename F>
+void collect_error(std::vector<std::string>& reasons, F&& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    reasons.push_back(e.what());
+  }
 }
 
 }  // namespace tally

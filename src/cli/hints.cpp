@@ -30,6 +30,7 @@ std::string hint_text(Hint h) {
     case Hint::invoice_list: return "see 'tally invoice list'";
     case Hint::payment_list: return "see 'tally payment list'";
     case Hint::subscription_list: return "see 'tally subscription list'";
+    case Hint::suspense_report: return "see 'tally report suspense'";
   }
   return {};
 }

@@ -8,16 +8,6 @@
 namespace tally {
 namespace {
 
-// Runs one check; a failure (Error) adds its message to `reasons`.
-template <typename F>
-void check(std::vector<std::string>& reasons, F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    reasons.push_back(e.what());
-  }
-}
-
 // The remittance information as one label: the free text, then the
 // structured creditor reference and the end-to-end id when the text does not
 // already hold them.
@@ -56,18 +46,18 @@ BankFile bank_file_lines(bank::Format format, const std::vector<bank::Statement>
       l.currency = st.currency;
       l.reversal = e.reversal;
       std::vector<std::string> reasons;
-      check(reasons, [&] {
+      collect_error(reasons, [&] {
         if (l.date > today)
           throw usage_error("date {} is after the business date {} (P6): a payment cannot be in the future",
                             format_date(l.date), format_date(today));
       });
-      check(reasons, [&] {
+      collect_error(reasons, [&] {
         if (l.amount <= 0) throw usage_error("invalid amount {}: a payment received is above 0.00", format_amount(l.amount));
       });
-      check(reasons, [&] { check_ref(l.reference); });
-      check(reasons, [&] { check_text(l.label, "remittance information", TextRule{kMaxNoteLength, true}); });
-      check(reasons, [&] { check_text(l.payer_name, "payer name", TextRule{kMaxNoteLength, true}); });
-      check(reasons, [&] { check_text(l.payer_iban, "payer IBAN", TextRule{64, true}); });
+      collect_error(reasons, [&] { check_ref(l.reference); });
+      collect_error(reasons, [&] { check_text(l.label, "remittance information", TextRule{kMaxNoteLength, true}); });
+      collect_error(reasons, [&] { check_text(l.payer_name, "payer name", TextRule{kMaxNoteLength, true}); });
+      collect_error(reasons, [&] { check_text(l.payer_iban, "payer IBAN", TextRule{64, true}); });
       if (!reasons.empty()) {
         std::string joined;
         for (const auto& r : reasons) joined += (joined.empty() ? "" : "; ") + r;

@@ -63,43 +63,34 @@ Header read_header(const CsvRecord& rec) {
   return h;
 }
 
-// Runs one check of a field; a failure (Error) adds its message to `reasons`.
-template <typename F>
-void check(std::vector<std::string>& reasons, F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    reasons.push_back(e.what());
-  }
-}
 
 // A line's fields checked into a BankLine; "" reasons when it is fine.
 std::string read_line(const CsvRecord& rec, const Header& h, Date today, BankLine& out) {
   const auto field = [&](Column c) -> const std::string& { return rec.fields[*h.at[c]]; };
   std::vector<std::string> reasons;
   out.line = rec.line;
-  check(reasons, [&] {
+  collect_error(reasons, [&] {
     out.date = parse_date(field(kDate));
     if (out.date > today)
       throw usage_error("date {} is after the business date {}: a payment cannot be in the future (P6)",
                         field(kDate), format_date(today));
   });
-  check(reasons, [&] {
+  collect_error(reasons, [&] {
     out.amount = parse_amount(field(kAmount));
     if (out.amount == 0) throw usage_error("invalid amount '{}': a payment received is above 0.00", field(kAmount));
   });
-  check(reasons, [&] {
+  collect_error(reasons, [&] {
     out.reference = field(kReference);
     if (out.reference.empty())
       throw usage_error("no reference: each line needs the bank's transaction reference (the import is idempotent "
                         "by it)");
     check_ref(out.reference);
   });
-  check(reasons, [&] {
+  collect_error(reasons, [&] {
     out.label = field(kLabel);
     check_text(out.label, "label", TextRule{kMaxNoteLength, true});
   });
-  if (h.at[kMethod] && !field(kMethod).empty()) check(reasons, [&] { out.method = parse_method(field(kMethod)); });
+  if (h.at[kMethod] && !field(kMethod).empty()) collect_error(reasons, [&] { out.method = parse_method(field(kMethod)); });
   std::string joined;
   for (const auto& r : reasons) joined += (joined.empty() ? "" : "; ") + r;
   return joined;

@@ -206,11 +206,14 @@ void each_entry(Ledger& ledger, Date last, const std::function<void(const Entry&
     PaymentCursor pays(pq, false), revs(rq, true);
     while (!docs.done() || !pays.done() || !revs.done()) {
       // The earliest day first; on one day documents, payments, reversals.
-      const std::optional<Date> d = docs.done() ? std::nullopt : std::optional(docs.date());
-      const std::optional<Date> p = pays.done() ? std::nullopt : std::optional(pays.date());
-      const std::optional<Date> r = revs.done() ? std::nullopt : std::optional(revs.date());
-      if (d && (!p || *d <= *p) && (!r || *d <= *r)) fn(document_entry(docs.take()));
-      else if (p && (!r || *p <= *r)) fn(payment_entry(pays.take()));
+      // A finished cursor sorts after every day (no std::optional: g++ 12
+      // warns that a disengaged one may be read).
+      constexpr Date kNever = Date::max();
+      const Date d = docs.done() ? kNever : docs.date();
+      const Date p = pays.done() ? kNever : pays.date();
+      const Date r = revs.done() ? kNever : revs.date();
+      if (!docs.done() && d <= p && d <= r) fn(document_entry(docs.take()));
+      else if (!pays.done() && p <= r) fn(payment_entry(pays.take()));
       else fn(reversal_entry(revs.take()));
     }
   } catch (...) {

@@ -473,7 +473,7 @@ SuspenseLine suspense_line(Ledger& ledger, std::int64_t id, Date as_of) {
   q.bind(2, id);
   if (!q.executeStep()) {
     q.reset();
-    throw not_found("unknown suspense line '{}': see 'tally report suspense'", id);
+    throw not_found("unknown suspense line '{}'", id).with(Hint::suspense_report);
   }
   SuspenseLine l = read_suspense(q);
   q.reset();

@@ -80,7 +80,7 @@ TEST_CASE("C3: a licence line prorated by day, and the statement total", "[cance
   CHECK(l.amount == 180000);
   CHECK(l.rule == "C4");
   CHECK(l.kind == "licence");
-  const Statement st = make_statement(d("2026-09-01"), {l, StatementLine{"open", 50000, "open-balance", "C3"}}, 20000);
+  const Statement st = make_statement(d("2026-09-01"), {l, StatementLine{"open", 50000, "open-balance", "C3", "ouvert"}}, 20000);
   REQUIRE(st.lines.size() == 3);
   CHECK(st.lines.back().amount == -20000);
   CHECK(st.total_due == 180000 + 50000 - 20000);  // 2100.00
