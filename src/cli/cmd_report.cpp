@@ -312,7 +312,10 @@ Json close_json(const CloseReport& r, Date as_of, bool newly_locked) {
                                        {"added", amount(r.customer_credit.added)},
                                        {"taken", amount(r.customer_credit.taken)},
                                        {"closing", amount(r.customer_credit.closing)}}},
-              {"suspense", Json{{"count", r.suspense.count}, {"amount", amount(r.suspense.amount)}}},
+              {"suspense", Json{{"count", r.suspense.open_count},
+                                {"amount", amount(r.suspense.open_amount)},
+                                {"lines", r.suspense.count},
+                                {"lines_amount", amount(r.suspense.amount)}}},
               {"fee_waivers", waivers},
               {"cash_by_month", cash},
               {"locked", r.locked},
@@ -457,9 +460,9 @@ std::vector<Table> close_tables(const CloseReport& r, const Labels& L) {
                            method_label(w.method, L), w.reason});
   tables.push_back(std::move(waived));
 
-  Table suspense{L("Suspense: bank lines not recorded as payments", "Attente : lignes bancaires non affectées"),
+  Table suspense{L("Suspense: bank lines not yet assigned or dismissed", "Attente : lignes bancaires non affectées"),
                  {L("lines", "lignes"), L("amount", "montant")},
-                 {{std::to_string(r.suspense.count), format_amount(r.suspense.amount)}}};
+                 {{std::to_string(r.suspense.open_count), format_amount(r.suspense.open_amount)}}};
   tables.push_back(std::move(suspense));
 
   Table cash{L("Cash received by month (last 12 months)", "Encaissements par mois (12 derniers mois)"),
@@ -504,9 +507,9 @@ std::vector<std::string> close_lines(const CloseReport& r, Date as_of, bool newl
                               format_amount(f.opening), format_amount(f.invoiced), format_amount(f.credit_notes),
                               format_amount(f.received), format_amount(f.reversals), format_amount(f.computed()),
                               format_amount(f.closing), f.balances() ? "balanced" : "DOES NOT BALANCE"));
-  if (r.suspense.count > 0)
-    lines.push_back(fmt::format("{} bank line(s) in suspense, {}: see tally report suspense.", r.suspense.count,
-                                format_amount(r.suspense.amount)));
+  if (r.suspense.open_count > 0)
+    lines.push_back(fmt::format("{} bank line(s) in suspense, {}: see tally report suspense.", r.suspense.open_count,
+                                format_amount(r.suspense.open_amount)));
   lines.push_back(r.gapless() ? "Numbering: no gap in the invoice and credit-note sequences of the year (I2)."
                               : "Numbering: GAPS in the sequences of the year (I2): see the Numbering table.");
   if (newly_locked)

@@ -207,6 +207,9 @@ ok --as-of $AS_OF suspense dismiss 4 --reason "insurance refund, not a customer 
 expect_eq "journal" "$(events suspense.assign) $(events suspense.dismiss)" "2 2"
 ok --as-of $AS_OF --format json report suspense --status open
 expect_eq "open: line 3 only" "$(jf '[.suspense[] | "\(.id) \(.open)"] | join(", ")') $(jf .total)" "3 1800.00 1800.00"
+# The close pack counts what is still open (line 3's 1800.00), not every line received.
+ok --as-of $AS_OF --format json report close --month "${AS_OF:0:7}"
+expect_eq "close: open suspense" "$(jf '.suspense | [.count, .amount, .lines] | map(tostring) | join(" ")')" "1 1800.00 4"
 ok --as-of $AS_OF --format csv report suspense
 expect_contains "csv header" "$OUT" "id,date,amount,reference,label,payer,method,reason,status,open,resolution"
 # As of the day before the decisions, every line was open.
