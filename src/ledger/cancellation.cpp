@@ -9,9 +9,7 @@
 #include "ledger/impl.hpp"
 #include "tally/document.hpp"
 #include "tally/errors.hpp"
-#include "tally/invoicing.hpp"
 #include "tally/overdue.hpp"
-#include "tally/standby.hpp"
 
 namespace tally {
 namespace {
@@ -65,12 +63,7 @@ std::vector<EndCredit> credit_days_after_end(Ledger& ledger, const Customer& c, 
           .ht;
     };
     const Invoice inv = ledger.invoice(number, today);
-    const CreditSnapshot snap = credit_snapshot(ledger.impl(), inv);
-    const auto left = snap.uncredited_ht.find(c.vat_rate.bp);
-    const CycleSettlement d = settle_invoiced_cycle(
-        InvoicedCycleState{bill(std::nullopt), bill(s.end_date), c.vat_rate,
-                           left == snap.uncredited_ht.end() ? 0 : left->second, snap.uncredited_ttc(),
-                           snap.credited_by_hand});
+    const CycleSettlement d = settle_cycle(ledger.impl(), inv, c.vat_rate, bill(std::nullopt), bill(s.end_date));
     if (d.credit_ht <= 0) continue;
     const Date after = *s.end_date + date::days{1};
     const InvoiceLine line{fmt::format("Licence {} {} to {}: the days from {} to {}, after the effective date {}",

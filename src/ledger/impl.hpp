@@ -14,6 +14,7 @@
 #include "tally/invoicing.hpp"
 #include "tally/ledger.hpp"
 #include "tally/payments.hpp"
+#include "tally/standby.hpp"
 
 namespace tally {
 
@@ -143,6 +144,11 @@ std::string write_payment(Ledger& ledger, const PaymentRequest& r, PaymentPlan p
 // write, under its lock): the invoice's cached balance and what the credit
 // notes citing it credited, in all and per VAT rate (invoices.cpp).
 CreditSnapshot credit_snapshot(Ledger::Impl& impl, const Invoice& orig);
+
+// S3, C4: how invoiced cycle `inv` (licence lines at `vat_rate`) is settled
+// when what its cycle bills goes from before_ht to after_ht
+// (settle_invoiced_cycle on its credit snapshot, read now; invoices.cpp).
+CycleSettlement settle_cycle(Ledger::Impl& impl, const Invoice& inv, Rate vat_rate, Cents before_ht, Cents after_ht);
 
 // A JSON string literal of s (quotes included), as nlohmann::json(s).dump()
 // writes it: '"', '\\' and control characters escaped, UTF-8 as is. For

@@ -351,6 +351,14 @@ CreditSnapshot credit_snapshot(Ledger::Impl& impl, const Invoice& orig) {
   return snap;
 }
 
+CycleSettlement settle_cycle(Ledger::Impl& impl, const Invoice& inv, Rate vat_rate, Cents before_ht, Cents after_ht) {
+  const CreditSnapshot snap = credit_snapshot(impl, inv);
+  const auto left = snap.uncredited_ht.find(vat_rate.bp);
+  return settle_invoiced_cycle(InvoicedCycleState{before_ht, after_ht, vat_rate,
+                                                  left == snap.uncredited_ht.end() ? 0 : left->second,
+                                                  snap.uncredited_ttc(), snap.credited_by_hand});
+}
+
 Invoice Ledger::issue_credit_note(std::string_view original, std::vector<InvoiceLine> lines, Date date,
                                   std::string reason, std::optional<Date> business_date) {
   if (reason.empty()) throw usage_error("a credit note needs a reason");

@@ -87,12 +87,8 @@ std::vector<Invoice> settle_invoiced_cycles(Ledger& ledger, const Customer& c, P
                                                      periods, policy))
           .ht;
     };
-    const Invoice inv = ledger.invoice(ic.number, today);
-    const CreditSnapshot snap = credit_snapshot(ledger.impl(), inv);
-    const auto left = snap.uncredited_ht.find(c.vat_rate.bp);
-    const CycleSettlement d = settle_invoiced_cycle(InvoicedCycleState{
-        bill(before), bill(after), c.vat_rate, left == snap.uncredited_ht.end() ? 0 : left->second,
-        snap.uncredited_ttc(), snap.credited_by_hand});
+    const CycleSettlement d =
+        settle_cycle(ledger.impl(), ledger.invoice(ic.number, today), c.vat_rate, bill(before), bill(after));
     if (d.credit_ht == 0 && d.invoice_ht == 0) continue;
     const int days = days_between(ic.period.first, ic.period.last) + 1;
     const std::string what =
