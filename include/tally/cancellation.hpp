@@ -26,6 +26,10 @@ Date cancellation_effective_date(Date start, int commitment_months, int notice_m
 // (check_text of tally/text.hpp) of at most 100 characters.
 void check_letter_ref(std::string_view ref);
 
+// C2: a customer is cancelled through its subscriptions: refused when
+// customer `code` has none.
+void check_cancellable(const std::string& code, std::size_t subscriptions);
+
 // C3: the cycles of a subscription from `start` that begin on or before
 // `effective` and are not in `invoiced` (the first days of the cycles already
 // invoiced), in order.

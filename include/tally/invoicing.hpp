@@ -57,6 +57,37 @@ struct CreditDecision {
   std::string why;
 };
 
+// P3, P5, L1: a change to an invoice's balance recorded with its own date
+// (an allocation, the reversal that undid one, a credit note's applied part):
+// delta < 0 lowers what is owed.
+struct BalanceMove {
+  Date date;
+  Cents delta = 0;
+};
+
+// Part of a payment settling an invoice on `date`.
+struct Settlement {
+  Date date;
+  Cents amount = 0;
+};
+
+// P3 with P5: how a payment (or credit note) dated `from` settles an invoice
+// without its balance ever going below zero on a day of the record. `balance`
+// is the invoice's balance with every move counted; `later` the moves dated
+// after `from` (any order). A payment recorded after a reversal, or a credit
+// note recorded after a payment since reversed, may be dated on days the
+// invoice was settled: it settles at once only the lowest balance still ahead
+// of it, and each later rise of that lowest balance (the day a reversal
+// reopened the invoice) when it happens, up to `amount`. Empty when `from`
+// leaves nothing to settle. The amounts sum to min(amount, balance).
+std::vector<Settlement> settlement_schedule(Cents balance, const std::vector<BalanceMove>& later, Date from,
+                                            Cents amount);
+
+// What can be settled on `from` itself: the lowest balance from `from` on
+// (the first step of settlement_schedule, 0 when none), what a credit note
+// dated `from` may lower.
+Cents lowest_balance_ahead(Cents balance, const std::vector<BalanceMove>& later, Date from);
+
 // I3: decides a credit note of `lines` (positive HT amounts) dated `date` on
 // the invoice of `inv`. Throws Error(refused, "I3") when inv is a credit note,
 // when `date` is before its issue date, or when the note credits more than
@@ -76,5 +107,12 @@ std::vector<InvoiceLine> void_lines(const CreditSnapshot& inv, const std::vector
 // when several VAT rates remain (ambiguous: void it, or credit it rate by rate
 // is not offered).
 InvoiceLine partial_credit_line(const CreditSnapshot& inv, Cents amount_ht, const std::string& description);
+
+// I5: a billing run for `month` may run from its first day on.
+void check_billing_month(Date month, Date today);
+
+// I2: the number of the document after `last_seq` in its series and year,
+// F2026-000001 or AV2026-000001. Refused when the year's 999999 are issued.
+std::string next_number(bool credit_note, int year, std::int64_t last_seq);
 
 }  // namespace tally

@@ -150,4 +150,8 @@ struct Notice {
 
 // L7: the late-payment notice: late_notice() of tally/letters.hpp.
 
+// L6: penalties and stages are applied in date order: an application on `d`
+// is refused when one was already made on a later day, `last_applied`.
+void check_apply_order(Date d, std::optional<Date> last_applied);
+
 }  // namespace tally

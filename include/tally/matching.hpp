@@ -4,11 +4,13 @@
 // records what decide_match returns (src/ledger/import.cpp).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "tally/calendar.hpp"
 #include "tally/money.hpp"
 
 namespace tally {
@@ -79,6 +81,13 @@ std::string payer_problem(const MatchEntry& e, const MatchCustomer& c, const std
 // word of the other, a word of 3 letters or more also matching a word it
 // begins (banks cut names: "GLOBEX GMB", "ACME SOLUT"). Empty words: false.
 bool payer_name_matches(std::string_view payer, std::string_view name);
+
+// B2: how much of suspense line `id` (dated `line_date`, `open_amount` of
+// `amount` still open) an assignment on business date `today` settles:
+// `asked`, or all that is open. Refused: a line dated after `today`, or more
+// than is open.
+Cents decide_suspense_part(std::int64_t id, Date line_date, Cents open_amount, Cents amount,
+                           std::optional<Cents> asked, Date today);
 
 // An IBAN in electronic form: spaces removed, letters upper case.
 std::string iban_key(std::string_view iban);

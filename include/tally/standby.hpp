@@ -36,6 +36,15 @@ Date standby_max_last_day(Date first, const Policy& policy);
 // when request.last < request.first.
 void check_standby(Period request, const std::vector<Period>& existing, const Policy& policy);
 
+// S1, C4: the last day of a standby from `first` asked by customer `code`
+// until `asked_last` (none: the longest, `max_last`), when it has
+// `subscriptions` and its contract ends on `contract_end` (every subscription
+// cancelled; none while one runs on). Refused (S1) without a subscription,
+// (C4) from after the contract's end or until a day after it; the longest
+// standby stops with the contract.
+Date decide_standby_last_day(const std::string& code, std::size_t subscriptions, Date first,
+                             std::optional<Date> asked_last, Date max_last, std::optional<Date> contract_end);
+
 // S3: the number of days of `cycle` inside the standby periods (which do not overlap).
 int standby_days(Period cycle, const std::vector<Period>& standbys);
 

@@ -66,4 +66,8 @@ Statement make_statement(Date as_of, std::vector<StatementLine> lines, Cents cre
   return st;
 }
 
+void check_cancellable(const std::string& code, std::size_t subscriptions) {
+  if (subscriptions == 0) throw refused("C2", "cancellation for '{}' refused: it has no subscription", code);
+}
+
 }  // namespace tally

@@ -23,6 +23,47 @@ Date chronological_date(Date wanted, std::optional<Date> last_issued) {
   return last_issued && *last_issued > wanted ? *last_issued : wanted;
 }
 
+namespace {
+
+// The invoice's balance on `from` and on each later day a move changes it, in
+// date order: the balance before the later moves is `balance` minus them.
+std::vector<Settlement> balance_steps(Cents balance, std::vector<BalanceMove> later, Date from) {
+  std::sort(later.begin(), later.end(), [](const BalanceMove& a, const BalanceMove& b) { return a.date < b.date; });
+  Cents b = balance;
+  for (const auto& m : later) b -= m.delta;
+  std::vector<Settlement> steps{{from, b}};
+  for (const auto& m : later) {
+    b += m.delta;
+    if (steps.back().date == m.date) steps.back().amount = b;
+    else steps.push_back({m.date, b});
+  }
+  return steps;
+}
+
+}  // namespace
+
+std::vector<Settlement> settlement_schedule(Cents balance, const std::vector<BalanceMove>& later, Date from,
+                                            Cents amount) {
+  std::vector<Settlement> steps = balance_steps(balance, later, from);
+  // The lowest balance from each step on: what may be settled by then.
+  Cents low = steps.back().amount;
+  for (auto it = steps.rbegin(); it != steps.rend(); ++it) low = it->amount = std::min(low, it->amount);
+  std::vector<Settlement> out;
+  Cents settled = 0;
+  for (const auto& s : steps) {
+    const Cents now = std::min(std::max<Cents>(s.amount, 0), amount);
+    if (now > settled) out.push_back({s.date, now - settled});
+    settled = std::max(settled, now);
+  }
+  return out;
+}
+
+Cents lowest_balance_ahead(Cents balance, const std::vector<BalanceMove>& later, Date from) {
+  Cents low = balance;
+  for (const auto& s : balance_steps(balance, later, from)) low = std::min(low, s.amount);
+  return std::max<Cents>(low, 0);
+}
+
 CreditDecision decide_credit(const CreditSnapshot& inv, const std::vector<InvoiceLine>& lines, Date date) {
   if (inv.credit_note) throw refused("I3", "'{}' is a credit note: only invoices can be credited", inv.number);
   if (date < inv.issue_date)
@@ -95,6 +136,20 @@ InvoiceLine partial_credit_line(const CreditSnapshot& inv, Cents amount_ht, cons
     throw refused("I3", "credit of {} HT on {} refused: only {} HT of it is not yet credited",
                   format_amount(amount_ht), inv.number, format_amount(left));
   return InvoiceLine{description, 100, amount_ht, amount_ht, Rate{bp}, "I3", ""};
+}
+
+void check_billing_month(Date month, Date today) {
+  if (today < month_first(month))
+    throw refused("I5", "billing {} refused on {}: a month is billed from its first day on", format_month(month),
+                  format_date(today));
+}
+
+std::string next_number(bool credit_note, int year, std::int64_t last_seq) {
+  const std::int64_t seq = last_seq + 1;
+  if (seq > 999'999)
+    throw refused("I2", "{} numbers of {} are exhausted (999999 issued)", credit_note ? "credit note" : "invoice",
+                  year);
+  return fmt::format("{}{}-{:06}", credit_note ? "AV" : "F", year, seq);
 }
 
 }  // namespace tally

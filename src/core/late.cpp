@@ -188,4 +188,12 @@ std::vector<PenaltyCredit> overbilled_credits(const std::vector<PenaltySource>& 
   return out;
 }
 
+void check_apply_order(Date d, std::optional<Date> last_applied) {
+  if (last_applied && *last_applied > d)
+    throw refused("L6", "applying penalties and stages on {} refused: they were already applied on {}; apply in "
+                  "date order",
+                  format_date(d), format_date(*last_applied))
+        .with(Hint::overdue_report);
+}
+
 }  // namespace tally

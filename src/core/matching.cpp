@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "tally/errors.hpp"
 #include "tally/text.hpp"
 
 namespace tally {
@@ -147,6 +148,18 @@ MatchDecision decide_match(const MatchSnapshot& s) {
   }
   d.pay = true;
   return d;
+}
+
+Cents decide_suspense_part(std::int64_t id, Date line_date, Cents open_amount, Cents amount,
+                           std::optional<Cents> asked, Date today) {
+  if (today < line_date)
+    throw refused("B2", "suspense line {} is dated {}, after the business date {}", id, format_date(line_date),
+                  format_date(today));
+  const Cents part = asked ? *asked : open_amount;
+  if (part > open_amount)
+    throw refused("B2", "amount {} is above what is open of suspense line {}: {} of {}", format_amount(part), id,
+                  format_amount(open_amount), format_amount(amount));
+  return part;
 }
 
 }  // namespace tally

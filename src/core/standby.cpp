@@ -96,4 +96,23 @@ CycleSettlement settle_invoiced_cycle(const InvoicedCycleState& c) {
   return out;
 }
 
+Date decide_standby_last_day(const std::string& code, std::size_t subscriptions, Date first,
+                             std::optional<Date> asked_last, Date max_last, std::optional<Date> contract_end) {
+  if (subscriptions == 0)
+    throw refused("S1", "standby for '{}' refused: it has no subscription to put to sleep", code);
+  Date last = asked_last ? *asked_last : max_last;
+  if (!contract_end) return last;
+  if (first > *contract_end)
+    throw refused("C4", "standby from {} refused: the contract of '{}' ended on {} (cancelled)", format_date(first),
+                  code, format_date(*contract_end));
+  if (last > *contract_end) {
+    if (asked_last)
+      throw refused("C4", "standby until {} refused: the contract of '{}' ends on {} (cancelled): {} at most",
+                    format_date(last), code, format_date(*contract_end), format_date(*contract_end))
+          .with(Hint::until);
+    last = *contract_end;  // the longest standby stops with the contract
+  }
+  return last;
+}
+
 }  // namespace tally

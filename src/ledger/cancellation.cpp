@@ -161,7 +161,7 @@ CancelResult cancel(Ledger& ledger, const CancelRequest& r) {
     auto& impl = ledger.impl();
     impl.check_open_period(r.letter_date, "cancellation");
     auto subs = ledger.subscriptions(c.code);
-    if (subs.empty()) throw refused("C2", "cancellation for '{}' refused: it has no subscription", c.code);
+    check_cancellable(c.code, subs.size());
     auto& up = impl.stmt("UPDATE subscription SET letter_date = ?, letter_ref = ?, end_date = ? WHERE id = ?");
     for (Subscription& s : subs) {
       if (s.letter_date) continue;  // C4: a subscription is cancelled once

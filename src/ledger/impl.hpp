@@ -140,10 +140,19 @@ PaymentPlan plan_payment(Ledger& ledger, const PaymentRequest& r);
 // invoice, credit) into `out`; returns the payload of its "pay" journal event.
 std::string write_payment(Ledger& ledger, const PaymentRequest& r, PaymentPlan plan, PaymentResult& out);
 
+// P3, P5 (K2): the moves of an invoice's balance dated after `from`:
+// allocations, the reversals of allocations, credit notes' applied parts
+// (invoices.cpp), for settlement_schedule and lowest_balance_ahead.
+std::vector<BalanceMove> balance_moves_after(Ledger::Impl& impl, std::int64_t invoice_id, Date from);
+
 // I3: the snapshot decide_credit and void_lines take, read now (inside a
 // write, under its lock): the invoice's cached balance and what the credit
 // notes citing it credited, in all and per VAT rate (invoices.cpp).
 CreditSnapshot credit_snapshot(Ledger::Impl& impl, const Invoice& orig);
+
+// The same, with the balance a credit note dated `date` may lower: the lowest
+// balance from that day on (K2), not today's.
+CreditSnapshot credit_snapshot(Ledger::Impl& impl, const Invoice& orig, Date date);
 
 // S3, C4: how invoiced cycle `inv` (licence lines at `vat_rate`) is settled
 // when what its cycle bills goes from before_ht to after_ht

@@ -12,6 +12,7 @@
 #include "tally/errors.hpp"
 #include "tally/matching.hpp"
 #include "tally/reports.hpp"
+#include "tally/period_lock.hpp"
 
 namespace tally {
 namespace {
@@ -295,9 +296,7 @@ ImportResult import_payments(Ledger& ledger, BankStatement st, std::string_view 
       if (!conflicts.empty())
         throw conflict("{}: {} line(s) reuse a known reference with other details (P4), nothing recorded: {}", source,
                        conflicts.size(), list_lines(conflicts));
-      if (!in_locked.empty())
-        throw refused("lock", "{}: {} new line(s) dated in or before the locked month {}, nothing recorded: {}", source,
-                      in_locked.size(), *locked, list_lines(in_locked));
+      if (!in_locked.empty()) check_import_open(source, in_locked.size(), *locked, list_lines(in_locked));
       if (result.count(ImportStatus::duplicate) == result.lines.size()) throw NothingNew{};
       return event_of(result, source);
     });

@@ -155,8 +155,7 @@ std::int64_t insert_document(Ledger::Impl& impl, bool credit_note, std::int64_t 
   const Totals t = invoice_totals(lines);
   if (totals_out) *totals_out = t;
   const std::int64_t seq = tail.seq + 1;
-  if (seq > 999'999) throw refused("I2", "invoice numbers of {} are exhausted (999999 issued)", year);
-  number_out = fmt::format("{}{}-{:06}", credit_note ? "AV" : "F", year, seq);
+  number_out = next_number(credit_note, year, tail.seq);
   auto& ins = impl.stmt(
       "INSERT INTO invoice(number, credit_note, year, seq, customer_id, kind, issue_date, due_date, total_ht, vat, "
       "total_ttc, cites_id, applied, reason, subscription_id, period_first, period_last, settled_on) "
@@ -351,6 +350,26 @@ CreditSnapshot credit_snapshot(Ledger::Impl& impl, const Invoice& orig) {
   return snap;
 }
 
+CreditSnapshot credit_snapshot(Ledger::Impl& impl, const Invoice& orig, Date date) {
+  CreditSnapshot snap = credit_snapshot(impl, orig);
+  if (!orig.credit_note) snap.balance = lowest_balance_ahead(snap.balance, balance_moves_after(impl, orig.id, date), date);
+  return snap;
+}
+
+std::vector<BalanceMove> balance_moves_after(Ledger::Impl& impl, std::int64_t invoice_id, Date from) {
+  auto& q = impl.stmt(
+      "SELECT date, -amount FROM allocation WHERE invoice_id = ?1 AND date > ?2 "
+      "UNION ALL SELECT reversed_on, amount FROM allocation WHERE invoice_id = ?1 AND reversed_on > ?2 "
+      "UNION ALL SELECT issue_date, -applied FROM invoice "
+      " WHERE cites_id = ?1 AND credit_note = 1 AND applied > 0 AND issue_date > ?2");
+  q.bind(1, invoice_id);
+  q.bind(2, db_date(from));
+  std::vector<BalanceMove> out;
+  while (q.executeStep()) out.push_back({parse_date(q.getColumn(0).getString()), q.getColumn(1).getInt64()});
+  q.reset();
+  return out;
+}
+
 CycleSettlement settle_cycle(Ledger::Impl& impl, const Invoice& inv, Rate vat_rate, Cents before_ht, Cents after_ht) {
   const CreditSnapshot snap = credit_snapshot(impl, inv);
   const auto left = snap.uncredited_ht.find(vat_rate.bp);
@@ -366,7 +385,7 @@ Invoice Ledger::issue_credit_note(std::string_view original, std::vector<Invoice
   Invoice out;
   write("credit-note.issue", [&] {
     const Invoice orig = invoice(original, date);
-    const CreditDecision d = decide_credit(credit_snapshot(*impl_, orig), lines, date);
+    const CreditDecision d = decide_credit(credit_snapshot(*impl_, orig, date), lines, date);
     const auto cid = impl_->customer_id(orig.customer);
     std::string number;
     const auto id = insert_document(*impl_, true, cid, orig.kind, date, business_date.value_or(date), date, lines,
@@ -495,9 +514,7 @@ std::vector<Period> Ledger::standby_periods(std::string_view customer_code) {
 std::vector<Invoice> Ledger::run_billing(Date month, Date today,
                                          const std::function<void(std::size_t, std::size_t)>& progress) {
   month = month_first(month);
-  if (today < month)
-    throw refused("I5", "billing {} refused on {}: a month is billed from its first day on", format_month(month),
-                  format_date(today));
+  check_billing_month(month, today);
   std::vector<Invoice> issued;
   write("invoice.run", [&] {
     const Policy policy = policy_at(month);

@@ -18,6 +18,7 @@
 #include "ledger/impl.hpp"
 #include "tally/errors.hpp"
 #include "tally/files.hpp"
+#include "tally/period_lock.hpp"
 
 namespace tally {
 namespace {
@@ -70,13 +71,10 @@ void Ledger::Impl::release_statements() {
 
 void Ledger::Impl::check_open_period(Date d, std::string_view what) {
   auto& q = stmt("SELECT MAX(month) FROM period_lock");
-  if (q.executeStep() && !q.getColumn(0).isNull()) {
-    const std::string month = q.getColumn(0).getString();
-    if (format_month(d) <= month) {
-      throw refused("lock", "{} dated {} refused: month {} is locked (nothing dated in or before it "
-                    "can change)", what, format_date(d), month);
-    }
-  }
+  std::optional<std::string> locked;
+  if (q.executeStep() && !q.getColumn(0).isNull()) locked = q.getColumn(0).getString();
+  q.reset();
+  tally::check_open_period(d, locked, what);
 }
 
 std::int64_t Ledger::Impl::customer_id(std::string_view code) {

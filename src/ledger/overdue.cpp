@@ -10,6 +10,7 @@
 
 #include "ledger/impl.hpp"
 #include "tally/errors.hpp"
+#include "tally/late.hpp"
 
 namespace tally {
 namespace {
@@ -124,11 +125,10 @@ void check_application_order(Ledger::Impl& impl, Date d, std::optional<std::int6
       " UNION ALL SELECT date FROM stage_transition WHERE ?2 IS NULL OR customer_id = ?2)"
       " WHERE x > ?1");
   bind_scope(q, d, customer_id);
-  if (q.executeStep() && !q.getColumn(0).isNull())
-    throw refused("L6", "applying penalties and stages on {} refused: they were already applied on {}; apply in "
-                  "date order",
-                  format_date(d), q.getColumn(0).getString())
-        .with(Hint::overdue_report);
+  std::optional<Date> last;
+  if (q.executeStep() && !q.getColumn(0).isNull()) last = parse_date(q.getColumn(0).getString());
+  q.reset();
+  check_apply_order(d, last);
 }
 
 // The lines of one customer's penalty invoice: per invoice, the interest not

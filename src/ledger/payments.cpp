@@ -8,6 +8,7 @@
 
 #include "ledger/impl.hpp"
 #include "tally/errors.hpp"
+#include "tally/payment_rules.hpp"
 
 namespace tally {
 namespace {
@@ -137,21 +138,9 @@ PayTarget pay_target(Ledger::Impl& impl, std::string_view number) {
 
 // P6 and I3: the invoice can be paid on `date`; returns its balance.
 Cents payable_balance(Ledger::Impl& impl, const PayTarget& inv, Date date, Date today) {
-  if (inv.credit_note)
-    throw refused("P6", "'{}' is a credit note: only invoices can be paid", inv.number);
-  const Cents balance = inv.ttc - inv.paid - inv.credited;
-  if (inv.ttc > 0 && inv.credited == inv.ttc)
-    throw refused("P6", "invoice {} is void (fully credited): nothing to pay", inv.number);
-  if (balance <= 0)
-    throw refused("P6", "invoice {} is already paid (balance {}): nothing to pay", inv.number,
-                  format_amount(balance));
-  if (date < inv.issue_date)
-    throw refused("P6", "payment dated {} refused: before the issue date {} of {}", format_date(date),
-                  format_date(inv.issue_date), inv.number);
-  if (date > today)
-    throw refused("P6", "payment dated {} refused: after the business date {}", format_date(date),
-                  format_date(today))
-        .with(Hint::as_of);
+  const Cents balance =
+      check_payable(PayableInvoice{inv.number, inv.credit_note, inv.issue_date, inv.ttc, inv.paid, inv.credited},
+                    date, today);
   impl.check_open_period(date, "payment");
   return balance;
 }
@@ -207,6 +196,33 @@ void allocate(Ledger::Impl& impl, std::int64_t customer_id, std::int64_t invoice
   impl.add_paid(invoice_id, amount);
   impl.customer_moved(customer_id, -amount, date);
   impl.penalties_changed(invoice_id, date);
+}
+
+// P3, P2 (K1, K2): records `amount` of payment `payment_id` dated `paid_on`
+// as settling invoice_id on `on` (an allocation dated `on`); when `on` is
+// later, the money waits as the customer's credit from paid_on to `on`: a
+// pair of credit movements of the payment naming the invoice.
+void allocate_on(Ledger::Impl& impl, std::int64_t customer_id, std::int64_t invoice_id, std::int64_t payment_id,
+                 Cents amount, Date paid_on, Date on) {
+  if (on > paid_on) {
+    auto& hold = impl.stmt(
+        "INSERT INTO credit_movement(customer_id, date, amount, payment_id, invoice_id, note) "
+        "VALUES (?, ?, ?, ?, ?, ?)");
+    const auto held = [&](Date d, Cents a, std::string note) {
+      hold.bind(1, customer_id);
+      hold.bind(2, db_date(d));
+      hold.bind(3, a);
+      hold.bind(4, payment_id);
+      hold.bind(5, invoice_id);
+      hold.bind(6, note);
+      hold.exec();
+      hold.reset();
+      hold.clearBindings();
+    };
+    held(paid_on, amount, fmt::format("payment {} held until it settles on {}", payment_id, format_date(on)));
+    held(on, -amount, fmt::format("payment {} held since {} settles", payment_id, format_date(paid_on)));
+  }
+  allocate(impl, customer_id, invoice_id, payment_id, amount, on);
 }
 
 void move_credit(Ledger::Impl& impl, std::int64_t customer_id, Date date, Cents amount, std::int64_t payment_id,
@@ -296,7 +312,11 @@ std::string write_payment(Ledger& ledger, const PaymentRequest& r, PaymentPlan p
   const std::int64_t id =
       insert_payment(impl, inv.customer_id, inv.id, p.amount, r.method, r.date, r.ref, r.detail, waive);
   out.payment = recorded(id, inv, p.amount, r.method, r.date, r.ref, r.detail, waive);
-  allocate(impl, inv.customer_id, inv.id, id, p.settled, r.date);
+  // K2: dated before a reversal recorded earlier, part of it may settle only
+  // from the day the invoice reopened.
+  const auto schedule = settlement_schedule(inv.ttc - inv.paid - inv.credited,
+                                            balance_moves_after(impl, inv.id, r.date), r.date, p.settled);
+  for (const Settlement& s : schedule) allocate_on(impl, inv.customer_id, inv.id, id, s.amount, r.date, s.date);
   out.allocations.push_back({inv.number, p.settled});
   if (p.charged) {
     NewInvoice n;
@@ -315,7 +335,8 @@ std::string write_payment(Ledger& ledger, const PaymentRequest& r, PaymentPlan p
     link.exec();
     out.payment.fee_invoice = fee.number;
     if (p.to_fee > 0) {
-      allocate(impl, inv.customer_id, fee.id, id, p.to_fee, r.date);
+      // K1: a fee invoice dated after the payment (I2) is settled on its date.
+      allocate_on(impl, inv.customer_id, fee.id, id, p.to_fee, r.date, fee.issue_date);
       out.allocations.push_back({fee.number, p.to_fee});
     }
   }
@@ -355,18 +376,11 @@ PaymentResult pay_from_credit(Ledger& ledger, std::string_view invoice, std::opt
   ledger.write("pay", [&] {
     Ledger::Impl& impl = ledger.impl();
     const PayTarget inv = pay_target(impl, invoice);
-    const Cents balance = payable_balance(impl, inv, date, today);
-    const Cents available = credit_available(impl, inv.customer_id, date);
-    if (available <= 0)
-      throw refused("P3", "customer {} has no credit to use on {} (available {})", inv.customer, format_date(date),
-                    format_amount(available));
-    if (amount && *amount > available)
-      throw refused("P3", "amount {} exceeds the credit customer {} can use on {}: {}", format_amount(*amount),
-                    inv.customer, format_date(date), format_amount(available));
-    if (amount && *amount > balance)
-      throw refused("P3", "amount {} exceeds the balance {} of {}: credit only settles what is owed",
-                    format_amount(*amount), format_amount(balance), inv.number);
-    const Cents used = amount ? *amount : std::min(balance, available);
+    const Cents owed = payable_balance(impl, inv, date, today);
+    // K2: credit used on `date` settles only what stays owed from that day on.
+    const Cents used = decide_credit_use(inv.number, inv.customer, owed,
+                                         lowest_balance_ahead(owed, balance_moves_after(impl, inv.id, date), date),
+                                         credit_available(impl, inv.customer_id, date), amount, date);
     out.fee = processing_fee(Method::credit, inv.kind, std::nullopt, used, ledger.policy_at(date));
     const std::int64_t id = insert_payment(impl, inv.customer_id, inv.id, used, Method::credit, date, "", "", "");
     allocate(impl, inv.customer_id, inv.id, id, used, date);
@@ -392,20 +406,8 @@ ReversalResult record_reversal(Ledger& ledger, std::int64_t payment_id, std::str
     if (p.reversed_on)
       throw conflict("payment {} is already reversed (on {}: {})", p.id, format_date(*p.reversed_on),
                      p.reverse_reason);
-    if (date < p.date)
-      throw refused("P5", "reversal dated {} refused: before the payment's date {}", format_date(date),
-                    format_date(p.date));
-    if (date > today)
-      throw refused("P5", "reversal dated {} refused: after the business date {}", format_date(date),
-                    format_date(today))
-          .with(Hint::as_of);
-    if (p.method == Method::sepa) {
-      const int weeks = ledger.policy_at(p.date).sepa_return_weeks;
-      const Date last = p.date + date::days{7 * weeks};
-      if (date > last)
-        throw refused("P5", "a SEPA debit collected on {} can be returned up to {} weeks later ({}): {} is too late",
-                      format_date(p.date), weeks, format_date(last), format_date(date));
-    }
+    check_reversal(p.date, p.method == Method::sepa,
+                   p.method == Method::sepa ? ledger.policy_at(p.date).sepa_return_weeks : 0, date, today);
     impl.check_open_period(date, "payment reversal");
 
     auto& up = impl.stmt("UPDATE payment SET reversed_on = ?, reverse_reason = ? WHERE id = ?");
@@ -418,14 +420,25 @@ ReversalResult record_reversal(Ledger& ledger, std::int64_t payment_id, std::str
     alloc.bind(2, p.id);
     alloc.exec();
     // The credit it left (or used) is taken back (or given back) on that day.
+    // Money it held for a later settlement (K1, K2) is undone the same way:
+    // what was held by then on that day, a hold ending later on its own day.
     auto& back = impl.stmt(
-        "INSERT INTO credit_movement(customer_id, date, amount, payment_id, note) "
-        "SELECT customer_id, ?1, -SUM(amount), payment_id, ?2 FROM credit_movement WHERE payment_id = ?3 "
-        "GROUP BY customer_id, payment_id HAVING SUM(amount) <> 0");
+        "INSERT INTO credit_movement(customer_id, date, amount, payment_id, invoice_id, note) "
+        "SELECT customer_id, ?1, -SUM(amount), payment_id, invoice_id, ?2 FROM credit_movement "
+        "WHERE payment_id = ?3 AND date <= ?1 "
+        "GROUP BY customer_id, payment_id, invoice_id HAVING SUM(amount) <> 0");
     back.bind(1, db_date(date));
     back.bind(2, fmt::format("reversal of payment {}", p.id));
     back.bind(3, p.id);
     back.exec();
+    auto& ahead = impl.stmt(
+        "INSERT INTO credit_movement(customer_id, date, amount, payment_id, invoice_id, note) "
+        "SELECT customer_id, date, -amount, payment_id, invoice_id, ?2 FROM credit_movement "
+        "WHERE payment_id = ?3 AND date > ?1 ORDER BY id");
+    ahead.bind(1, db_date(date));
+    ahead.bind(2, fmt::format("reversal of payment {}", p.id));
+    ahead.bind(3, p.id);
+    ahead.exec();
 
     std::vector<std::string> numbers;
     auto& touched = impl.stmt(

@@ -9,6 +9,7 @@
 #include "ledger/impl.hpp"
 #include "tally/errors.hpp"
 #include "tally/text.hpp"
+#include "tally/period_lock.hpp"
 
 namespace tally {
 namespace {
@@ -529,9 +530,7 @@ CloseReport close_report(Ledger& ledger, Date month, Date as_of) {
 
 bool lock_month(Ledger& ledger, Date month, Date as_of) {
   const std::string m = format_month(month);
-  if (as_of <= month_last(month))
-    throw refused("lock", "month {} cannot be locked on {}: it has not ended (lock it from {} on)", m,
-                  format_date(as_of), format_date(month_last(month) + date::days{1}));
+  check_lockable(month, as_of);
   const auto already = [&] {
     const auto through = locked_through(ledger);
     return through && m <= *through;

@@ -145,23 +145,9 @@ StandbyResult start_standby(Ledger& ledger, const StandbyRequest& r) {
   ledger.write("standby.start", [&] {
     auto& impl = ledger.impl();
     const auto subs = ledger.subscriptions(c.code);
-    if (subs.empty())
-      throw refused("S1", "standby for '{}' refused: it has no subscription to put to sleep", c.code);
     const Policy policy = ledger.policy_at(r.first_day);
-    Date last = r.last_day ? *r.last_day : standby_max_last_day(r.first_day, policy);
-    if (const auto end = contract_end(subs)) {
-      if (r.first_day > *end)
-        throw refused("C4", "standby from {} refused: the contract of '{}' ended on {} (cancelled)",
-                      format_date(r.first_day), c.code, format_date(*end));
-      if (last > *end) {
-        if (r.last_day)
-          throw refused("C4",
-                        "standby until {} refused: the contract of '{}' ends on {} (cancelled): {} at most",
-                        format_date(last), c.code, format_date(*end), format_date(*end))
-              .with(Hint::until);
-        last = *end;  // the longest standby stops with the contract
-      }
-    }
+    const Date last = decide_standby_last_day(c.code, subs.size(), r.first_day, r.last_day,
+                                              standby_max_last_day(r.first_day, policy), contract_end(subs));
     const auto before = ledger.standby_periods(c.code);
     const Period request{r.first_day, last};
     check_standby(request, before, policy);

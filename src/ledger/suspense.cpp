@@ -6,6 +6,7 @@
 
 #include "ledger/impl.hpp"
 #include "tally/errors.hpp"
+#include "tally/matching.hpp"
 #include "tally/text.hpp"
 
 namespace tally {
@@ -17,9 +18,7 @@ SuspenseLine open_line(Ledger& ledger, std::int64_t id, Date today, std::string_
   if (l.status != SuspenseStatus::open)
     throw conflict("suspense line {} is already {} ({}): nothing left to {}", id, to_string(l.status),
                    l.actions.empty() ? std::string() : format_date(l.actions.back().date), doing);
-  if (today < l.date)
-    throw refused("B2", "suspense line {} is dated {}, after the business date {}", id, format_date(l.date),
-                  format_date(today));
+  decide_suspense_part(id, l.date, l.open_amount, l.amount, std::nullopt, today);  // B2: not after today
   return l;
 }
 
@@ -45,10 +44,7 @@ SuspenseAssignment assign_suspense(Ledger& ledger, std::int64_t id, std::string_
   SuspenseAssignment out;
   ledger.write("suspense.assign", [&] {
     const SuspenseLine l = open_line(ledger, id, today, "assign");
-    const Cents part = amount ? *amount : l.open_amount;
-    if (part > l.open_amount)
-      throw refused("B2", "amount {} is above what is open of suspense line {}: {} of {}", format_amount(part), id,
-                    format_amount(l.open_amount), format_amount(l.amount));
+    const Cents part = decide_suspense_part(id, l.date, l.open_amount, l.amount, amount, today);
     int n = 1;
     for (const auto& a : l.actions) n += a.action == "assign" ? 1 : 0;
     std::string ref = fmt::format("{}#s{}", l.reference, n);

@@ -440,8 +440,10 @@ IntegrityCheck check_payments(SQLite::Database& db) {
   SQLite::Statement q(db,
                       "SELECT p.id, p.amount, p.method, p.reversed_on, "
                       " (SELECT COALESCE(SUM(amount), 0) FROM allocation WHERE payment_id = p.id), "
-                      " (SELECT COALESCE(SUM(amount), 0) FROM credit_movement WHERE payment_id = p.id AND amount > 0), "
-                      " (SELECT COALESCE(SUM(amount), 0) FROM credit_movement WHERE payment_id = p.id AND amount < 0), "
+                      " (SELECT COALESCE(SUM(amount), 0) FROM credit_movement "
+                      "   WHERE payment_id = p.id AND invoice_id IS NULL AND amount > 0), "
+                      " (SELECT COALESCE(SUM(amount), 0) FROM credit_movement "
+                      "   WHERE payment_id = p.id AND invoice_id IS NULL AND amount < 0), "
                       " (SELECT COUNT(*) FROM allocation WHERE payment_id = p.id "
                       "   AND reversed_on IS NOT p.reversed_on), "
                       " i.number, i.customer_id IS NOT p.customer_id "
@@ -473,6 +475,15 @@ IntegrityCheck check_payments(SQLite::Database& db) {
       f.add("payment {}: its invoice {} belongs to another customer", id,
             q.getColumn(8).isNull() ? std::string("(none)") : q.getColumn(8).getString());
   }
+  // K1, K2: money a payment held for a later settlement came back out of
+  // credit (to its allocation, or by the reversal) in full.
+  SQLite::Statement held(db,
+                         "SELECT payment_id, SUM(amount) FROM credit_movement "
+                         "WHERE payment_id IS NOT NULL AND invoice_id IS NOT NULL "
+                         "GROUP BY payment_id HAVING SUM(amount) <> 0 ORDER BY payment_id");
+  while (held.executeStep())
+    f.add("payment {}: {} held for a later settlement never left credit", held.getColumn(0).getInt64(),
+          format_amount(held.getColumn(1).getInt64()));
   SQLite::Statement loose(db,
                           "SELECT id, amount FROM credit_movement WHERE payment_id IS NULL AND invoice_id IS NULL ORDER BY id");
   while (loose.executeStep())

@@ -164,6 +164,53 @@ TEST_CASE("I3: partial credit line and void lines", "[invoicing][I3]") {
   CHECK(invoice_totals(rest).ttc == 90000);
 }
 
+TEST_CASE("P3, P5 (K2): a backdated payment settles only what stays owed, table of cases", "[invoicing][P3][K2]") {
+  // An invoice of 1200.00 owed today; the moves dated after the payment's day
+  // (an allocation -, its reversal +, a credit note's applied part -).
+  using Moves = std::vector<BalanceMove>;
+  using Plan = std::vector<std::pair<std::string, Cents>>;
+  struct Case {
+    const char* what;
+    Cents balance;
+    Moves later;
+    const char* from;
+    Cents amount;
+    Plan expect;
+  };
+  const std::vector<Case> cases = {
+      {"nothing after it: all at once", 120000, {}, "2026-04-09", 120000, {{"2026-04-09", 120000}}},
+      {"partial amount", 120000, {}, "2026-04-09", 50000, {{"2026-04-09", 50000}}},
+      // paid 04-06 (before), returned 04-14: from 04-09 the balance is 0 until 04-14
+      {"settled until a later reversal", 120000, {{d("2026-04-14"), 120000}}, "2026-04-09", 120000,
+       {{"2026-04-14", 120000}}},
+      // paid 04-10 (after it) then returned 04-14: 1200 owed on 04-09, 0 on 04-10..13
+      {"a payment after it, returned later", 120000, {{d("2026-04-10"), -120000}, {d("2026-04-14"), 120000}},
+       "2026-04-09", 120000, {{"2026-04-14", 120000}}},
+      // 600 paid 04-10, returned 04-14: the lowest ahead is 600 from 04-09, 1200 from 04-14
+      {"half settled ahead", 120000, {{d("2026-04-10"), -60000}, {d("2026-04-14"), 60000}}, "2026-04-09", 120000,
+       {{"2026-04-09", 60000}, {"2026-04-14", 60000}}},
+      {"half settled ahead, 700 paid", 120000, {{d("2026-04-10"), -60000}, {d("2026-04-14"), 60000}}, "2026-04-09",
+       70000, {{"2026-04-09", 60000}, {"2026-04-14", 10000}}},
+      // a credit note of 200 applied 04-12, today's balance 1000: 1200 - 200 from 04-12
+      {"a later credit note lowers it", 100000, {{d("2026-04-12"), -20000}}, "2026-04-09", 100000,
+       {{"2026-04-09", 100000}}},
+      {"two moves on one day net out", 120000, {{d("2026-04-12"), -120000}, {d("2026-04-12"), 120000}}, "2026-04-09",
+       120000, {{"2026-04-09", 120000}}},
+  };
+  for (const auto& c : cases) {
+    INFO(c.what);
+    Plan got;
+    for (const auto& s : settlement_schedule(c.balance, c.later, d(c.from), c.amount))
+      got.emplace_back(format_date(s.date), s.amount);
+    CHECK(got == c.expect);
+  }
+  // What a credit note dated 04-09 may lower: the lowest balance from then on.
+  CHECK(lowest_balance_ahead(120000, {{d("2026-04-14"), 120000}}, d("2026-04-09")) == 0);
+  CHECK(lowest_balance_ahead(120000, {{d("2026-04-10"), -60000}, {d("2026-04-14"), 60000}}, d("2026-04-09")) ==
+        60000);
+  CHECK(lowest_balance_ahead(120000, {}, d("2026-04-09")) == 120000);
+}
+
 TEST_CASE("S3, I3: settling an invoiced cycle, table of cases", "[invoicing][S3][I3]") {
   // A cycle billed 1000.00 HT (1200.00 TTC); a standby makes it 645.16 (354.84 less).
   static const struct {
