@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "tally/billing.hpp"
-#include "tally/ledger.hpp"
+#include "tally/records.hpp"
 #include "tally/policy.hpp"
 
 namespace tally {
@@ -79,16 +79,5 @@ struct CancelResult {
   Statement statement;                      // C3, evaluated on today
   std::vector<Invoice> credit_notes;        // C4: the days of invoiced cycles after the effective date
 };
-
-// C1-C4: in one write, records the letter on every subscription of the
-// customer not yet cancelled, with its effective date (C2), and computes the
-// balance statement on `today` (C3): open invoice balances, interest and
-// indemnities accrued and not billed (L4, L5), licences due up to the
-// effective date and not yet invoiced, minus customer credit.
-// Throws Error(not_found) for an unknown customer; Error(refused) "C1" for a
-// blank reference, "C2" for a customer without subscription; Error(usage) for a
-// letter dated after today; Error(conflict) when every subscription is already
-// cancelled (naming the letter).
-CancelResult cancel(Ledger& ledger, const CancelRequest& request);
 
 }  // namespace tally

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "tally/einvoice.hpp"
-#include "tally/ledger.hpp"
+#include "tally/records.hpp"
 #include "tally/policy.hpp"
 
 namespace tally {

@@ -12,7 +12,7 @@
 
 #include "tally/bank.hpp"
 #include "tally/calendar.hpp"
-#include "tally/ledger.hpp"
+#include "tally/records.hpp"
 #include "tally/money.hpp"
 #include "tally/payments.hpp"
 
@@ -153,28 +153,5 @@ struct ImportResult {
 
 // Called after each statement line: lines done, lines in all.
 using ImportProgress = std::function<void(std::size_t done, std::size_t total)>;
-
-// Imports a bank statement (CSV text) read from `source` (a file name, for the
-// journal) in one write: every line or none. A line whose reference is already
-// a payment or a suspense line with the same date and amount (and method and
-// invoice, for a payment) is a duplicate and changes nothing, so importing a
-// file again records nothing and writes nothing. Each other line that B2
-// accepts (decide_match of tally/matching.hpp: exactly one invoice named, the
-// payer consistent with its customer, the amount within what the customer
-// owes plus the fee it triggers) is paid with tally::pay (date, amount,
-// method, reference, label as detail); any other line, or a payment the rules
-// refuse (already paid, before the issue date...), goes to the suspense list
-// with the reason, never dropped. Malformed lines are returned in
-// `rejected` and nothing is written.
-// Throws Error(conflict) listing the lines whose reference is known with other
-// details (P4), Error(refused, rule "lock") listing the new lines dated in a
-// locked month; then nothing is written either.
-ImportResult import_payments(Ledger& ledger, std::string_view csv, std::string_view source, Date today,
-                             const ImportProgress& progress = {});
-
-// The same for a statement already parsed by parse_statement(text, today): the
-// caller can free the file's text before the import runs (a 100k-line file).
-ImportResult import_payments(Ledger& ledger, BankStatement statement, std::string_view source, Date today,
-                             const ImportProgress& progress = {});
 
 }  // namespace tally

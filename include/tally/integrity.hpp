@@ -13,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-#include "tally/ledger.hpp"
+#include "tally/records.hpp"
 
 namespace tally {
 
@@ -52,16 +52,6 @@ struct Anchor {
 Anchor parse_anchor(std::string_view text);
 std::string format_anchor(const Anchor& a);
 
-// The journal's last event as an anchor; none for an empty journal.
-std::optional<Anchor> journal_anchor(Ledger& ledger);
-
-// Runs every check inside one read transaction (a consistent snapshot, so it
-// may run while others write). Never throws for a broken ledger: a check that
-// cannot run (e.g. a corrupt table) reports that as its finding. With
-// `anchors`, the check "anchors" finds each one whose event is missing (a cut
-// tail) or whose hash differs (a rewritten chain).
-IntegrityReport verify(Ledger& ledger, const std::vector<Anchor>& anchors = {});
-
 struct BackupResult {
   std::string path;             // the copy written
   std::int64_t bytes = 0;       // its size
@@ -70,17 +60,5 @@ struct BackupResult {
   // "ID:HASH" of that event, to keep outside the ledger ("" when none)
   std::string anchor() const { return journal_events > 0 ? std::to_string(journal_events) + ":" + last_hash : ""; }
 };
-
-// Writes a consistent copy of the ledger to `path` with SQLite's online backup
-// API: the copy is one snapshot of the ledger, taken while other processes may
-// keep writing; the ledger is only read. The copy is built in a new temporary
-// file beside `path`, checked (PRAGMA integrity_check), then given its name,
-// so `path` holds either nothing or the whole copy (the rules of OutputFiles,
-// tally/files.hpp). In dry-run mode nothing is written and the result
-// describes the ledger as it would be copied.
-// Throws Error(conflict) if `path` exists (unless overwrite), Error(usage) for
-// the ledger's own files, a link, a directory, a device or a missing folder,
-// Error(internal) on I/O failure.
-BackupResult backup(Ledger& ledger, const std::string& path, bool overwrite = false);
 
 }  // namespace tally

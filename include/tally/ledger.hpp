@@ -19,6 +19,7 @@
 #include "tally/einvoice.hpp"
 #include "tally/money.hpp"
 #include "tally/policy.hpp"
+#include "tally/records.hpp"
 
 namespace tally {
 
@@ -40,75 +41,6 @@ enum class OpenMode {
 // The longest customer name accepted (characters), checked by add_customer
 // with check_text (tally/text.hpp), as the e-mail with check_email.
 inline constexpr std::size_t kMaxCustomerNameLength = 200;
-
-struct Customer {
-  std::int64_t id = 0;
-  std::string code;
-  std::string name;
-  std::string email;
-  Rate vat_rate;
-  int terms_days = 30;
-  Date created;
-};
-
-struct Subscription {
-  std::int64_t id = 0;
-  std::string customer;  // customer code
-  Cents amount_ht = 0;   // licence per month, HT
-  Cycle cycle = Cycle::monthly;
-  Date start;
-  int commitment_months = 12;
-  int notice_months = 3;
-  std::optional<Date> letter_date;  // C1: cancellation letter received
-  std::string letter_ref;
-  std::optional<Date> end_date;     // C2: last day invoiced (effective date)
-};
-
-// An invoice (F...) or a credit note (AV...), with its state evaluated at a date.
-struct Invoice {
-  std::int64_t id = 0;
-  std::string number;
-  bool credit_note = false;
-  std::string customer;  // customer code
-  InvoiceKind kind = InvoiceKind::services;
-  Date issue_date;
-  Date due_date;
-  Cents total_ht = 0;
-  Cents vat = 0;
-  Cents total_ttc = 0;
-  Cents paid = 0;      // payments and credit applied, net of reversals
-  Cents credited = 0;  // credit notes citing it
-  Cents balance = 0;   // total_ttc - paid - credited (invoices); 0 for credit notes
-  std::string status;  // open | partially-paid | paid | void (credit notes: credit-note)
-  std::string cites;   // credit note: the invoice number it corrects
-  std::string reason;  // credit note: why; void: the reason
-  std::optional<std::int64_t> subscription_id;
-  std::optional<Period> period;  // subscription invoices: the cycle
-  std::vector<InvoiceLine> lines;
-};
-
-struct InvoiceFilter {
-  std::optional<std::string> customer;
-  std::optional<std::string> status;  // open | partially-paid | paid | void
-  std::optional<InvoiceKind> kind;
-};
-
-// A new invoice: customer, kind, lines, issue date; due date from the terms.
-struct NewInvoice {
-  std::string customer;
-  InvoiceKind kind = InvoiceKind::services;
-  Date issue_date;
-  std::vector<InvoiceLine> lines;  // each with its VAT rate (usually the customer's)
-  std::optional<std::int64_t> subscription_id;
-  std::optional<Period> period;
-  std::optional<Date> due_date;  // default: issue + customer terms (I4)
-  // I2: the business date, which the issue date may not be after. Default: the issue date.
-  std::optional<Date> business_date;
-  // I2 with P2: a date that follows from an event (a fee invoice, dated its
-  // payment's date) moves up to the last issued date of its series when it is
-  // before it, instead of being refused. Default: off (refused, I2).
-  bool follow_series = false;
-};
 
 // One event of the journal.
 struct JournalEvent {
@@ -295,3 +227,17 @@ Error as_error(const std::exception& e);
 std::string default_ledger_path();
 
 }  // namespace tally
+
+// Every verb of the ledger, one interface: the functions that read or write
+// the ledger file, area by area (include/tally/ledger/*.hpp). The values they
+// take and return, and the pure rules, stay in include/tally/<area>.hpp,
+// which never include this header.
+#include "tally/ledger/accounting.hpp"
+#include "tally/ledger/cancellation.hpp"
+#include "tally/ledger/import.hpp"
+#include "tally/ledger/integrity.hpp"
+#include "tally/ledger/overdue.hpp"
+#include "tally/ledger/payments.hpp"
+#include "tally/ledger/reports.hpp"
+#include "tally/ledger/standby.hpp"
+#include "tally/ledger/suspense.hpp"

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "tally/late.hpp"
-#include "tally/ledger.hpp"
+#include "tally/records.hpp"
 
 namespace tally {
 
@@ -43,14 +43,6 @@ struct LateInvoice {
   Cents indemnity_overbilled() const { return indemnity_billed > indemnity ? indemnity_billed - indemnity : 0; }
 };
 
-// Every invoice of `customer` (all customers when none) that is late on
-// as_of, or was paid late and still has interest or indemnity not billed on a
-// penalty invoice issued on or before as_of, or was billed more than it owes
-// (L8); ordered by customer then due date.
-// Penalty invoices are never late (L1); fee invoices are. Throws
-// Error(not_found) for an unknown customer.
-std::vector<LateInvoice> late_invoices(Ledger& ledger, Date as_of, std::optional<std::string> customer = {});
-
 // A customer's stage on a day (L3) and the stages to come.
 struct CustomerStage {
   std::string customer;
@@ -62,9 +54,6 @@ struct OverdueReport {
   std::vector<LateInvoice> invoices;
   std::vector<CustomerStage> customers;  // every customer (or the one asked), by code
 };
-
-// The overdue report on as_of. Reads only.
-OverdueReport overdue(Ledger& ledger, Date as_of, std::optional<std::string> customer = {});
 
 // A stage change as recorded by apply.
 struct StageTransition {
@@ -80,17 +69,6 @@ struct ApplyResult {
   std::vector<Invoice> credited;          // L8: credit notes citing penalty invoices
   std::vector<StageTransition> transitions;
 };
-
-// L6: in one write dated as_of, issues for each customer one `penalty` invoice
-// (VAT 0, M4) with a line per late invoice for the interest accrued and not
-// yet billed (L4) and one for the indemnity not yet billed (L5), and records
-// each customer's stage change since its last recorded stage (L3). L8: what
-// penalty invoices billed above what is owed now is credited by a partial
-// credit note citing each penalty invoice that billed it (latest first).
-// Applying again on the same day issues and records nothing. Throws
-// Error(refused) when penalties or stages were already applied after as_of,
-// or the month is locked.
-ApplyResult apply_overdue(Ledger& ledger, Date as_of, std::optional<std::string> customer = {});
 
 struct StandbyState {
   std::string reason;
@@ -113,8 +91,5 @@ struct CustomerStatus {
   Cents balance = 0;  // all invoices incl. VAT, as of the day
   Cents credit = 0;   // P3
 };
-
-// The status of one customer on as_of. Throws Error(not_found).
-CustomerStatus customer_status(Ledger& ledger, std::string_view customer, Date as_of);
 
 }  // namespace tally

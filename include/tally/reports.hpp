@@ -14,7 +14,7 @@
 
 #include "tally/billing.hpp"
 #include "tally/calendar.hpp"
-#include "tally/ledger.hpp"
+#include "tally/records.hpp"
 #include "tally/money.hpp"
 #include "tally/overdue.hpp"
 #include "tally/payments.hpp"
@@ -64,13 +64,6 @@ struct AgingReport {
   AgingAmounts total;
 };
 
-// The balance incl. VAT of every invoice on as_of (total - payments counted on
-// that day - credit notes issued by then; penalty and fee invoices included:
-// they are owed too), summed per customer by aging_bucket() under the policy in
-// force on as_of. Only balances above 0 count; customers owing nothing are left
-// out. One SQL aggregate: cost grows with the invoices not settled by as_of.
-AgingReport aging_report(Ledger& ledger, Date as_of);
-
 // ---- Balances ----
 
 // What a customer was invoiced and how it was settled, as of a day (TTC).
@@ -91,8 +84,6 @@ struct BalanceReport {
   std::vector<BalanceRow> customers;  // every customer created by as_of or with records by then, by code
   BalanceRow total;
 };
-
-BalanceReport balance_report(Ledger& ledger, Date as_of);
 
 // ---- Suspense ----
 
@@ -131,29 +122,6 @@ struct SuspenseLine {
 enum class SuspenseFilter { all, open, resolved };
 // "open", "resolved" or "all"; throws Error(usage) naming the accepted values.
 SuspenseFilter parse_suspense_filter(std::string_view text);
-
-// Suspense lines dated on or before as_of, by date then id, with their
-// actions dated on or before as_of.
-std::vector<SuspenseLine> suspense_lines(Ledger& ledger, Date as_of, SuspenseFilter filter = SuspenseFilter::all);
-
-// The same lines one at a time, in the same order, each dropped once fn
-// returns: an 88k-line suspense list read in bounded memory. fn must not use
-// this Ledger.
-void each_suspense_line(Ledger& ledger, Date as_of, const std::function<void(const SuspenseLine&)>& fn,
-                        SuspenseFilter filter = SuspenseFilter::all);
-
-// How many suspense lines are dated on or before as_of and their sum, and of
-// them the open ones and what is still open of them (as of that day).
-struct SuspenseTotal {
-  std::int64_t count = 0;
-  Cents amount = 0;
-  std::int64_t open_count = 0;
-  Cents open_amount = 0;
-};
-SuspenseTotal suspense_total(Ledger& ledger, Date as_of);
-
-// The line `id` as of `as_of`. Throws Error(not_found) naming the id.
-SuspenseLine suspense_line(Ledger& ledger, std::int64_t id, Date as_of);
 
 // ---- Month-end close ----
 
@@ -238,6 +206,15 @@ struct MonthCash {
   Cents net() const { return received - reversed; }
 };
 
+// How many suspense lines are dated on or before as_of and their sum, and of
+// them the open ones and what is still open of them (as of that day).
+struct SuspenseTotal {
+  std::int64_t count = 0;
+  Cents amount = 0;
+  std::int64_t open_count = 0;
+  Cents open_amount = 0;
+};
+
 struct CloseReport {
   Date month;           // first day
   Date end;             // the last day counted: the month's last day, or as_of if earlier
@@ -265,20 +242,5 @@ struct CloseReport {
   std::optional<std::string> locked_through; // the latest locked month ("YYYY-MM")
   bool locked = false;                       // the month is locked
 };
-
-// The close of the month holding `month`, counting records dated from its first
-// day to its last day (or to as_of while it runs). Reads only. Throws
-// Error(usage) for a month that starts after as_of.
-CloseReport close_report(Ledger& ledger, Date month, Date as_of);
-
-// The latest locked month ("YYYY-MM"), if any: anything dated in it or before
-// is refused (Ledger::Impl::check_open_period).
-std::optional<std::string> locked_through(Ledger& ledger);
-
-// Locks the month holding `month` (one write, journal event "period.lock"):
-// afterwards nothing dated in it or before can be written. Returns false, and
-// writes nothing, when it is already locked (it or a later month is).
-// Throws Error(refused, rule "lock") when the month has not ended on as_of.
-bool lock_month(Ledger& ledger, Date month, Date as_of);
 
 }  // namespace tally

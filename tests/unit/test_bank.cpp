@@ -127,7 +127,7 @@ TEST_CASE("bank: CAMT.053 real samples (OCA)", "[bank][camt053]") {
     if (!text) return;
     const auto st = read_camt053(*text);
     REQUIRE(st.size() == 1);
-    const Statement& s = st[0];
+    const bank::Statement& s = st[0];
     // Read by hand: Stmt/Id, Acct/Id/IBAN, the OPBD and CLBD balances (CHF).
     CHECK(s.id == "20170323123456789012345");
     CHECK(s.account == "CH1111000000123456789");
@@ -140,8 +140,8 @@ TEST_CASE("bank: CAMT.053 real samples (OCA)", "[bank][camt053]") {
     CHECK(s.closing->date == d("2017-03-23"));
     // One Ntry of 3483.00 holding two TxDtls of 2187.00 and 1296.00.
     REQUIRE(s.entries.size() == 2);
-    const Entry& a = s.entries[0];
-    const Entry& b = s.entries[1];
+    const bank::Entry& a = s.entries[0];
+    const bank::Entry& b = s.entries[1];
     CHECK(a.amount == 218700);
     CHECK(b.amount == 129600);
     CHECK(a.direction == Direction::credit);
@@ -190,13 +190,13 @@ TEST_CASE("bank: CAMT.053 001.02 and 001.08 (own samples)", "[bank][camt053]") {
   SECTION("001.02: single details, a debit without reference, a batch with AmtDtls") {
     const auto st = read_camt053(own("camt053-v02.xml"));
     REQUIRE(st.size() == 1);
-    const Statement& s = st[0];
+    const bank::Statement& s = st[0];
     CHECK(s.format == Format::camt053);
     CHECK(s.id == "STMT-2026-03-04");
     CHECK(s.account == "FR7630006000011234567890189");
     CHECK(s.currency == "EUR");
     REQUIRE(s.entries.size() == 4);
-    const Entry& e1 = s.entries[0];
+    const bank::Entry& e1 = s.entries[0];
     CHECK(e1.amount == 120000);
     CHECK(e1.direction == Direction::credit);
     CHECK(e1.booking_date == d("2026-03-02"));
@@ -208,7 +208,7 @@ TEST_CASE("bank: CAMT.053 001.02 and 001.08 (own samples)", "[bank][camt053]") {
     CHECK(e1.remittance == "FACTURE F2026-000001 ACME & FILS");  // two Ustrd, &amp; decoded
     CHECK(e1.bank_code == "PMNT/RCDT/ESCT");
     CHECK(e1.means == Method::transfer);
-    const Entry& e2 = s.entries[1];
+    const bank::Entry& e2 = s.entries[1];
     CHECK(e2.direction == Direction::debit);
     CHECK(e2.amount == 4550);
     CHECK(e2.means == Method::card);
@@ -217,8 +217,8 @@ TEST_CASE("bank: CAMT.053 001.02 and 001.08 (own samples)", "[bank][camt053]") {
     CHECK(e2.reference.size() == 7 + 32);
     CHECK(e2.remittance == "CB LIBRAIRIE DU CENTRE");
     CHECK_FALSE(e2.value_date);
-    const Entry& e3 = s.entries[2];
-    const Entry& e4 = s.entries[3];
+    const bank::Entry& e3 = s.entries[2];
+    const bank::Entry& e4 = s.entries[3];
     CHECK(e3.amount == 20000);
     CHECK(e4.amount == 15000);
     CHECK(e3.reference == "BQ-20260304-0002/1");
@@ -242,7 +242,7 @@ TEST_CASE("bank: CAMT.053 001.02 and 001.08 (own samples)", "[bank][camt053]") {
   SECTION("001.08: Sts/Cd, PRCD as opening, DtTm, Dbtr/Pty, a pending entry left out, a CFONB Prtry code") {
     const auto st = read_camt053(own("camt053-v08.xml"));
     REQUIRE(st.size() == 1);
-    const Statement& s = st[0];
+    const bank::Statement& s = st[0];
     CHECK(s.account == "00012345678");  // Acct/Id/Othr/Id
     CHECK(s.currency == "EUR");         // from the balances
     CHECK(s.opening->amount == 250450);
@@ -288,7 +288,7 @@ TEST_CASE("bank: CFONB 120 real samples", "[bank][cfonb120]") {
     if (!text) return;
     const auto st = read_cfonb120(*text);
     REQUIRE(st.size() == 2);
-    const Statement& s = st[0];
+    const bank::Statement& s = st[0];
     CHECK(s.format == Format::cfonb120);
     CHECK(s.account == "98765432100");
     CHECK(s.currency == "EUR");
@@ -298,7 +298,7 @@ TEST_CASE("bank: CFONB 120 real samples", "[bank][cfonb120]") {
     CHECK(s.closing->amount == -24121);
     CHECK(s.closing->date == d("2019-05-16"));
     REQUIRE(s.entries.size() == 3);
-    const Entry& a = s.entries[0];  // line 3 and its complements on lines 4-15
+    const bank::Entry& a = s.entries[0];  // line 3 and its complements on lines 4-15
     CHECK(a.line == 3);
     CHECK(a.amount == 3221);        // "0000000000322J" = -32.21
     CHECK(a.direction == Direction::debit);
@@ -310,12 +310,12 @@ TEST_CASE("bank: CFONB 120 real samples", "[bank][cfonb120]") {
     CHECK(a.payer_name == "INTERNET SFR");       // NPY
     CHECK(a.reference == "REFERENCE");           // REF (the 04's reference zone is blank)
     CHECK(a.end_to_end_id == "OTHER REFERENCE"); // RCN, first 35 characters
-    const Entry& b = s.entries[1];               // line 16
+    const bank::Entry& b = s.entries[1];               // line 16
     CHECK(b.amount == 1070);                     // "0000000000107}" = -10.70
     CHECK(b.reference == "REFERENCE#2");         // positions 105-120, given again in the statement
     CHECK(b.remittance == "VIR SEPA DEMONSTRATION");
     CHECK(b.payer_name == "ELEC ERDF");
-    const Entry& c = s.entries[2];               // line 19: commission, code 62
+    const bank::Entry& c = s.entries[2];               // line 19: commission, code 62
     CHECK(c.amount == 790);
     CHECK(c.means == Method::other);
     CHECK(c.booking_date == d("2019-05-15"));
@@ -326,7 +326,7 @@ TEST_CASE("bank: CFONB 120 real samples", "[bank][cfonb120]") {
     CHECK(r.debits_skipped == 3);
     CHECK(r.credits == 0);
 
-    const Statement& t = st[1];
+    const bank::Statement& t = st[1];
     CHECK(t.account == "00123456789");
     CHECK(t.opening->amount == -24121);
     CHECK(t.closing->amount == -16372);  // "0000000001637K"
@@ -357,7 +357,7 @@ TEST_CASE("bank: CFONB 120 real samples", "[bank][cfonb120]") {
     if (!text) return;
     const auto st = read_cfonb120(*text);
     REQUIRE(st.size() == 1);
-    const Statement& s = st[0];
+    const bank::Statement& s = st[0];
     CHECK(s.account == "0000888899H");
     CHECK(s.currency == "EUR");  // from the 04 records (blank in 01 and 07)
     CHECK(s.opening->amount == 8);        // "0000000000000H" = +0.08 read with 2 decimals
@@ -389,7 +389,7 @@ TEST_CASE("bank: CFONB 120 own sample and malformed records", "[bank][cfonb120]"
   CHECK(st[0].opening->amount == 100000);
   CHECK(st[0].closing->amount == 215450);
   REQUIRE(st[0].entries.size() == 2);
-  const Entry& e = st[0].entries[0];
+  const bank::Entry& e = st[0].entries[0];
   CHECK(e.amount == 120000);
   CHECK(e.direction == Direction::credit);
   CHECK(e.bank_code == "05");
@@ -467,7 +467,7 @@ TEST_CASE("bank: OFX real samples (OCA)", "[bank][ofx]") {
   if (!text) return;
   const auto st = read_ofx(*text);
   REQUIRE(st.size() == 2);  // the bank statement and the credit card one
-  const Statement& s = st[0];
+  const bank::Statement& s = st[0];
   CHECK(s.format == Format::ofx);
   CHECK(s.account == "123456");
   CHECK(s.currency == "USD");
@@ -501,7 +501,7 @@ TEST_CASE("bank: OFX 1 (SGML) and OFX 2 (XML), own samples", "[bank][ofx]") {
   SECTION("SGML: leaves without end tags, a comma amount, Latin-1 text, an entity") {
     const auto st = read_ofx(own("sgml-v102.ofx"));
     REQUIRE(st.size() == 1);
-    const Statement& s = st[0];
+    const bank::Statement& s = st[0];
     CHECK(s.account == "00012345678");
     CHECK(s.currency == "EUR");
     REQUIRE(s.entries.size() == 2);
@@ -535,7 +535,7 @@ TEST_CASE("bank: OFX 1 (SGML) and OFX 2 (XML), own samples", "[bank][ofx]") {
   SECTION("XML: end tags, an empty MEMO, a transaction without FITID") {
     const auto st = read_ofx(own("xml-v211.ofx"));
     REQUIRE(st.size() == 1);
-    const Statement& s = st[0];
+    const bank::Statement& s = st[0];
     CHECK(s.account == "FR7630004000010001234567890");
     REQUIRE(s.entries.size() == 3);
     CHECK(s.entries[0].remittance == "F2026-000002 <mars>");
@@ -576,7 +576,7 @@ TEST_CASE("bank: CSV with a rules file", "[bank][bank-csv]") {
 
   const auto st = read_bank_csv(own("fr-bank.csv"), rules);
   REQUIRE(st.size() == 1);
-  const Statement& s = st[0];
+  const bank::Statement& s = st[0];
   CHECK(s.format == Format::csv);
   CHECK(s.currency == "EUR");
   REQUIRE(s.entries.size() == 3);
@@ -590,7 +590,7 @@ TEST_CASE("bank: CSV with a rules file", "[bank][bank-csv]") {
   CHECK(s.entries[1].direction == Direction::debit);
   CHECK(s.entries[2].remittance == "PRLV SEPA GLOBEX; F2026-000002");  // quoted separator
   CHECK(s.entries[2].value_date == d("2026-03-05"));
-  for (const Entry& e : s.entries) CHECK(e.reference_is_hash);
+  for (const bank::Entry& e : s.entries) CHECK(e.reference_is_hash);
   CHECK(s.entries[0].reference != s.entries[2].reference);
   const Reconciliation r = reconcile(s);
   CHECK_FALSE(r.checked);
@@ -623,7 +623,7 @@ TEST_CASE("bank: CSV with a rules file", "[bank][bank-csv]") {
     CHECK(s4.at(0).entries.at(0).reference == "R1");
     CHECK(s4.at(0).entries.at(1).reference == "R1#2");
     CHECK_FALSE(s4.at(0).entries.at(1).reference_is_hash);
-    for (const Entry& e : s4[0].entries) CHECK_NOTHROW(check_ref(e.reference));
+    for (const bank::Entry& e : s4[0].entries) CHECK_NOTHROW(check_ref(e.reference));
     // A reference too long for P4 is refused, naming its line.
     const std::string long_ref = "2026-03-02,10.00,A," + std::string(121, 'R') + "\n";
     CHECK(contains(error_of(ExitCode::usage, [&] { read_bank_csv(long_ref, r2); }), "csv line 1: bank reference"));

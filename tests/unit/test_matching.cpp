@@ -133,7 +133,7 @@ TEST_CASE("B2: payer names as banks write them", "[B2][matching]") {
 
 TEST_CASE("B1 with B3: bank statements as the import's lines", "[B1][B3][import]") {
   using namespace tally::bank;
-  Statement s;
+  bank::Statement s;
   s.format = Format::camt053;
   s.account = "FR7630004000031234567890143";
   s.currency = "EUR";
@@ -141,7 +141,7 @@ TEST_CASE("B1 with B3: bank statements as the import's lines", "[B1][B3][import]
   s.opening = Balance{100000, std::nullopt};
   // 1000.00 + 1200.00 + 300.00 - 45.50 = 2454.50.
   s.closing = Balance{245450, std::nullopt};
-  Entry transfer;
+  bank::Entry transfer;
   transfer.line = 10;
   transfer.booking_date = tally::test::d("2026-03-02");
   transfer.amount = 120000;
@@ -151,7 +151,7 @@ TEST_CASE("B1 with B3: bank statements as the import's lines", "[B1][B3][import]
   transfer.end_to_end_id = "NOTPROVIDED";
   transfer.payer_name = "ACME SAS";
   transfer.means = Method::transfer;
-  Entry card = transfer;
+  bank::Entry card = transfer;
   card.line = 20;
   card.amount = 30000;
   card.reference = "R2";
@@ -159,7 +159,7 @@ TEST_CASE("B1 with B3: bank statements as the import's lines", "[B1][B3][import]
   card.creditor_reference = "";
   card.end_to_end_id = "E2E-7";
   card.means = Method::card;
-  Entry debit = transfer;
+  bank::Entry debit = transfer;
   debit.line = 30;
   debit.amount = 4550;
   debit.direction = Direction::debit;
@@ -183,7 +183,7 @@ TEST_CASE("B1 with B3: bank statements as the import's lines", "[B1][B3][import]
   CHECK(b.method == Method::card);
 
   // A statement that does not add up refuses the whole file (B1).
-  Statement gap = s;
+  bank::Statement gap = s;
   gap.closing = Balance{245451, std::nullopt};
   try {
     bank_file_lines(Format::camt053, {s, gap}, tally::test::d("2026-03-31"));
@@ -193,7 +193,7 @@ TEST_CASE("B1 with B3: bank statements as the import's lines", "[B1][B3][import]
     CHECK_THAT(std::string(e.what()), Catch::Contains("(gap 0.01)"));
   }
   // An entry after the business date, or whose text holds a control character, is an error of its line.
-  Statement bad = s;
+  bank::Statement bad = s;
   bad.entries[1].payer_name = "ACME\x1b]52;c;SGVsbG8=\x07";
   const BankFile late = bank_file_lines(Format::camt053, {bad}, tally::test::d("2026-03-01"));
   REQUIRE(late.statement.errors.size() == 2);
