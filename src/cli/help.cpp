@@ -38,7 +38,7 @@ std::string label(const CLI::Option* o) {
 std::string details(const CLI::Option* o) {
   std::string d = o->get_description();
   if (o->get_required()) d += " (required)";
-  if (repeatable(o) && o->nonpositional()) d += " (repeatable)";
+  if (repeatable(o) && o->nonpositional() && d.find("repeatable") == std::string::npos) d += " (repeatable)";
   if (!o->get_default_str().empty()) d += " [default: " + o->get_default_str() + "]";
   if (!o->get_envname().empty()) d += " [env: " + o->get_envname() + "]";
   return d;
