@@ -34,6 +34,9 @@ struct Table {
   // instead of stored. Called once per pass (table format makes two: widths,
   // then rows), it must give the same rows each time.
   std::function<void(const RowSink&)> generate{};
+  // The columns (indexes) the table format shows, what a person reads first;
+  // empty: all. csv and json always have every column (overdue --wide: all).
+  std::vector<std::size_t> brief{};
 };
 
 // What a command produces. `json` is the one JSON document of --format json;
@@ -61,6 +64,9 @@ struct Globals {
   bool dry_run = false;
   bool quiet = false;
   bool no_color = false;
+  std::string color = "auto";  // --color auto|always|never
+  std::string output;          // -o FILE: what the command prints goes there
+  bool force = false;          // with -o: an existing FILE may be replaced
   std::string grid;  // --grid FILE: the services grid, over the policy's services_grid (D3)
 };
 
@@ -81,8 +87,13 @@ class Context {
   Ledger& ledger(OpenMode mode = OpenMode::write);
   Ledger& reader() { return ledger(OpenMode::read); }
   std::string db_path() const;
-  // True when colour may be written to stdout.
+  // True when colour may be written: --color always; or auto (the default)
+  // unless --no-color, NO_COLOR, TERM=dumb, -o FILE or stdout not a terminal.
   bool color() const;
+  // The width of the terminal the table is printed on (COLUMNS, else the
+  // terminal's own); 0 when stdout is not a terminal or -o is given: nothing
+  // is then cut.
+  std::size_t terminal_width() const;
 
  private:
   std::optional<Ledger> ledger_;
@@ -114,8 +125,12 @@ const std::vector<Command>& commands();
 // what `tally` parses.
 void build_app(CLI::App& app, Context& ctx, Action& action);
 
-// Prints an output in the chosen format on stdout.
-void emit(const Context& ctx, const Output& out);
+// Prints an output in the chosen format on `os`.
+void emit(const Context& ctx, const Output& out, std::ostream& os);
+// Writes it to `path` as a new file (or replacing one with --force), by the
+// rules of tally/files.hpp: a temporary file beside it, synced, then named.
+// Throws Error naming the path; nothing is left behind on failure.
+void emit_file(const Context& ctx, const Output& out, const std::string& path);
 
 // An error's message with the command line's words for its hint (hints.cpp).
 std::string message_of(const Error& e);
@@ -124,7 +139,7 @@ std::string message_of(const Error& e);
 Date option_date(const std::string& value, std::string_view option);
 std::optional<Date> option_date(const std::optional<std::string>& value, std::string_view option);
 
-// Adds an "Example:" footer to a command's --help.
+// Adds an example to a command's help (several may be added).
 void example(CLI::App* cmd, std::string_view text);
 
 }  // namespace tally::cli

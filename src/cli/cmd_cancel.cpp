@@ -1,4 +1,5 @@
 // tally cancel (C1-C4): record a registered letter, print the balance statement.
+#include "cli/options.hpp"
 #include "cli/views.hpp"
 #include "tally/cancellation.hpp"
 #include "tally/errors.hpp"
@@ -95,7 +96,7 @@ void setup_cancel(CLI::App& cmd, Context& ctx, Action& action) {
   cmd.add_option("--letter-ref", o->letter_ref, "postal reference of the registered letter (C1)")->required();
   cmd.add_option("--statement", o->statement,
                  "also write the balance statement as a letter (Markdown) to FILE, a new file");
-  cmd.add_option("--lang", o->lang, "language of the statement letter: fr (default) or en");
+  choice(cmd.add_option("--lang", o->lang, "language of the statement letter")->default_str("fr"), {"fr", "en"});
   cmd.add_flag("--force", o->force, "replace the --statement FILE if it exists (never the ledger, a link or a device)");
   example(&cmd, "tally --as-of 2026-09-16 cancel --customer acme --letter-date 2026-09-15 --letter-ref 1A12345678901 "
                 "--statement acme-statement.md");

@@ -3,6 +3,7 @@
 
 #include <fmt/ranges.h>
 
+#include "cli/options.hpp"
 #include "cli/views.hpp"
 #include "tally/errors.hpp"
 
@@ -195,9 +196,9 @@ void setup_customer(CLI::App& cmd, Context& ctx, Action& action) {
   auto set_opts = std::make_shared<SetOpts>();
   auto* set = cmd.add_subcommand("set", "set one key of the customer's identity on documents");
   set->add_option("CODE", set_opts->code, "customer code")->required();
-  set->add_option("KEY", set_opts->key,
-                  "legal_name, street, postcode, city, country, siren, vat_number, billing_email, iban")
-      ->required();
+  std::vector<std::string> keys;
+  for (const auto& p : customer_params()) keys.emplace_back(p.key);
+  offer(set->add_option("KEY", set_opts->key, "the key (checked by customer set itself: E4)")->required(), keys);
   set->add_option("VALUE", set_opts->value, "new value (identifiers are checked: E4)");
   set->add_flag("--clear", set_opts->clear, "clear an optional key instead of giving a VALUE");
   example(set, "tally customer set acme vat_number FR27552120222");

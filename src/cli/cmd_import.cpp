@@ -9,6 +9,7 @@
 #include <iostream>
 #include <memory>
 
+#include "cli/options.hpp"
 #include "cli/progress.hpp"
 #include "cli/views.hpp"
 #include "tally/errors.hpp"
@@ -289,7 +290,8 @@ void setup_import(CLI::App& cmd, Context& ctx, Action& action) {
       "payments", "record a bank statement: CAMT.053, CFONB 120, OFX, a bank CSV with --rules, or tally's CSV "
                   "date,amount,reference,label[,method] (idempotent by reference)");
   payments->add_option("FILE", o->file, "the statement ('-' for standard input); its format is detected")->required();
-  payments->add_option("--from", o->from, "force the format: camt053, cfonb120, ofx or csv");
+  choice(payments->add_option("--from", o->from, "force the format (default: detected)"),
+         {"camt053", "cfonb120", "ofx", "csv"});
   payments->add_option("--rules", o->rules, "a bank CSV's rules file (see data/bank-rules/fr-bank.rules)");
   example(payments, "tally --dry-run import payments statement-2026-03.xml  (then without --dry-run)");
   on_parse(payments, ctx, action, o, run_payments);

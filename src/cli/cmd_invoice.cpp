@@ -1,4 +1,5 @@
 // tally invoice create | run | list | show | void | credit
+#include "cli/options.hpp"
 #include "cli/progress.hpp"
 #include "cli/services.hpp"
 #include "cli/views.hpp"
@@ -210,11 +211,12 @@ void setup_invoice(CLI::App& cmd, Context& ctx, Action& action) {
   auto c = std::make_shared<CreateOpts>();
   auto* create = cmd.add_subcommand("create", "issue an invoice (one line per --amount or --item)");
   create->add_option("--customer", c->customer, "customer code")->required();
-  create->add_option("--kind", c->kind, "setup, services or subscription")->required();
+  choice(create->add_option("--kind", c->kind, "the kind of invoice")->required(), {"setup", "services", "subscription"},
+         "fee and penalty invoices are issued by pay and overdue --apply");
   create->add_option("--amount", c->amounts, "a line's amount HT (repeatable)");
   create->add_option("--description", c->descriptions, "the matching line's description (repeatable)");
   create->add_option("--item", c->items, "a services grid code (repeatable, D3)");
-  create->add_option("--qty", c->qtys, "the matching item's quantity (default 1)");
+  create->add_option("--qty", c->qtys, "the matching item's quantity")->default_str("1");
   create->add_option("--date", c->date, "issue date (default the business date)");
   create->add_flag("--urgent", c->urgent, "urgent request (D1, D2)");
   create->add_flag("--roadmap", c->roadmap, "the feature is on the roadmap (D1)");
@@ -230,8 +232,10 @@ void setup_invoice(CLI::App& cmd, Context& ctx, Action& action) {
   auto l = std::make_shared<ListOpts>();
   auto* list = cmd.add_subcommand("list", "list invoices and credit notes as of the business date");
   list->add_option("--customer", l->customer, "only this customer");
-  list->add_option("--status", l->status, "open, partially-paid, paid, void or credit-note");
-  list->add_option("--kind", l->kind, "subscription, setup, services, fee or penalty");
+  choice(list->add_option("--status", l->status, "only invoices in this status"),
+         {"open", "partially-paid", "paid", "void", "credit-note"});
+  choice(list->add_option("--kind", l->kind, "only invoices of this kind"),
+         {"subscription", "setup", "services", "fee", "penalty"});
   example(list, "tally invoice list --status open --format csv");
   on_parse(list, ctx, action, l, run_list);
 

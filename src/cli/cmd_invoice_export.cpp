@@ -2,6 +2,7 @@
 #include <filesystem>
 #include <map>
 
+#include "cli/options.hpp"
 #include "cli/pdf.hpp"
 #include "cli/views.hpp"
 #include "tally/document.hpp"
@@ -119,7 +120,10 @@ void setup_invoice_export(CLI::App& invoice, Context& ctx, Action& action) {
   auto* cmd = invoice.add_subcommand("export", "write invoices and credit notes as documents (E1, E3)");
   cmd->add_option("NUMBER", o->numbers, "invoice or credit note numbers (F2026-000001, AV2026-000001)");
   cmd->add_option("--period", o->period, "every invoice and credit note issued in that month, YYYY-MM");
-  cmd->add_option("--as", o->as, "html, pdf, cii (EN 16931 XML) or facturx (PDF/A-3 with the XML)")->required();
+  choice(cmd->add_option("--as", o->as,
+                         "the document: html, pdf, cii (EN 16931 XML) or facturx (PDF/A-3 with the XML)")
+             ->required(),
+         {"html", "pdf", "cii", "facturx"});
   cmd->add_option("-o,--output", o->output, "the file of one document");
   cmd->add_option("--dir", o->dir, "the folder of the documents, named NUMBER.html|.pdf|.xml (default: .)");
   cmd->add_flag("--force", o->force, "replace files that exist (never a link, a device or the ledger)");

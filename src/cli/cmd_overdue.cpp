@@ -2,6 +2,7 @@
 #include <filesystem>
 #include <memory>
 
+#include "cli/options.hpp"
 #include "cli/views.hpp"
 #include "tally/errors.hpp"
 #include "tally/files.hpp"
@@ -18,6 +19,7 @@ struct OverdueOpts {
   std::string notice_format = "txt";
   std::string lang = "fr";
   bool force = false;
+  bool wide = false;
 };
 
 Json date_or_null(const std::optional<Date>& d) { return d ? Json(format_date(*d)) : Json(nullptr); }
@@ -57,11 +59,14 @@ Json to_json(const CustomerStage& c) {
 
 // The report's rows are made while printing (Table::generate): a ledger of a
 // million invoices may list tens of thousands of late ones (issue 9).
-Table invoices_table(const std::shared_ptr<const OverdueReport>& r) {
+// In table format, without --wide, what a person reads first fits 80
+// columns: number, customer, days_late, balance, interest_accrued, indemnity.
+Table invoices_table(const std::shared_ptr<const OverdueReport>& r, bool wide) {
   Table t{fmt::format("Late invoices as of {}", format_date(r->as_of)),
           {"number", "customer", "due_date", "late", "days_late", "months_late", "balance", "interest_accrued",
            "interest_unbilled", "indemnity", "indemnity_unbilled"},
           {}};
+  if (!wide) t.brief = {0, 1, 4, 6, 7, 9};
   t.generate = [r](const RowSink& sink) {
     for (const auto& i : r->invoices)
       sink({i.number, i.customer, format_date(i.due_date), i.late ? "yes" : "paid late", std::to_string(i.days_late),
@@ -172,7 +177,7 @@ Output run_overdue(Context& ctx, const OverdueOpts& o) {
   out.json_arrays["customers"] = [shared](const std::function<void(const Json&)>& sink) {
     for (const auto& c : shared->customers) sink(to_json(c));
   };
-  out.tables.push_back(invoices_table(shared));
+  out.tables.push_back(invoices_table(shared, o.wide));
   out.tables.push_back(stages_table(shared));
   if (applied) {
     out.json["issued"] = Json::array();
@@ -216,9 +221,13 @@ void setup_overdue(CLI::App& cmd, Context& ctx, Action& action) {
   cmd.add_flag("--apply", o->apply,
                "bill interest and indemnities not yet billed on penalty invoices and record stage changes (L6)");
   cmd.add_option("--notices", o->notices, "write one late-payment notice per customer in a late stage to DIR (L7)");
-  cmd.add_option("--notice-format", o->notice_format, "notice files: txt (default) or md");
-  cmd.add_option("--lang", o->lang, "language of the notices: fr (default) or en");
+  choice(cmd.add_option("--notice-format", o->notice_format, "notice files: plain text or Markdown")->default_str("txt"),
+         {"txt", "md"});
+  choice(cmd.add_option("--lang", o->lang, "language of the notices")->default_str("fr"), {"fr", "en"});
   cmd.add_flag("--force", o->force, "replace notice files that exist (never a link, a device or the ledger)");
+  cmd.add_flag("--wide", o->wide,
+               "table format: every column (due_date, late, months_late, what is not yet billed), not only the "
+               "first a person reads");
   example(&cmd, "tally --as-of 2026-04-30 overdue --apply --notices notices/");
   on_parse(&cmd, ctx, action, o, run_overdue);
 }

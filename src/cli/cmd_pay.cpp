@@ -1,4 +1,5 @@
 // tally pay | payment list | payment reverse (P1-P6)
+#include "cli/options.hpp"
 #include "cli/views.hpp"
 #include "tally/errors.hpp"
 #include "tally/payments.hpp"
@@ -168,7 +169,7 @@ Output run_reverse(Context& ctx, const ReverseOpts& o) {
 void setup_pay(CLI::App& cmd, Context& ctx, Action& action) {
   auto o = std::make_shared<PayOpts>();
   cmd.add_option("NUMBER", o->number, "the invoice paid (F2026-000001)")->required();
-  cmd.add_option("--method", o->method, "transfer, card, sepa or other (P1)");
+  choice(cmd.add_option("--method", o->method, "how the money came (P1)"), {"transfer", "card", "sepa", "other"});
   cmd.add_option("--amount", o->amount,
                  "amount received incl. VAT (default: the balance plus the fee it triggers, P3)");
   cmd.add_option("--date", o->date, "day the money arrived (default the business date; P6)");
@@ -187,7 +188,8 @@ void setup_payment(CLI::App& cmd, Context& ctx, Action& action) {
   auto* list = cmd.add_subcommand("list", "payments dated on or before the business date");
   list->add_option("--customer", l->customer, "only this customer");
   list->add_option("--invoice", l->invoice, "only payments named on or allocated to this invoice");
-  list->add_option("--method", l->method, "transfer, card, sepa, other or credit");
+  choice(list->add_option("--method", l->method, "only payments made this way (credit: from the customer's credit)"),
+         {"transfer", "card", "sepa", "other", "credit"});
   example(list, "tally payment list --customer acme --method card --format csv");
   on_parse(list, ctx, action, l, run_list);
 

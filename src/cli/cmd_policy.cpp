@@ -1,6 +1,7 @@
 // tally policy show | set
 #include <filesystem>
 
+#include "cli/options.hpp"
 #include "cli/services.hpp"
 #include "cli/views.hpp"
 #include "tally/data.hpp"
@@ -119,7 +120,9 @@ void setup_policy(CLI::App& cmd, Context& ctx, Action& action) {
 
   auto s = std::make_shared<SetOpts>();
   auto* set = cmd.add_subcommand("set", "a new version of one parameter from a date on");
-  set->add_option("KEY", s->key, "parameter key (see policy show)")->required();
+  std::vector<std::string> keys;
+  for (const auto& p : policy_params()) keys.emplace_back(p.key);
+  offer(set->add_option("KEY", s->key, "the parameter (see policy show)")->required(), keys);
   set->add_option("VALUE", s->value, "new value")->required();
   set->add_option("--effective", s->effective, "first day it applies, YYYY-MM-DD")->required();
   example(set, "tally policy set card_fee_rate 0 --effective 2027-01-01");

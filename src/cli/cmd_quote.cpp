@@ -6,6 +6,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "cli/options.hpp"
 #include "cli/services.hpp"
 #include "cli/views.hpp"
 #include "tally/errors.hpp"
@@ -147,8 +148,9 @@ void setup_quote(CLI::App& cmd, Context& ctx, Action& action) {
       ->add_option("--type", i->type,
                    "a grid code other than feature-day (data-modification, operation-support, data-extraction, "
                    "reporting, data-recovery, urgent-intervention in the shipped grid) or blocking-bug (never billed)")
-      ->required();
-  intervention->add_option("--qty", i->qty, "units of the grid line (hours, days or requests; default 1)");
+      ->required()
+      ->type_name("ITEM");
+  intervention->add_option("--qty", i->qty, "units of the grid line (hours, days or requests)")->default_str("1");
   intervention->add_flag("--urgent", i->urgent, "urgent request (billed at grid price; blocking-bug stays free)");
   example(intervention, "tally quote intervention --type data-modification --qty 2.5");
   on_parse(intervention, ctx, action, i, run_intervention);

@@ -4,6 +4,7 @@
 #include <date/date.h>
 #include <fmt/ranges.h>
 
+#include "cli/options.hpp"
 #include "cli/html.hpp"
 #include "cli/views.hpp"
 #include "tally/accounting.hpp"
@@ -576,7 +577,9 @@ void setup_report(CLI::App& cmd, Context& ctx, Action& action) {
 
   auto so = std::make_shared<SuspenseOpts>();
   auto* suspense = cmd.add_subcommand("suspense", "bank statement lines the import could not record as payments");
-  suspense->add_option("--status", so->status, "open, resolved (assigned or dismissed) or all (default)");
+  choice(suspense->add_option("--status", so->status, "open, resolved (assigned or dismissed) or all")
+             ->default_str("all"),
+         {"open", "resolved", "all"});
   example(suspense, "tally report suspense --status open --format json | jq -r '.suspense[].reference'");
   on_parse(suspense, ctx, action, so, run_suspense);
 
@@ -591,7 +594,8 @@ void setup_report(CLI::App& cmd, Context& ctx, Action& action) {
       "close", "the month-end close: invoiced, VAT, collected, receivables, credit, suspense, numbering, aging; --lock");
   close->add_option("--month", c->month, "the month, YYYY-MM")->required();
   close->add_flag("--lock", c->lock, "lock the month (once it has ended): nothing dated in it or before can change");
-  close->add_option("--lang", c->lang, "labels: fr (default for --format html) or en (default otherwise)");
+  choice(close->add_option("--lang", c->lang, "labels (default fr for --format html, en otherwise)"), {"fr", "en"});
+  offer_under(close, "--format", {"html"});
   example(close, "tally --as-of 2026-04-01 report close --month 2026-03 --lock  (or --format html > close.html)");
   close->parse_complete_callback([&ctx] { ctx.html_ok = true; });
   on_parse(close, ctx, action, c, run_close);

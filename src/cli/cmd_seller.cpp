@@ -1,4 +1,5 @@
 // tally seller show | set (E2)
+#include "cli/options.hpp"
 #include "cli/views.hpp"
 #include "tally/errors.hpp"
 
@@ -53,9 +54,9 @@ void setup_seller(CLI::App& cmd, Context& ctx, Action& action) {
 
   auto s = std::make_shared<SetOpts>();
   auto* set = cmd.add_subcommand("set", "a new version of one key of the seller's identity from a date on");
-  set->add_option("KEY", s->key, "name, legal_form, share_capital, street, postcode, city, country, siren, "
-                                 "rcs_city, vat_number, iban, bic, email, phone, vat_regime")
-      ->required();
+  std::vector<std::string> keys;
+  for (const auto& p : seller_params()) keys.emplace_back(p.key);
+  offer(set->add_option("KEY", s->key, "the key (checked by seller set itself: E2)")->required(), keys);
   set->add_option("VALUE", s->value, "new value (identifiers are checked: E4)")->required();
   set->add_option("--effective", s->effective, "first day it applies, YYYY-MM-DD")->required();
   example(set, "tally seller set vat_number FR27552120222 --effective 2026-01-01");

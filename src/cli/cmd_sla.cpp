@@ -1,4 +1,5 @@
 // tally sla --type bug|evolution|feature --from DATE (U1)
+#include "cli/options.hpp"
 #include "cli/views.hpp"
 #include "tally/errors.hpp"
 #include "tally/workdays.hpp"
@@ -46,8 +47,9 @@ Output run_sla(Context& ctx, const SlaOpts& o) {
 
 void setup_sla(CLI::App& cmd, Context& ctx, Action& action) {
   auto o = std::make_shared<SlaOpts>();
-  cmd.add_option("--type", o->type, "bug (same day), evolution (working days) or feature (calendar months)")
-      ->required();
+  choice(cmd.add_option("--type", o->type, "bug (same day), evolution (working days) or feature (calendar months)")
+             ->required(),
+         {"bug", "evolution", "feature"});
   cmd.add_option("--from", o->from, "the day the update was requested (bug: resolved), YYYY-MM-DD")->required();
   example(&cmd, "tally sla --type evolution --from 2026-04-30 --format json");
   on_parse(&cmd, ctx, action, o, run_sla);

@@ -1,4 +1,5 @@
 // tally standby start | end | list (S1-S5)
+#include "cli/options.hpp"
 #include "cli/views.hpp"
 #include "tally/errors.hpp"
 #include "tally/standby.hpp"
@@ -95,7 +96,10 @@ void setup_standby(CLI::App& cmd, Context& ctx, Action& action) {
   auto s = std::make_shared<StartOpts>();
   auto* start = cmd.add_subcommand("start", "put a customer's platform to sleep (S1-S5)");
   start->add_option("--customer", s->customer, "customer code")->required();
-  start->add_option("--reason", s->reason, "inactivity, awaiting-approval or third-party-integration (S1)")->required();
+  // Another reason is refused by the policy (S1, exit 4), not by the parser:
+  // the accepted ones are offered here and checked by the rule.
+  offer(start->add_option("--reason", s->reason, "why the platform sleeps; any other is refused (S1)")->required(),
+        {"inactivity", "awaiting-approval", "third-party-integration"});
   start->add_option("--from", s->from, "first day in standby, YYYY-MM-DD")->required();
   start->add_option("--until", s->until, "last day in standby, inclusive (default the longest: 3 months, S2)");
   start->add_option("--requested", s->requested, "date of the request e-mail (S5, default the business date)");

@@ -1,4 +1,5 @@
 // tally subscription add | list
+#include "cli/options.hpp"
 #include "cli/views.hpp"
 #include "tally/errors.hpp"
 
@@ -56,10 +57,11 @@ void setup_subscription(CLI::App& cmd, Context& ctx, Action& action) {
   auto* add = cmd.add_subcommand("add", "add a subscription (licence HT per month, billing cycle)");
   add->add_option("--customer", a->customer, "customer code")->required();
   add->add_option("--amount", a->amount, "licence amount HT per month, e.g. 1500 or 1499.90")->required();
-  add->add_option("--cycle", a->cycle, "monthly, quarterly or annual (I5)")->required();
+  choice(add->add_option("--cycle", a->cycle, "how often it is invoiced, in advance (I5)")->required(),
+         {"monthly", "quarterly", "annual"});
   add->add_option("--start", a->start, "first day, YYYY-MM-DD")->required();
-  add->add_option("--commitment-months", a->commitment, "commitment term, renewed tacitly (default 12, C2)");
-  add->add_option("--notice-months", a->notice, "notice period (default 3, C2)");
+  add->add_option("--commitment-months", a->commitment, "commitment term, renewed tacitly (C2)")->default_str("12");
+  add->add_option("--notice-months", a->notice, "notice period (C2)")->default_str("3");
   example(add, "tally subscription add --customer acme --amount 1500 --cycle quarterly --start 2026-01-01");
   on_parse(add, ctx, action, a, run_add);
 

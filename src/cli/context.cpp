@@ -1,9 +1,11 @@
 // Context: global options resolved into a business date, a format and a ledger.
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <cstdlib>
 
 #include "cli/cli.hpp"
+#include "cli/options.hpp"
 #include "tally/errors.hpp"
 
 namespace tally::cli {
@@ -35,9 +37,24 @@ Ledger& Context::ledger(OpenMode mode) {
 }
 
 bool Context::color() const {
-  if (g.no_color) return false;
+  if (g.no_color || g.color == "never") return false;
+  if (g.color == "always") return true;
+  if (!g.output.empty()) return false;
   if (const char* nc = std::getenv("NO_COLOR"); nc && *nc) return false;
+  if (const char* term = std::getenv("TERM"); term && std::string_view(term) == "dumb") return false;
   return isatty(STDOUT_FILENO) != 0;
+}
+
+std::size_t Context::terminal_width() const {
+  if (!g.output.empty() || isatty(STDOUT_FILENO) == 0) return 0;
+  if (const char* c = std::getenv("COLUMNS"); c && *c) {
+    char* end = nullptr;
+    const long n = std::strtol(c, &end, 10);
+    if (*end == '\0' && n > 0 && n < 10000) return static_cast<std::size_t>(n);
+  }
+  winsize ws{};
+  if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) return ws.ws_col;
+  return 0;
 }
 
 Date option_date(const std::string& value, std::string_view option) {
@@ -53,6 +70,6 @@ std::optional<Date> option_date(const std::optional<std::string>& value, std::st
   return option_date(*value, option);
 }
 
-void example(CLI::App* cmd, std::string_view text) { cmd->footer(fmt::format("\nExample:\n  {}\n", text)); }
+void example(CLI::App* cmd, std::string_view text) { add_example(cmd, std::string(text)); }
 
 }  // namespace tally::cli

@@ -9,7 +9,9 @@
 
 #include "cli/args.hpp"
 #include "cli/cli.hpp"
+#include "cli/options.hpp"
 #include "tally/errors.hpp"
+#include "tally/files.hpp"
 #include "tally/text.hpp"
 
 using namespace tally;
@@ -47,6 +49,20 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
+  } catch (const CLI::RequiredError& e) {
+    // `tally` alone, or a group without its command (`tally invoice`): its
+    // help on stdout, one error line, exit 2.
+    if (const std::string unknown = unknown_command(app, argc, argv); !unknown.empty())
+      return fail(ExitCode::usage, unknown);
+    const CLI::App* at = &app;
+    while (!at->get_subcommands().empty()) at = at->get_subcommands().front();
+    if (!visible_commands(at).empty() && at->get_subcommands().empty()) {
+      std::cout << help_text(at) << std::flush;
+      std::string path;
+      for (const CLI::App* a = at; a->get_parent() != nullptr; a = a->get_parent()) path = a->get_name() + " " + path;
+      return fail(ExitCode::usage, fmt::format("missing command: expected one of the commands above ('tally help {}COMMAND')", path));
+    }
+    return fail(ExitCode::usage, std::string(e.what()) + " (see 'tally --help')");
   } catch (const CLI::ParseError& e) {
     const std::string unknown = unknown_command(app, argc, argv);
     if (!unknown.empty()) return fail(ExitCode::usage, unknown);
@@ -60,12 +76,23 @@ int main(int argc, char** argv) {
   try {
     ctx.format();  // validate --format and --as-of before any work, whatever the command
     ctx.as_of();
+    // -o FILE: checked before the command runs (a writing command must not
+    // commit and then fail on its output), written once it succeeded.
+    const std::string& path = ctx.g.output;
+    if (!path.empty()) OutputFiles(ctx.db_path(), ctx.g.force).check(path);
     Output out = action();
     if (ctx.g.dry_run && out.json.is_object()) {
       out.json["dry_run"] = true;
       if (!ctx.g.quiet) std::cerr << "tally: dry run: nothing was written\n";
     }
-    emit(ctx, out);
+    if (path.empty()) {
+      emit(ctx, out, std::cout);
+    } else if (ctx.g.dry_run) {  // files are never written on --dry-run (CLI.md)
+      if (!ctx.g.quiet) std::cerr << "tally: dry run: " << escape_control(path) << " not written\n";
+      emit(ctx, out, std::cout);
+    } else {
+      emit_file(ctx, out, path);
+    }
     return out.exit_code;
   } catch (const std::exception& e) {
     const Error err = as_error(e);  // SQLite's busy as 6, whatever the command

@@ -1,8 +1,16 @@
 // Writers for the three formats: table (people), json (one document), csv (RFC 4180).
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <fstream>
 #include <iostream>
 
 #include "cli/cli.hpp"
+#include "tally/errors.hpp"
+#include "tally/files.hpp"
 #include "tally/text.hpp"
 
 namespace tally::cli {
@@ -17,32 +25,98 @@ void each_row(const Table& t, const RowSink& sink) {
   if (t.generate) t.generate(sink);
 }
 
+// An amount as people read it in the table format: thousands grouped with a
+// space (U+0020), "1872360.00" -> "1 872 360.00". Only cells that are an
+// amount (digits, '.', two decimals); counts, ids and years stay as they are;
+// csv and json never group.
+std::string grouped(const std::string& cell) {
+  const std::size_t neg = !cell.empty() && cell[0] == '-' ? 1 : 0;
+  const std::size_t dot = cell.size() >= 3 ? cell.size() - 3 : std::string::npos;
+  if (dot == std::string::npos || cell[dot] != '.' || dot - neg < 4) return cell;
+  for (std::size_t i = neg; i < cell.size(); ++i)
+    if (i != dot && (cell[i] < '0' || cell[i] > '9')) return cell;
+  std::string out = cell.substr(0, neg);
+  for (std::size_t i = neg; i < dot; ++i) {
+    if (i > neg && (dot - i) % 3 == 0) out += ' ';
+    out += cell[i];
+  }
+  return out + cell.substr(dot);
+}
+
+// `s` cut to `w` code points, the last one an ellipsis when anything was cut.
+std::string cut(const std::string& s, std::size_t w) {
+  if (width(s) <= w) return s;
+  if (w == 0) return "";
+  std::size_t chars = 0, i = 0;
+  for (; i < s.size(); ++i) {
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) {
+      if (chars == w - 1) break;
+      ++chars;
+    }
+  }
+  return s.substr(0, i) + "\u2026";
+}
+
+// The narrowest a text column is cut to, ellipsis included.
+constexpr std::size_t kMinColumn = 6;
+
 // Every cell, title and line is shown through escape_control: text from the
 // ledger (a name, a label imported from a bank) never writes a control
 // character to the terminal (ESC, an OSC 52 clipboard write) nor forges a row
-// with a line break.
-void print_table(const Table& t, bool color, std::ostream& os) {
+// with a line break. A column of numbers is right-aligned, its header too;
+// `term_width` (0: no limit) is the terminal's: the widest text columns are
+// then cut, with an ellipsis, until the table fits.
+void print_table(const Table& t, bool color, std::size_t term_width, std::ostream& os) {
   if (!t.title.empty())
     os << (color ? "\033[1m" : "") << escape_control(t.title) << (color ? "\033[0m" : "") << "\n";
-  std::vector<std::size_t> w(t.columns.size(), 0);
-  for (std::size_t i = 0; i < t.columns.size(); ++i) w[i] = width(escape_control(t.columns[i]));
+  std::vector<std::size_t> cols = t.brief;
+  if (cols.empty())
+    for (std::size_t i = 0; i < t.columns.size(); ++i) cols.push_back(i);
+  const std::size_t n = cols.size();
+  auto shown = [](const std::string& cell) { return grouped(escape_control(cell)); };
+  std::vector<std::size_t> w(n, 0);
+  std::vector<bool> numeric(n, true), filled(n, false);
+  for (std::size_t c = 0; c < n; ++c) w[c] = width(escape_control(t.columns[cols[c]]));
   bool any = false;
   each_row(t, [&](const Row& r) {
     any = true;
-    for (std::size_t i = 0; i < r.size() && i < w.size(); ++i) w[i] = std::max(w[i], width(escape_control(r[i])));
+    for (std::size_t c = 0; c < n; ++c) {
+      if (cols[c] >= r.size()) continue;
+      const std::string& cell = r[cols[c]];
+      w[c] = std::max(w[c], width(shown(cell)));
+      if (cell.empty()) continue;
+      filled[c] = true;
+      if (!is_plain_number(cell)) numeric[c] = false;
+    }
   });
-  auto cell = [&](const std::string& text, std::size_t i, bool right) {
-    const std::string s = escape_control(text);
-    const std::string pad(w[i] - std::min(w[i], width(s)), ' ');
-    os << (right ? pad + s : s + (i + 1 < w.size() ? pad : ""));
-    if (i + 1 < w.size()) os << "  ";
+  for (std::size_t c = 0; c < n; ++c) numeric[c] = numeric[c] && filled[c];
+  if (term_width > 0) {
+    std::size_t total = n == 0 ? 0 : 2 * (n - 1);
+    for (std::size_t x : w) total += x;
+    while (total > term_width) {
+      std::size_t widest = n;
+      for (std::size_t c = 0; c < n; ++c)
+        if (!numeric[c] && w[c] > kMinColumn && (widest == n || w[c] > w[widest])) widest = c;
+      if (widest == n) break;  // only numbers and narrow columns left: never cut a number
+      --w[widest];
+      --total;
+    }
+  }
+  auto cell = [&](const std::string& text, std::size_t c, bool right) {
+    const std::string s = cut(text, w[c]);
+    const std::string pad(w[c] - std::min(w[c], width(s)), ' ');
+    os << (right ? pad + s : s + (c + 1 < n ? pad : ""));
+    if (c + 1 < n) os << "  ";
   };
   if (color) os << "\033[1m";
-  for (std::size_t i = 0; i < t.columns.size(); ++i) cell(t.columns[i], i, false);
+  for (std::size_t c = 0; c < n; ++c) cell(escape_control(t.columns[cols[c]]), c, numeric[c]);
   if (color) os << "\033[0m";
   os << "\n";
   each_row(t, [&](const Row& r) {
-    for (std::size_t i = 0; i < r.size() && i < w.size(); ++i) cell(r[i], i, is_plain_number(r[i]));
+    for (std::size_t c = 0; c < n; ++c) {
+      const std::string raw = cols[c] < r.size() ? r[cols[c]] : "";
+      cell(shown(raw), c, is_plain_number(raw));
+    }
     os << "\n";
   });
   if (!any) os << "(none)\n";
@@ -110,41 +184,65 @@ void print_csv_row(const std::vector<std::string>& row, std::ostream& os) {
 
 }  // namespace
 
-void emit(const Context& ctx, const Output& out) {
+void emit(const Context& ctx, const Output& out, std::ostream& os) {
   if (out.raw) {
-    std::cout << *out.raw << std::flush;
+    os << *out.raw << std::flush;
     return;
   }
   switch (ctx.format()) {
     case Format::json:
-      print_json(out, std::cout);
+      print_json(out, os);
       break;
     case Format::html:  // the page is out.raw, printed above
       break;
     case Format::csv:
       if (!out.tables.empty()) {
-        print_csv_row(out.tables.front().columns, std::cout);
-        each_row(out.tables.front(), [](const Row& r) { print_csv_row(r, std::cout); });
+        print_csv_row(out.tables.front().columns, os);
+        each_row(out.tables.front(), [&os](const Row& r) { print_csv_row(r, os); });
       }
       break;
     case Format::table: {
       if (ctx.g.quiet) break;
       const bool color = ctx.color();
+      const std::size_t width = ctx.terminal_width();
       bool first = true;
       for (const auto& t : out.tables) {
-        if (!first) std::cout << "\n";
-        print_table(t, color, std::cout);
+        if (!first) os << "\n";
+        print_table(t, color, width, os);
         first = false;
       }
       std::vector<std::string> lines = out.lines;
       if (out.late_lines)
         for (auto& l : out.late_lines()) lines.push_back(std::move(l));
-      if (!lines.empty() && !out.tables.empty()) std::cout << "\n";
-      for (const auto& l : lines) std::cout << escape_control(l) << "\n";
+      if (!lines.empty() && !out.tables.empty()) os << "\n";
+      for (const auto& l : lines) os << escape_control(l) << "\n";
       break;
     }
   }
-  std::cout.flush();
+  os.flush();
+}
+
+void emit_file(const Context& ctx, const Output& out, const std::string& path) {
+  OutputFiles files(ctx.db_path(), ctx.g.force);
+  const std::string tmp = files.reserve(path);
+  auto failed = [&path](int err) {
+    return Error(ExitCode::internal, fmt::format("cannot write '{}': {}", path, std::strerror(err)));
+  };
+  {
+    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    if (!f) throw failed(errno);
+    emit(ctx, out, f);
+    f.flush();
+    if (!f) throw failed(errno);
+  }
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0 || ::fsync(fd) != 0) {
+    const int err = errno;
+    if (fd >= 0) ::close(fd);
+    throw failed(err);
+  }
+  ::close(fd);
+  files.commit();  // the destructor removes the temporary file on any failure above
 }
 
 }  // namespace tally::cli

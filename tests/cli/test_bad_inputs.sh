@@ -91,7 +91,7 @@ row 2 "unknown command 'invoce': did you mean 'invoice'?" --format json --as-of 
 row 2 "unknown command 'invoice lst': did you mean 'invoice list'?" invoice lst
 row 2 "unknown command 'report clse': did you mean 'report close'?" report clse --month 2026-01
 row 2 "unknown command 'frobnicate': run 'tally --help' for the list" frobnicate
-row 2 "subcommand is required"
+row 2 "missing command: expected one of the commands above"
 # ---- absurd sizes ----
 row 2 "is 102400 bytes long: at most 4096" customer add big --name "$BIG"
 row 2 "is 102400 bytes long: at most 4096" pay F2026-000001 --method sepa --ref "$BIG"
