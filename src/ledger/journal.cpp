@@ -122,7 +122,7 @@ class RawStatement {
 };
 
 // Session memory past which an event takes the changes made so far.
-constexpr sqlite3_int64 kFlushBytes = 8 << 20;
+constexpr sqlite3_int64 kFlushBytes = 1 << 20;
 
 int recorded_table(void*, const char* table) { return std::strcmp(table, "journal") != 0; }
 
