@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -51,6 +52,11 @@ struct Anchor {
 // "ID:HASH" as printed. Throws Error(usage) naming the text and the form expected.
 Anchor parse_anchor(std::string_view text);
 std::string format_anchor(const Anchor& a);
+
+// Issue 19: what verify's progress callback is told, now and then: the work
+// done and the work in all (the journal's events replayed, then each table's
+// rows compared).
+using VerifyProgress = std::function<void(std::int64_t done, std::int64_t total)>;
 
 struct BackupResult {
   std::string path;             // the copy written

@@ -24,7 +24,7 @@
 namespace tally {
 
 // The schema version this build writes (PRAGMA user_version).
-inline constexpr int kSchemaVersion = 10;
+inline constexpr int kSchemaVersion = 11;
 
 // PRAGMA application_id of every tally ledger ("TLLY"): a file without it (or,
 // for ledgers made before it, without tally's schema) is not opened.
@@ -52,6 +52,10 @@ struct JournalEvent {
   std::string payload;  // JSON
   std::string prev_hash;
   std::string hash;
+  // The rows the event's write changed, field by field: an SQLite session
+  // changeset (schema 11; none for an event that changed no row and for
+  // events written before). Hashed with the event when present.
+  std::optional<std::string> changes;
 };
 
 // The SHA-256 (hex) of a journal event over its previous hash and canonical

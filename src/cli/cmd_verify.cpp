@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "cli/cli.hpp"
+#include "cli/progress.hpp"
 #include "tally/errors.hpp"
 #include "tally/integrity.hpp"
 
@@ -14,7 +15,11 @@ namespace {
 // database, corrupt header) is reported as one failed check.
 IntegrityReport report_of(Context& ctx, const std::vector<Anchor>& anchors) {
   try {
-    return verify(ctx.ledger(OpenMode::inspect), anchors);
+    // A bar on a terminal (none in a pipe or with -q): events replayed, then rows compared.
+    Progress bar(ctx, "verify");
+    return verify(ctx.ledger(OpenMode::inspect), anchors, [&bar](std::int64_t done, std::int64_t total) {
+      bar.update(static_cast<std::size_t>(done), static_cast<std::size_t>(total));
+    });
   } catch (const Error&) {
     throw;  // missing ledger (3), newer schema (1): not an integrity verdict
   } catch (const std::exception& e) {

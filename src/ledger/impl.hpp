@@ -2,9 +2,11 @@
 // helpers shared by src/ledger/*.cpp. Commands (src/cli) never include this.
 #pragma once
 
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -15,6 +17,8 @@
 #include "tally/ledger.hpp"
 #include "tally/payments.hpp"
 #include "tally/standby.hpp"
+
+struct sqlite3_session;
 
 namespace tally {
 
@@ -81,6 +85,12 @@ struct Ledger::Impl {
   // The invoice's id. Throws Error(not_found) naming the number.
   std::int64_t invoice_id(std::string_view number);
 
+  // Issue 19: the SQLite session recording every row change of the outer
+  // write (every table but the journal), opened at BEGIN IMMEDIATE; its
+  // changes go to the write's last event at its end, or to an event of the
+  // write once they pass a few MiB (journal.cpp). Null outside a write.
+  sqlite3_session* session = nullptr;
+
  private:
   std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> cache_;  // by SQL text
 };
@@ -94,8 +104,32 @@ void migrate(SQLite::Database& db);
 // user, and the last event read afresh (journal.cpp).
 void begin_journal(Ledger::Impl& impl);
 
-// Appends one journal event, chaining its hash to the previous one (journal.cpp).
+// SHA-256 (hex) of an event: each of `fields` (prev_hash, at, os_user,
+// command, kind, payload) as "LENGTH:FIELD\n", then the changeset the same way
+// when there is one, then the id (journal_hash() of a JournalEvent).
+std::string event_hash(std::int64_t id, std::initializer_list<std::string_view> fields,
+                       std::optional<std::string_view> changes);
+
+// Appends one journal event, chaining its hash to the previous one, with the
+// rows changed since the write's previous event (its changeset) (journal.cpp).
 void append_journal(Ledger::Impl& impl, std::string_view kind, const std::string& payload);
+
+// The session of an outer write (Impl::session): start_recording opens it on
+// every table but the journal; stop_recording deletes it (commit, rollback,
+// dry run: nothing outlives the transaction). finish_journal, before COMMIT,
+// gives the changes not yet journalled to the write's last event (its hash
+// recomputed with them); rows changed with no event to carry them are a bug
+// (Error internal: the write rolls back).
+void start_recording(Ledger::Impl& impl);
+void stop_recording(Ledger::Impl& impl) noexcept;
+void finish_journal(Ledger::Impl& impl);
+
+// Inside a transaction on `db`: journals every row of every table but the
+// journal as inserted, in events of kind `kind` (one per table, split past a
+// few MiB of changeset), payload {"table", "rows", "why"}. How rows written
+// before events carried their changes (migration 11), and the default policy
+// of a new ledger, come onto the record.
+void journal_existing_rows(SQLite::Database& db, std::string_view kind, std::string_view why);
 
 // ---- pay() in steps (payments.cpp), for the bulk import (import.cpp) ----
 

@@ -40,6 +40,8 @@ void configure(SQLite::Database& db, int busy_ms) {
   db.exec("PRAGMA journal_size_limit = 4194304");
 }
 
+// A new ledger's default policy, journalled as event 1 ("ledger.init") with
+// its rows, like any later policy version.
 void insert_default_policy(SQLite::Database& db) {
   const Policy defaults;
   SQLite::Statement ins(db, "INSERT INTO policy(key, value, effective) VALUES (?, ?, ?)");
@@ -50,6 +52,7 @@ void insert_default_policy(SQLite::Database& db) {
     ins.exec();
     ins.reset();
   }
+  journal_existing_rows(db, "ledger.init", "the default policy of a new ledger");
 }
 
 }  // namespace
@@ -256,7 +259,11 @@ Ledger Ledger::memory() {
   auto impl = std::make_unique<Impl>(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
   configure(impl->db, impl->busy_timeout_ms);
   migrate(impl->db);
-  insert_default_policy(impl->db);
+  {
+    SQLite::Transaction tx(impl->db, SQLite::TransactionBehavior::IMMEDIATE);
+    insert_default_policy(impl->db);
+    tx.commit();
+  }
   return Ledger(std::move(impl));
 }
 
@@ -287,14 +294,18 @@ void Ledger::transaction(const std::function<void()>& body) {
     begin_journal(*impl_);
     impl_->policy_versions.reset();  // another process may have changed them
     ++impl_->depth;
-    struct Depth {  // also forgets policy versions read inside a write that may roll back
+    struct Depth {  // also forgets policy versions read inside a write that may roll back, and its session
       Impl& impl;
       ~Depth() {
         --impl.depth;
         impl.policy_versions.reset();
+        stop_recording(impl);
       }
     } guard{*impl_};
+    start_recording(*impl_);
     body();
+    // Every row change on the record: the last event takes what is left.
+    finish_journal(*impl_);
     // No statement left holding a read snapshot: the checkpoint that follows a
     // commit can then empty the WAL (a long-lived connection's grew without end).
     impl_->release_statements();

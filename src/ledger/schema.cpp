@@ -351,6 +351,15 @@ CREATE TABLE suspense_action (
 ) STRICT;
 CREATE INDEX suspense_action_line ON suspense_action(suspense_id);
 )sql",
+    // 11: issue 19, every row on the record. Each journal event carries the
+    // rows its write changed, field by field (an SQLite session changeset,
+    // hashed with the event), and verify compares every table with what the
+    // journal says it holds. The rows of an existing ledger, written before
+    // events carried them, come onto the record in "ledger.migrate" events
+    // (migrate(), after this SQL).
+    R"sql(
+ALTER TABLE journal ADD COLUMN changes BLOB;
+)sql",
 };
 static_assert(kMigrations.size() == kSchemaVersion, "one migration per schema version");
 
@@ -369,7 +378,11 @@ void migrate(SQLite::Database& db) {
   SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
   // Another process may have migrated while we waited for the lock.
   const int now = db.execAndGet("PRAGMA user_version").getInt();
-  for (int v = now; v < want; ++v) db.exec(kMigrations[static_cast<std::size_t>(v)]);
+  for (int v = now; v < want; ++v) {
+    db.exec(kMigrations[static_cast<std::size_t>(v)]);
+    // 11: the rows already there are journalled as they are (none in a new ledger).
+    if (v + 1 == 11) journal_existing_rows(db, "ledger.migrate", fmt::format("schema {} to 11", now));
+  }
   db.exec(fmt::format("PRAGMA user_version = {}", want));
   // Ledgers made before tally stamped its id get it with their migration.
   db.exec(fmt::format("PRAGMA application_id = {}", kApplicationId));

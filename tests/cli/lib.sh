@@ -68,6 +68,26 @@ expect_unchanged() {
   sqlite3 "$TALLY_DB" .dump | cmp -s - "$WORK/snapshot.sql" || fail "ledger changed: $*"
 }
 
+# journal_before_11 DB: the journal as a ledger of schema 10 or older holds it,
+# for tests that simulate one: no `changes` column, each event hashed without
+# it (docs/architecture.md, the journal's hash chain).
+journal_before_11() {
+  sqlite3 "$1" 'ALTER TABLE journal DROP COLUMN changes' || fail "journal_before_11: drop column"
+  python3 - "$1" <<'PY' || fail "journal_before_11: rehash"
+import hashlib, sqlite3, sys
+con = sqlite3.connect(sys.argv[1], isolation_level=None)
+con.execute("BEGIN IMMEDIATE")
+prev = "0" * 64
+for (eid, at, user, command, kind, payload) in con.execute(
+        "SELECT id, at, os_user, command, kind, payload FROM journal ORDER BY id").fetchall():
+    canon = "".join(f"{len(f.encode())}:{f}\n" for f in [prev, at, user, command, kind, payload]) + str(eid)
+    digest = hashlib.sha256(canon.encode()).hexdigest()
+    con.execute("UPDATE journal SET prev_hash = ?, hash = ? WHERE id = ?", (prev, digest, eid))
+    prev = digest
+con.execute("COMMIT")
+PY
+}
+
 # finish: prints the summary line and exits non-zero on any failure.
 finish() {
   echo "$(basename "$0"): $CHECKS checks, $FAILURES failed"

@@ -42,8 +42,11 @@ ok --format json backup "$WORK/full.db"
 TAIL=$(jf .anchor)
 cp "$WORK/full.db" "$WORK/cut.db"
 sqlite3 "$WORK/cut.db" "DELETE FROM journal WHERE id = (SELECT MAX(id) FROM journal)"
-TALLY_DB="$WORK/cut.db" expect_exit 7 verify --anchor "$TAIL"
-expect_contains "cut tail" "$ERR" "events were cut from its tail"
+TALLY_DB="$WORK/cut.db" expect_exit 7 --format json verify --anchor "$TAIL"
+expect_contains "cut tail" "$(jf '.checks[] | select(.name == "anchors") | .findings[0]')" "events were cut from its tail"
+# The rows the cut event wrote are left with no event (issue 19: journal_records).
+expect_contains "cut tail: rows left" "$(jf '.checks[] | select(.name == "journal_records") | .findings | join("\n")')" \
+  "invoice F2026-000002: no journal event recorded it"
 
 # A rebuilt chain: an event's command line edited, then every later hash
 # recomputed (the documented hash, computed here independently), so the chain
@@ -55,11 +58,14 @@ con = sqlite3.connect(sys.argv[1], isolation_level=None)
 con.execute("BEGIN IMMEDIATE")
 con.execute("UPDATE journal SET command = 'tally (edited)' WHERE id = 2")
 prev = con.execute("SELECT hash FROM journal WHERE id = 1").fetchone()[0]
-for (eid, at, user, command, kind, payload) in con.execute(
-        "SELECT id, at, os_user, command, kind, payload FROM journal WHERE id >= 2 ORDER BY id").fetchall():
-    fields = [prev, at, user, command, kind, payload]
-    canon = "".join(f"{len(f.encode())}:{f}\n" for f in fields) + str(eid)
-    digest = hashlib.sha256(canon.encode()).hexdigest()
+def field(b):
+    return str(len(b)).encode() + b":" + b + b"\n"
+for (eid, at, user, command, kind, payload, changes) in con.execute(
+        "SELECT id, at, os_user, command, kind, payload, changes FROM journal WHERE id >= 2 ORDER BY id").fetchall():
+    canon = b"".join(field(f.encode()) for f in [prev, at, user, command, kind, payload])
+    if changes is not None:  # the rows the event changed (schema 11), one more field
+        canon += field(changes)
+    digest = hashlib.sha256(canon + str(eid).encode()).hexdigest()
     con.execute("UPDATE journal SET prev_hash = ?, hash = ? WHERE id = ?", (prev, digest, eid))
     prev = digest
 con.execute("COMMIT")

@@ -91,6 +91,7 @@ ok --as-of 2026-09-30 overdue --apply
 ok --as-of 2026-10-05 pay "$(num old)" --amount 1200 --method transfer --date 2026-08-15
 sqlite3 "$TALLY_DB" 'DROP TABLE penalty_review; DROP TABLE customer_iban; DROP TABLE suspense_action;
   ALTER TABLE suspense DROP COLUMN payer; ALTER TABLE suspense DROP COLUMN payer_iban; PRAGMA user_version = 8'
+journal_before_11 "$TALLY_DB"
 ok --as-of 2026-10-31 --format json overdue --apply
 expect_eq "queued by the migration" "$(jf '[.credited[].total_ttc] | join(" ")')" "15.12"
 ok --as-of 2026-10-31 verify

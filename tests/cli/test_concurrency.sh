@@ -82,8 +82,8 @@ if [ "$busy" -eq 0 ]; then
 fi
 expect_eq "paid = ttc" "$(sqlite3 "$TALLY_DB" 'SELECT SUM(paid) = SUM(total_ttc) FROM invoice')" "1"
 expect_eq "nothing open" "$(sqlite3 "$TALLY_DB" 'SELECT COUNT(*) FROM invoice WHERE settled_on IS NULL')" "0"
-# Events: 8 customer.add + per invoice one invoice.issue and one pay.
-expect_eq "journal events" "$(sqlite3 "$TALLY_DB" 'SELECT COUNT(*) FROM journal')" "$((WRITERS + 2 * n))"
+# Events: ledger.init, 8 customer.add + per invoice one invoice.issue and one pay.
+expect_eq "journal events" "$(sqlite3 "$TALLY_DB" 'SELECT COUNT(*) FROM journal')" "$((1 + WRITERS + 2 * n))"
 ok --format json verify
 expect_eq "ledger verifies" "$(jf .ok)" "true"
 

@@ -12,8 +12,9 @@ ok init
 ok --as-of 2026-01-01 customer add bulk --name "Bulk SAS"
 # N monthly subscriptions from 2026-01-01, subscription k at 10.00 + 0.05 k EUR
 # HT, inserted in one transaction with one journal event chained exactly as
-# journal.cpp's journal_hash() does (an independent implementation of the
-# documented hash: verify accepts it only if both agree).
+# journal.cpp's journal_hash() does, carrying the rows it inserted as an SQLite
+# changeset built here from the session module's documented format (an
+# independent implementation of both: verify accepts them only if all agree).
 python3 - "$TALLY_DB" "$N" <<'PY' || fail "bulk insert of subscriptions"
 import hashlib, json, sqlite3, sys
 db, n = sys.argv[1], int(sys.argv[2])
@@ -23,13 +24,34 @@ cid = con.execute("SELECT id FROM customer WHERE code = 'bulk'").fetchone()[0]
 con.executemany(
     "INSERT INTO subscription(customer_id, amount_ht, cycle, start, commitment_months, notice_months) "
     "VALUES (?, ?, 'monthly', '2026-01-01', 12, 3)", [(cid, 1000 + 5 * k) for k in range(n)])
+def varint(v):
+    out = [v & 0x7f]
+    v >>= 7
+    while v:
+        out.append((v & 0x7f) | 0x80)
+        v >>= 7
+    return bytes(reversed(out))
+def value(v):
+    if v is None:
+        return b"\x05"
+    if isinstance(v, int):
+        return b"\x01" + v.to_bytes(8, "big", signed=True)
+    b = v.encode()
+    return b"\x03" + varint(len(b)) + b
+info = con.execute("PRAGMA table_info(subscription)").fetchall()
+changes = b"T" + varint(len(info)) + bytes(c[5] for c in info) + b"subscription\x00"
+for row in con.execute("SELECT * FROM subscription WHERE customer_id = ? ORDER BY id", (cid,)):
+    changes += b"\x12\x00" + b"".join(value(v) for v in row)  # an INSERT, direct
 last_id, prev = con.execute("SELECT id, hash FROM journal ORDER BY id DESC LIMIT 1").fetchone()
 event = [prev, "2026-01-01T00:00:00.000Z", "test", "test_crash.sh", "subscription.bulk-add",
          json.dumps({"customer": "bulk", "subscriptions": n})]
-canon = "".join(f"{len(f.encode())}:{f}\n" for f in event) + str(last_id + 1)
-digest = hashlib.sha256(canon.encode()).hexdigest()
-con.execute("INSERT INTO journal(id, at, os_user, command, kind, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (last_id + 1, event[1], event[2], event[3], event[4], event[5], prev, digest))
+def field(b):
+    return str(len(b)).encode() + b":" + b + b"\n"
+canon = b"".join(field(f.encode()) for f in event) + field(changes) + str(last_id + 1).encode()
+digest = hashlib.sha256(canon).hexdigest()
+con.execute("INSERT INTO journal(id, at, os_user, command, kind, payload, prev_hash, hash, changes) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (last_id + 1, event[1], event[2], event[3], event[4], event[5], prev, digest, changes))
 con.execute("COMMIT")
 PY
 ok verify

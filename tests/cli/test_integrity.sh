@@ -24,8 +24,8 @@ expect_eq "ten checks" "$(jf '.checks | length')" "10"
 expect_eq "every check ok" "$(jf '[.checks[].ok] | all')" "true"
 expect_eq "check names" "$(jf '[.checks[].name] | join(",")')" \
   "sqlite_integrity,foreign_keys,journal_chain,numbering,invoice_totals,journal_records,settlement,credit_notes,payments,anchors"
-# Events: customer.add, 2 x invoice.issue, pay, credit-note.issue.
-expect_eq "journal summary" "$(jf '.checks[2].detail')" "5 events, hash chain intact"
+# Events: ledger.init (the default policy), customer.add, 2 x invoice.issue, pay, credit-note.issue.
+expect_eq "journal summary" "$(jf '.checks[2].detail')" "6 events, hash chain intact"
 expect_unchanged "verify is read-only"
 ok verify
 expect_contains "table verdict" "$OUT" "intact (10 checks passed)"
@@ -33,8 +33,8 @@ expect_contains "table verdict" "$OUT" "intact (10 checks passed)"
 # Backup: a copy that verifies; never over an existing file.
 ok --format json backup "$WORK/copy.db"
 expect_eq "backup path" "$(jf .backup)" "$WORK/copy.db"
-expect_eq "backup events" "$(jf .journal_events)" "5"
-expect_eq "backup head" "$(jf .last_hash)" "$(sqlite3 "$TALLY_DB" 'SELECT hash FROM journal WHERE id = 5')"
+expect_eq "backup events" "$(jf .journal_events)" "6"
+expect_eq "backup head" "$(jf .last_hash)" "$(sqlite3 "$TALLY_DB" 'SELECT hash FROM journal WHERE id = 6')"
 expect_eq "copy has no wal" "$(ls "$WORK" | grep -c 'copy.db-wal')" "0"
 ok --db "$WORK/copy.db" --format json verify
 expect_eq "copy verifies" "$(jf .ok)" "true"
@@ -66,19 +66,21 @@ tamper() {
 }
 
 # An altered amount: a line, then a line and its invoice's totals together
-# (900.00 HT, 180.00 VAT, 1080.00 TTC agree with each other, not with journal event 2).
+# (900.00 HT, 180.00 VAT, 1080.00 TTC agree with each other, not with journal event 3).
 tamper "line amount" \
   "invoice F2026-000001: stored totals 1000.00 HT, 200.00 VAT, 1200.00 TTC != 900.00 HT, 180.00 VAT, 1080.00 TTC recomputed from its lines" \
   "UPDATE invoice_line SET amount_ht = 90000, unit_ht = 90000 WHERE invoice_id = 1"
 tamper "line and totals" \
-  "invoice F2026-000001: stored total_ht 900.00 != 1000.00 recorded by journal event 2" \
+  "invoice F2026-000001: stored total_ht 900.00 != 1000.00 recorded by journal event 3" \
   "UPDATE invoice_line SET amount_ht = 90000, unit_ht = 90000 WHERE invoice_id = 1;
    UPDATE invoice SET total_ht = 90000, vat = 18000, total_ttc = 108000 WHERE id = 1"
 tamper "payment amount" \
-  "payment 1: stored amount 1100.00 != 1200.00 recorded by journal event 4" \
+  "payment 1: stored amount 1100.00 != 1200.00 recorded by journal event 5" \
   "UPDATE payment SET amount = 110000 WHERE id = 1"
-tamper "cached paid" \
-  "invoice F2026-000001: stored paid 1200.00 != recomputed 0.00" \
+# The allocation was recorded by the pay event (5): journal_records, which
+# runs before settlement, names it first.
+tamper "deleted allocation" \
+  "allocation 1: recorded by journal event 5 but missing from the ledger" \
   "DELETE FROM allocation WHERE invoice_id = 1"
 # A deleted row: a journal event, an invoice with its lines.
 tamper "deleted event" \
@@ -93,8 +95,8 @@ tamper "reordered events" \
   "journal event 2: prev_hash does not match the hash of event 1 (chain broken)" \
   "UPDATE journal SET id = -1 WHERE id = 2; UPDATE journal SET id = 2 WHERE id = 3; UPDATE journal SET id = 3 WHERE id = -1"
 tamper "edited payload" \
-  "journal event 4: hash mismatch (content altered)" \
-  "UPDATE journal SET payload = replace(payload, '1200.00', '1.00') WHERE id = 4"
+  "journal event 5: hash mismatch (content altered)" \
+  "UPDATE journal SET payload = replace(payload, '1200.00', '1.00') WHERE id = 5"
 
 # A file that is no longer a SQLite database: exit 7, named.
 cp "$WORK/copy.db" "$WORK/garbage.db"

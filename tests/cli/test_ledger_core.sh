@@ -89,7 +89,7 @@ expect_eq "journal not empty" "$(sqlite3 "$TALLY_DB" 'SELECT COUNT(*) > 5 FROM j
 # Schema versions (PRAGMA user_version): a ledger left at version 1 is brought
 # to the current version on open, in one transaction; a ledger written by a
 # newer tally is refused (exit 1) and left as it is.
-expect_eq "schema version" "$(sqlite3 "$TALLY_DB" 'PRAGMA user_version')" "10"
+expect_eq "schema version" "$(sqlite3 "$TALLY_DB" 'PRAGMA user_version')" "11"
 sqlite3 "$TALLY_DB" 'DROP INDEX invoice_settled_late; DROP INDEX invoice_late_open;
   DROP INDEX penalty_billing_invoice; CREATE INDEX penalty_invoice ON penalty_billing(invoice_id);
   CREATE INDEX payment_customer ON payment(customer_id, date);
@@ -105,8 +105,17 @@ sqlite3 "$TALLY_DB" 'DROP INDEX invoice_settled_late; DROP INDEX invoice_late_op
   DROP TABLE customer_iban; DROP TABLE suspense_action; ALTER TABLE suspense DROP COLUMN payer;
   ALTER TABLE suspense DROP COLUMN payer_iban;
   PRAGMA user_version = 1'
+# Events of a version-1 ledger carried no changes: the chain as it was hashed then.
+journal_before_11 "$TALLY_DB"
+ok --format json verify
+expect_eq "a version-1 ledger verifies (read from a migrated copy)" "$(jf .ok)" "true"
+expect_eq "verify did not migrate it" "$(sqlite3 "$TALLY_DB" 'PRAGMA user_version')" "1"
 ok customer list
-expect_eq "migrated to 10" "$(sqlite3 "$TALLY_DB" 'PRAGMA user_version')" "10"
+expect_eq "migrated to 11" "$(sqlite3 "$TALLY_DB" 'PRAGMA user_version')" "11"
+# Migration 11 journals every row already there (ledger.migrate events), so
+# the migrated ledger verifies, and an edit made after is caught.
+expect_eq "migration events" "$(sqlite3 "$TALLY_DB" "SELECT COUNT(*) > 0 FROM journal WHERE kind = 'ledger.migrate'
+  AND changes IS NOT NULL")" "1"
 expect_eq "migrations 9 and 10 tables" "$(sqlite3 "$TALLY_DB" "SELECT group_concat(name) FROM (SELECT name FROM sqlite_master
   WHERE name IN ('customer_iban', 'suspense_action', 'penalty_review') ORDER BY name)")" "customer_iban,penalty_review,suspense_action"
 expect_eq "migrations 2 to 7 indexes" "$(sqlite3 "$TALLY_DB" "SELECT group_concat(name) FROM (SELECT name
@@ -125,12 +134,16 @@ CREATE INDEX invoice_late_open ON invoice(customer_id, due_date)"
 ok --as-of 2026-02-06 --format json invoice run --period 2026-02
 expect_eq "rerun after migration issues nothing" "$(jf '.issued | length')" "0"
 ok --as-of 2026-02-06 verify
+cp "$TALLY_DB" "$WORK/edited.db"
+sqlite3 "$WORK/edited.db" "UPDATE customer SET terms_days = 99 WHERE code = 'euco'"
+TALLY_DB="$WORK/edited.db" expect_exit 7 verify
+expect_contains "an edit after migration" "$ERR" "customer euco: stored terms_days 99 !="
 ok --as-of 2026-02-06 --format json status euco
 expect_eq "balance from the migrated cache" "$(jf .balance)" "3006.00"
 sqlite3 "$TALLY_DB" 'PRAGMA user_version = 99'
 expect_exit 1 customer list
-case "$ERR" in *"schema version 99, newer than this tally (10)"*) ;; *) fail "newer ledger message: $ERR" ;; esac
+case "$ERR" in *"schema version 99, newer than this tally (11)"*) ;; *) fail "newer ledger message: $ERR" ;; esac
 expect_eq "newer ledger untouched" "$(sqlite3 "$TALLY_DB" 'PRAGMA user_version')" "99"
-sqlite3 "$TALLY_DB" 'PRAGMA user_version = 10'
+sqlite3 "$TALLY_DB" 'PRAGMA user_version = 11'
 
 finish

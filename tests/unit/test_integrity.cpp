@@ -4,12 +4,14 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "ledger/impl.hpp"
 #include "tally/errors.hpp"
 #include "tally/integrity.hpp"
 #include "tally/payments.hpp"
+#include "tally/reports.hpp"
 #include "unit/fixtures.hpp"
 
 using tally::test::d;
@@ -37,9 +39,9 @@ PaymentRequest payment(const char* number, Method m, Cents amount, const char* d
   return r;
 }
 
-// Journal: 1 customer.add, 2 F1, 3 F2, 4 pay F1, 5 AV1 on F2, 6 F3, 7 pay F3
-// from credit, 8 F4, 9 pay F4, 10 reverse it. Invoice ids: F1 1, F2 2, AV1 3,
-// F3 4, F4 5.
+// Journal: 1 ledger.init (the default policy), 2 customer.add, 3 F1, 4 F2,
+// 5 pay F1, 6 AV1 on F2, 7 F3, 8 pay F3 from credit, 9 F4, 10 pay F4, 11
+// reverse it. Invoice ids: F1 1, F2 2, AV1 3, F3 4, F4 5.
 Ledger sample() {
   Ledger l = Ledger::memory();
   Customer c;
@@ -90,7 +92,7 @@ TEST_CASE("verify: an intact ledger passes every check", "[integrity]") {
   // credit, 60.00 of it used on F3 -> 40.00; F4 reopened by the reversal.
   CHECK(l.credit("acme", d("2026-01-31")) == 4000);
   CHECK(l.invoice("F2026-000004", d("2026-01-31")).balance == 12000);
-  CHECK(check_named(r, "journal_chain").summary == "10 events, hash chain intact");
+  CHECK(check_named(r, "journal_chain").summary == "11 events, hash chain intact");
 }
 
 // Migration 5: the customer's cached owed and moved_on, and Ledger::balance
@@ -127,11 +129,11 @@ TEST_CASE("verify: every kind of tampering is caught and named", "[integrity][I2
       {"a line amount", "UPDATE invoice_line SET amount_ht = 90000 WHERE invoice_id = 1", "invoice_totals",
        "invoice F2026-000001: stored totals 1000.00 HT"},
       // Lines and totals altered together: 900.00 HT, 180.00 VAT, 1080.00 TTC
-      // agree with each other, not with the journal's issue event (event 2).
+      // agree with each other, not with the journal's issue event (event 3).
       {"a line and its totals together",
        "UPDATE invoice_line SET amount_ht = 90000, unit_ht = 90000 WHERE invoice_id = 1; "
        "UPDATE invoice SET total_ht = 90000, vat = 18000, total_ttc = 108000 WHERE id = 1",
-       "journal_records", "invoice F2026-000001: stored total_ht 900.00 != 1000.00 recorded by journal event 2"},
+       "journal_records", "invoice F2026-000001: stored total_ht 900.00 != 1000.00 recorded by journal event 3"},
       {"a cached paid amount", "UPDATE invoice SET paid = 100000 WHERE number = 'F2026-000001'", "settlement",
        "invoice F2026-000001: stored paid 1000.00 != recomputed 1200.00"},
       {"a deleted allocation", "DELETE FROM allocation WHERE invoice_id = 1", "settlement",
@@ -189,6 +191,104 @@ TEST_CASE("verify: every kind of tampering is caught and named", "[integrity][I2
   }
 }
 
+// Issue 19: every row of every table against the journal's record of it. Each
+// case is one edit made behind tally's back that the checks of issue 8 let
+// through; journal_records must name the table, the row and the field.
+TEST_CASE("verify: every row is on the record, field by field", "[integrity][issue19]") {
+  static const Tamper cases[] = {
+      // F2026-000001 issued 2026-01-05, due 30 days later (the default terms).
+      {"an invoice's due date", "UPDATE invoice SET due_date = '2026-12-31' WHERE number = 'F2026-000001'",
+       "journal_records", "invoice F2026-000001: stored due_date 2026-12-31 != 2026-02-04 in the journal (the row last written by journal event 5)"},
+      {"a line's description", "UPDATE invoice_line SET description = 'other' WHERE invoice_id = 1",
+       "journal_records", "invoice_line 1: stored description other != work in the journal (the row last written by journal event 3)"},
+      {"a credit note's reason", "UPDATE invoice SET reason = 'x' WHERE number = 'AV2026-000001'",
+       "journal_records", "invoice AV2026-000001: stored reason x != duplicate in the journal"},
+      {"a payment's reference", "UPDATE payment SET ref = 'R' WHERE id = 1", "journal_records",
+       "payment 1: stored ref R != NULL in the journal (the row last written by journal event 5)"},
+      {"a payment's detail", "UPDATE payment SET detail = 'd' WHERE id = 1", "journal_records",
+       "payment 1: stored detail d != '' in the journal"},
+      {"a customer's VAT rate", "UPDATE customer SET vat_rate_bp = 0", "journal_records",
+       "customer acme: stored vat_rate_bp 0 != 2000 in the journal"},
+      {"a customer's terms", "UPDATE customer SET terms_days = 90", "journal_records",
+       "customer acme: stored terms_days 90 != 30 in the journal"},
+      {"a policy version edited", "UPDATE policy SET value = '1' WHERE key = 'payment_terms_days'", "journal_records",
+       "stored value 1 != 30 in the journal (the row last written by journal event 1)"},
+      {"a policy version inserted",
+       "INSERT INTO policy(key, value, effective) VALUES ('payment_terms_days', '90', '2026-06-01')",
+       "journal_records", "no journal event recorded it"},
+      {"a period lock deleted", "DELETE FROM period_lock", "journal_records",
+       "period_lock 2026-01: recorded by journal event 12 but missing from the ledger"},
+      {"a period lock added", "INSERT INTO period_lock(month, locked_at) VALUES ('2026-02', 'x')", "journal_records",
+       "period_lock 2026-02: no journal event recorded it"},
+      {"a reversal's reason", "UPDATE payment SET reverse_reason = 'x' WHERE reversed_on IS NOT NULL",
+       "journal_records", "payment 3: stored reverse_reason x != returned debit in the journal (the row last written by journal event 11)"},
+      {"a credit movement's date", "UPDATE credit_movement SET date = '2026-01-01' WHERE id = 1", "journal_records",
+       "credit_movement 1: stored date 2026-01-01 != 2026-01-10 in the journal (the row last written by journal event 5)"},
+      {"a customer added", "INSERT INTO customer(code, name, vat_rate_bp, terms_days, created) "
+                           "VALUES ('ghost', 'G', 2000, 30, '2026-01-01')",
+       "journal_records", "customer ghost: no journal event recorded it"},
+      {"a stage transition added", "INSERT INTO stage_transition(customer_id, from_stage, to_stage, date) "
+                                   "VALUES (1, 'active', 'late', '2026-01-20')",
+       "journal_records", "stage_transition 1: no journal event recorded it"},
+      {"an event's changes cut off", "UPDATE journal SET changes = NULL WHERE id = 2", "journal_chain",
+       "journal event 2: hash mismatch"},
+      {"the last event cut", "DELETE FROM journal WHERE id = 12", "journal_records",
+       "period_lock 2026-01: no journal event recorded it"},
+  };
+  for (const auto& t : cases) {
+    SECTION(t.what) {
+      Ledger l = sample();
+      lock_month(l, d("2026-01-01"), d("2026-02-01"));
+      REQUIRE(verify(l).ok());
+      l.impl().db.exec(t.sql);
+      const IntegrityReport r = verify(l);
+      const IntegrityCheck& c = check_named(r, t.check);
+      INFO(t.what << " -> " << c.name << ": " << c.detail());
+      for (const auto& f : c.findings) INFO(f);
+      CHECK_FALSE(r.ok());
+      CHECK_FALSE(c.ok());
+      CHECK(has_finding(c, t.finding));
+      REQUIRE(r.first_failure());
+      const auto first = std::find_if(r.checks.begin(), r.checks.end(), [](const auto& k) { return !k.ok(); });
+      REQUIRE(first != r.checks.end());
+      CHECK(first->name == t.check);  // the first check that fails
+    }
+  }
+}
+
+TEST_CASE("journal: each event carries the rows its write changed", "[integrity][issue19][journal]") {
+  Ledger l = sample();
+  const auto events = l.journal();
+  REQUIRE(events.size() == 11);
+  CHECK(events[0].kind == "ledger.init");
+  for (const auto& e : events) {
+    INFO(e.id << " " << e.kind);
+    CHECK(e.changes.has_value());  // every write of the sample changed rows
+    CHECK(journal_hash(e) == e.hash);
+  }
+  // A dry run records nothing and leaves no recording behind: the next write
+  // carries only its own changes (one customer row).
+  l.set_dry_run(true);
+  l.issue_invoice(services(d("2026-01-25"), 1000));
+  l.set_dry_run(false);
+  CHECK(l.journal().size() == 11);
+  CHECK(l.impl().session == nullptr);
+  Customer c;
+  c.code = "beta";
+  c.name = "Beta";
+  c.vat_rate = percent(20);
+  l.add_customer(c, d("2026-01-25"));
+  CHECK(verify(l).ok());
+  const auto last = l.journal().back();
+  REQUIRE(last.changes);
+  CHECK(last.changes->find("F2026-000005") == std::string::npos);
+  CHECK(last.changes->find("beta") != std::string::npos);
+  // A failed write leaves nothing either.
+  CHECK_THROWS_AS(l.add_customer(c, d("2026-01-25")), Error);
+  CHECK(l.impl().session == nullptr);
+  CHECK(verify(l).ok());
+}
+
 TEST_CASE("verify: findings past the cap are counted, the first named", "[integrity]") {
   Ledger l = sample();
   // 25 loose credit movements: 20 kept, 5 counted.
@@ -208,7 +308,7 @@ TEST_CASE("backup: a consistent copy that verifies, never overwriting", "[integr
 
   SECTION("the copy holds the whole journal and passes verify") {
     const BackupResult r = backup(l, path);
-    CHECK(r.journal_events == 10);
+    CHECK(r.journal_events == 11);
     CHECK(r.last_hash == l.journal().back().hash);
     CHECK(r.bytes == static_cast<std::int64_t>(std::filesystem::file_size(path)));
     CHECK_FALSE(std::filesystem::exists(path + ".backup-tmp"));
@@ -223,7 +323,7 @@ TEST_CASE("backup: a consistent copy that verifies, never overwriting", "[integr
     } catch (const Error& e) {
       CHECK(e.code() == ExitCode::conflict);
     }
-    CHECK(backup(l, path, true).journal_events == 10);
+    CHECK(backup(l, path, true).journal_events == 11);
   }
   SECTION("a missing directory is a usage error, nothing written") {
     const std::string bad = temp_path("no-such-dir") + "/ledger.db";
@@ -236,7 +336,7 @@ TEST_CASE("backup: a consistent copy that verifies, never overwriting", "[integr
   }
   SECTION("dry run writes nothing") {
     l.set_dry_run(true);
-    CHECK(backup(l, path).journal_events == 10);
+    CHECK(backup(l, path).journal_events == 11);
     CHECK_FALSE(std::filesystem::exists(path));
   }
   // Opening the copy left its -wal (kept between processes) and -shm.

@@ -308,7 +308,7 @@ TEST_CASE("L1, L3: the overdue report, exact to the day", "[late][ledger][L1][L3
   CHECK(stage_of(r, "beta").stage.stage == Stage::active);
   CHECK(stage_of(overdue(l, d("2026-02-28")), "acme").stage.stage == Stage::admin_disabled);
   // Reading writes nothing.
-  CHECK(l.journal().size() == 3);  // two customers, one invoice
+  CHECK(l.journal().size() == 4);  // the default policy, two customers, one invoice
 }
 
 TEST_CASE("L3: the oldest late invoice decides; paying moves the stage on its date", "[late][ledger][L3]") {

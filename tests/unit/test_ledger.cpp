@@ -130,13 +130,14 @@ TEST_CASE("journal: one hash-chained event per write; dry run writes nothing", "
   Ledger l = with_customer();
   l.issue_invoice(services(d("2026-01-05"), 1000));
   auto events = l.journal();
-  REQUIRE(events.size() == 2);
-  CHECK(events[0].kind == "customer.add");
-  CHECK(events[1].prev_hash == events[0].hash);
-  CHECK(journal_hash(events[1]) == events[1].hash);
+  REQUIRE(events.size() == 3);  // event 1 is the new ledger's default policy (ledger.init)
+  CHECK(events[0].kind == "ledger.init");
+  CHECK(events[1].kind == "customer.add");
+  CHECK(events[2].prev_hash == events[1].hash);
+  CHECK(journal_hash(events[2]) == events[2].hash);
   l.set_dry_run(true);
   l.issue_invoice(services(d("2026-01-06"), 1000));
   l.set_dry_run(false);
-  CHECK(l.journal().size() == 2);
+  CHECK(l.journal().size() == 3);
   CHECK(l.invoices({}, d("2026-12-31")).size() == 1);
 }

@@ -16,7 +16,15 @@ std::optional<Anchor> journal_anchor(Ledger& ledger);
 // cannot run (e.g. a corrupt table) reports that as its finding. With
 // `anchors`, the check "anchors" finds each one whose event is missing (a cut
 // tail) or whose hash differs (a rewritten chain).
-IntegrityReport verify(Ledger& ledger, const std::vector<Anchor>& anchors = {});
+//
+// Issue 19: each journal event carries the rows its write changed (schema 11),
+// and the check "journal_records" compares every table, every column, with
+// what the journal's events say it holds: a row no event wrote, a row an
+// event wrote that is gone, and a field that differs are each a finding
+// naming the table, the row and the field. `progress`, when given, is called
+// now and then (VerifyProgress, tally/integrity.hpp).
+IntegrityReport verify(Ledger& ledger, const std::vector<Anchor>& anchors = {},
+                       const VerifyProgress& progress = {});
 
 // Writes a consistent copy of the ledger to `path` with SQLite's online backup
 // API: the copy is one snapshot of the ledger, taken while other processes may
