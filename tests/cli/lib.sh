@@ -31,13 +31,15 @@ t() {
 # 7 for verify's report) for finish to check against the command's schema.
 record_json() {
   [ "$RC" -eq 0 ] || [ "$RC" -eq 7 ] || return 0
-  local format=${TALLY_FORMAT:-table} prev="" a
+  local format=${TALLY_FORMAT:-table} prev="" a to_file=0
   for a in "$@"; do
     [ "$prev" = --format ] && format=$a
     [[ "$a" == --format=* ]] && format=${a#--format=}
+    [[ "$a" == -o || "$a" == --output || "$a" == --output=* ]] && to_file=1
     prev=$a
   done
-  [ "$format" = json ] || [[ " $* " == *" export json "* ]] || return 0
+  # export json without -o prints its document whatever the format.
+  [ "$format" = json ] || { [[ " $* " == *" export json "* ]] && [ "$to_file" -eq 0 ]; } || return 0
   JSON_RUNS=$((JSON_RUNS + 1))
   printf '%s\0' "$@" > "$WORK/json/$JSON_RUNS.args"
   printf '%s' "$OUT" > "$WORK/json/$JSON_RUNS.out"
