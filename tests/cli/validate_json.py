@@ -3,6 +3,7 @@
 
     validate_json.py SCHEMA_DIR RECORD_DIR      the records of a CLI test
     validate_json.py SCHEMA_DIR --schema NAME FILE...   files against one schema
+    validate_json.py SCHEMA_DIR --check-schemas         the schemas themselves
 
 A record is N.args (the arguments of one tally run, NUL-separated) and N.out
 (its standard output). The command path (`invoice list`) is read from the
@@ -37,6 +38,44 @@ def load_schemas(schema_dir):
             with open(os.path.join(schema_dir, name), encoding="utf-8") as f:
                 schemas[name[: -len(".schema.json")]] = json.load(f)
     return schemas
+
+
+def check_schemas(schemas):
+    """Each schema is valid draft 2020-12, its $id names its file, and every
+    $ref in it resolves. Returns the failures."""
+    failures = []
+    cls = jsonschema.Draft202012Validator
+    by_id = {s.get("$id"): s for s in schemas.values()}
+    for name, schema in sorted(schemas.items()):
+        try:
+            cls.check_schema(schema)
+        except jsonschema.exceptions.SchemaError as e:
+            failures.append("{}: not a valid schema: {}".format(name, e.message))
+            continue
+        if schema.get("$schema") != "https://json-schema.org/draft/2020-12/schema":
+            failures.append("{}: $schema is not draft 2020-12".format(name))
+        if not schema.get("$id", "").endswith("/" + name + ".schema.json"):
+            failures.append("{}: $id does not name its file".format(name))
+        refs = []
+
+        def walk(node):
+            if isinstance(node, dict):
+                if isinstance(node.get("$ref"), str):
+                    refs.append(node["$ref"])
+                for v in node.values():
+                    walk(v)
+            elif isinstance(node, list):
+                for v in node:
+                    walk(v)
+
+        walk(schema)
+        resolver = jsonschema.RefResolver.from_schema(schema, store=by_id)
+        for ref in refs:
+            try:
+                resolver.resolve(ref)
+            except Exception as e:  # RefResolutionError, or a pointer that names nothing
+                failures.append("{}: $ref {} does not resolve: {}".format(name, ref, e))
+    return failures
 
 
 def make_validator(schemas):
@@ -98,7 +137,11 @@ def main(argv):
     schemas = load_schemas(schema_dir)
     check = make_validator(schemas)
     failures = []
-    if len(argv) > 3 and argv[2] == "--schema":
+    if len(argv) > 2 and argv[2] == "--check-schemas":
+        import warnings
+        warnings.simplefilter("ignore", DeprecationWarning)  # RefResolver, still in jsonschema 4.2x
+        failures = check_schemas(schemas)
+    elif len(argv) > 3 and argv[2] == "--schema":
         for path in argv[4:]:
             with open(path, encoding="utf-8") as f:
                 try:
