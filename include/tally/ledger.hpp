@@ -238,6 +238,7 @@ std::string default_ledger_path();
 // which never include this header.
 #include "tally/ledger/accounting.hpp"
 #include "tally/ledger/cancellation.hpp"
+#include "tally/ledger/export.hpp"
 #include "tally/ledger/import.hpp"
 #include "tally/ledger/integrity.hpp"
 #include "tally/ledger/overdue.hpp"

@@ -1,16 +1,21 @@
 // tally export fec | journal: the accountant's books (A2), streamed from the
-// ledger one entry at a time to stdout or to a file placed by OutputFiles.
+// ledger one entry at a time to stdout or to a file placed by OutputFiles;
+// tally export json: the whole ledger as one JSON document, streamed the same way.
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+
+#include <date/date.h>
 
 #include "cli/cli.hpp"
 #include "cli/views.hpp"
 #include "tally/accounting.hpp"
 #include "tally/errors.hpp"
+#include "tally/export.hpp"
 #include "tally/files.hpp"
 
 namespace tally::cli {
@@ -188,6 +193,61 @@ Output run_export(Context& ctx, const ExportOpts& o, Kind kind) {
   return out;
 }
 
+// The time of the export, UTC, to the second.
+std::string utc_now() {
+  const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  return date::format("%Y-%m-%dT%H:%M:%SZ", now);
+}
+
+// tally export json [-o FILE]: every record in one JSON document
+// (docs/json/export.schema.json), on stdout or in a new file.
+Output run_export_json(Context& ctx, const ExportOpts& o) {
+  Ledger& ledger = ctx.reader();
+  const bool dry = ctx.g.dry_run;
+  OutputFiles files(ledger.path(), o.force);
+  std::optional<Sink> sink;
+  if (o.output) {
+    files.check(*o.output);
+    if (!dry) sink.emplace(files.reserve(*o.output), *o.output);
+  } else {
+    sink.emplace();
+  }
+  JsonExportCounts n;
+  try {
+    n = export_json(ledger, JsonExportInfo{TALLY_VERSION, utc_now()}, [&](std::string_view text) {
+      if (sink) sink->write(text);
+    });
+    if (sink) sink->finish();
+    sink.reset();
+    files.commit();
+  } catch (...) {
+    sink.reset();
+    files.discard();
+    throw;
+  }
+  Output out;
+  if (!o.output) {
+    out.raw = "";  // the document itself went to stdout
+    return out;
+  }
+  out.json = Json{{"format", "json"},
+                  {"file", *o.output},
+                  {"customers", n.customers},
+                  {"subscriptions", n.subscriptions},
+                  {"documents", n.documents},
+                  {"payments", n.payments},
+                  {"standbys", n.standbys},
+                  {"suspense", n.suspense},
+                  {"journal_events", n.journal_events},
+                  {"anchor", n.anchor.empty() ? Json(nullptr) : Json(n.anchor)},
+                  {"written", !dry}};
+  out.lines.push_back(fmt::format("{} {}: {} customers, {} subscriptions, {} documents, {} payments, {} standbys, "
+                                  "{} suspense lines; journal anchor {}",
+                                  dry ? "Would write" : "Wrote", *o.output, n.customers, n.subscriptions, n.documents,
+                                  n.payments, n.standbys, n.suspense, n.anchor.empty() ? "none" : n.anchor));
+  return out;
+}
+
 void period_options(CLI::App* cmd, ExportOpts& o) {
   cmd->add_option("--year", o.year, "the calendar year YYYY (1 January to 31 December)");
   cmd->add_option("--from", o.from, "first day YYYY-MM-DD (with --to)");
@@ -212,6 +272,13 @@ void setup_export(CLI::App& cmd, Context& ctx, Action& action) {
   period_options(journal, *j);
   example(journal, "tally export journal --year 2026 -o books.journal && hledger -f books.journal balance");
   on_parse(journal, ctx, action, j, [](Context& c, const ExportOpts& o) { return run_export(c, o, Kind::journal); });
+
+  auto a = std::make_shared<ExportOpts>();
+  auto* all = cmd.add_subcommand("json", "the whole ledger as one JSON document, for scripts and migrations");
+  all->add_option("-o,--output", a->output, "write to FILE (new unless --force) instead of standard output");
+  all->add_flag("--force", a->force, "replace the file if it exists (never a link, a device or the ledger)");
+  example(all, "tally export json -o ledger.json && jq '.documents | length' ledger.json");
+  on_parse(all, ctx, action, a, run_export_json);
 }
 
 }  // namespace tally::cli

@@ -13,12 +13,70 @@ CHECKS=0
 OUT=""
 ERR=""
 RC=0
+# The JSON outputs of the test, validated by finish against docs/json/.
+JSON_SCHEMAS=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/docs/json
+JSON_RUNS=0
+JSON_VALIDATOR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/validate_json.py
+mkdir -p "$WORK/json"
 
 # t ARGS...: runs tally, keeping stdout in $OUT, stderr in $ERR, exit code in $RC.
 t() {
   OUT=$("$TALLY" "$@" 2>"$WORK/stderr")
   RC=$?
   ERR=$(cat "$WORK/stderr")
+  record_json "$@"
+}
+
+# record_json ARGS...: keeps the output of a run that printed JSON (exit 0, or
+# 7 for verify's report) for finish to check against the command's schema.
+record_json() {
+  [ "$RC" -eq 0 ] || [ "$RC" -eq 7 ] || return 0
+  local format=${TALLY_FORMAT:-table} prev="" a to_file=0
+  for a in "$@"; do
+    [ "$prev" = --format ] && format=$a
+    [[ "$a" == --format=* ]] && format=${a#--format=}
+    [[ "$a" == -o || "$a" == --output || "$a" == --output=* ]] && to_file=1
+    prev=$a
+  done
+  # export json without -o prints its document whatever the format.
+  [ "$format" = json ] || { [[ " $* " == *" export json "* ]] && [ "$to_file" -eq 0 ]; } || return 0
+  JSON_RUNS=$((JSON_RUNS + 1))
+  printf '%s\0' "$@" > "$WORK/json/$JSON_RUNS.args"
+  printf '%s' "$OUT" > "$WORK/json/$JSON_RUNS.out"
+}
+
+# check_json: validates every recorded JSON output against its command's
+# schema (tests/cli/validate_json.py, python3-jsonschema); one failure per
+# output that does not match or whose command has no schema.
+check_json() {
+  [ "$JSON_RUNS" -gt 0 ] || return 0
+  if ! python3 -c 'import jsonschema' 2> /dev/null; then
+    if [ "$(id -u)" -eq 0 ] && command -v apt-get > /dev/null; then
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends python3-jsonschema \
+        < /dev/null > "$WORK/apt-jsonschema.log" 2>&1
+    fi
+    if ! python3 -c 'import jsonschema' 2> /dev/null; then
+      fail "python3-jsonschema is missing: $JSON_RUNS JSON outputs not validated (apt-get install python3-jsonschema)"
+      return
+    fi
+  fi
+  local report rc
+  report=$(python3 "$JSON_VALIDATOR" "$JSON_SCHEMAS" "$WORK/json" 2> "$WORK/validate.err")
+  rc=$?
+  CHECKS=$((CHECKS + JSON_RUNS))
+  [ "$rc" -eq 0 ] || [ -n "$report" ] || report="validate_json.py exited $rc: $(tail -n 1 "$WORK/validate.err")"
+  while IFS= read -r line; do
+    [ -n "$line" ] && fail "JSON schema: $line"
+  done <<< "$report"
+}
+
+# expect_schema NAME FILE: FILE is one JSON document valid against
+# docs/json/NAME.schema.json (for documents a command writes to a file).
+expect_schema() {
+  CHECKS=$((CHECKS + 1))
+  local report
+  report=$(python3 "$JSON_VALIDATOR" "$JSON_SCHEMAS" --schema "$1" "$2" 2>&1) ||
+    fail "JSON schema $1: ${report:-validate_json.py failed}"
 }
 
 fail() {
@@ -90,6 +148,7 @@ PY
 
 # finish: prints the summary line and exits non-zero on any failure.
 finish() {
+  check_json
   echo "$(basename "$0"): $CHECKS checks, $FAILURES failed"
   [ "$FAILURES" -eq 0 ]
 }
