@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
 #include <random>
@@ -120,13 +121,33 @@ void OutputFiles::stage(const std::string& path, std::string_view content) {
     }
     done += static_cast<std::size_t>(n);
   }
-  if (::fsync(fd) != 0) {
-    const int err = errno;
-    ::close(fd);
-    throw write_failure(path, err);
-  }
+  // Synced once for all staged files by commit() (sync_staged): an fsync per
+  // file cost one journal commit of the file system each, 7 ms on the
+  // benchmark's VM, 8.5 s for the 1,228 CII documents of a month.
   if (::close(fd) != 0) throw write_failure(path, errno);
 }
+
+namespace {
+
+// The data of every staged file on disk before any of them gets its name:
+// one syncfs() per file system holding them instead of one fsync() per file.
+template <typename Pending>
+void sync_staged(const std::vector<Pending>& pending) {
+  std::vector<dev_t> synced;
+  for (const auto& p : pending) {
+    const int fd = ::open(p.tmp.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) throw write_failure(p.path, errno);
+    struct stat st {};
+    const bool known = ::fstat(fd, &st) == 0 && std::find(synced.begin(), synced.end(), st.st_dev) != synced.end();
+    const int rc = known ? 0 : ::syncfs(fd);
+    const int err = errno;
+    ::close(fd);
+    if (rc != 0) throw write_failure(p.path, err);
+    if (!known) synced.push_back(st.st_dev);
+  }
+}
+
+}  // namespace
 
 std::string OutputFiles::reserve(const std::string& path) {
   check(path);
@@ -137,6 +158,7 @@ std::string OutputFiles::reserve(const std::string& path) {
 }
 
 void OutputFiles::commit() {
+  sync_staged(pending_);
   std::vector<std::string> placed;  // new names made by this call, removed again on failure
   try {
     for (const auto& p : pending_) {
