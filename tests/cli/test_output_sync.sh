@@ -46,4 +46,19 @@ strace -f -qq -e trace=fsync,fdatasync,syncfs -o "$WORK/trace" \
 expect_eq "refused: no sync" "$(sync_calls syncfs)" "0"
 expect_eq "refused: no temporary left" "$(ls -A "$WORK/cii" | grep -c tally-)" "0"
 
+# overdue --apply --notices: the notices are synced inside the penalties'
+# transaction, before its commit (the ledger's own sync comes after the
+# syncfs), so that a notice that cannot reach the disk leaves no penalty.
+# The eight invoices of 2026-03-02 (30 days' terms) are late on 2026-06-30.
+strace -f -qq -e trace=fsync,fdatasync,syncfs -o "$WORK/trace" \
+  "$TALLY" --as-of 2026-06-30 overdue --apply --notices "$WORK/notices" >/dev/null 2>&1
+CHECKS=$((CHECKS + 1))
+[ -n "$(ls "$WORK/notices" 2>/dev/null)" ] || fail "overdue --apply --notices wrote no notice"
+expect_eq "notices: one syncfs" "$(sync_calls syncfs)" "1"
+syncfs_at=$(grep -n 'syncfs(' "$WORK/trace" | head -1 | cut -d: -f1)
+last_sync=$(grep -nE '(^|[^a-z])f(data)?sync\(' "$WORK/trace" | tail -1 | cut -d: -f1)
+CHECKS=$((CHECKS + 1))
+[ -n "$syncfs_at" ] && [ -n "$last_sync" ] && [ "$syncfs_at" -lt "$last_sync" ] ||
+  fail "the notices' syncfs (line ${syncfs_at:-none}) does not come before the ledger's commit sync (line ${last_sync:-none}): $(cat "$WORK/trace")"
+
 finish
