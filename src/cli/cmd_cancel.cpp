@@ -44,7 +44,10 @@ Output run_cancel(Context& ctx, const CancelOpts& o) {
     letter = statement_letter(StatementLetter{res.customer, r.letter_date, r.letter_ref, res.subscriptions,
                                               res.statement, ledger.seller_at(res.statement.as_of), lang,
                                               ledger.dry_run()});
-    if (!ledger.dry_run()) file.stage(*o.statement, letter);
+    if (!ledger.dry_run()) {
+      file.stage(*o.statement, letter);
+      file.sync();  // on disk before the cancellation commits
+    }
   });
   file.commit();
 

@@ -156,6 +156,7 @@ Output run_overdue(Context& ctx, const OverdueOpts& o) {
     if (ec) throw Error(ExitCode::internal, fmt::format("cannot create the notices folder '{}': {}", *o.notices,
                                                         ec.message()));
     for (const auto& [path, text] : notices) files.stage(path, text);
+    files.sync();  // on disk before the penalties commit
   };
   try {
     if (o.apply) ledger.transaction(run);

@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
 #include <random>
@@ -67,6 +68,7 @@ OutputFiles::~OutputFiles() { discard(); }
 void OutputFiles::discard() {
   for (const auto& p : pending_) ::unlink(p.tmp.c_str());
   pending_.clear();
+  synced_ = 0;
 }
 
 void OutputFiles::check(const std::string& path) const {
@@ -120,12 +122,27 @@ void OutputFiles::stage(const std::string& path, std::string_view content) {
     }
     done += static_cast<std::size_t>(n);
   }
-  if (::fsync(fd) != 0) {
+  // Synced once for all staged files by sync() or commit(): an fsync per file
+  // cost one journal commit of the file system each, 7 ms on the benchmark's
+  // VM, 8.5 s for the 1,228 CII documents of a month.
+  if (::close(fd) != 0) throw write_failure(path, errno);
+}
+
+void OutputFiles::sync() {
+  std::vector<dev_t> synced;
+  for (std::size_t k = synced_; k < pending_.size(); ++k) {
+    const Pending& p = pending_[k];
+    const int fd = ::open(p.tmp.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) throw write_failure(p.path, errno);
+    struct stat st {};
+    const bool known = ::fstat(fd, &st) == 0 && std::find(synced.begin(), synced.end(), st.st_dev) != synced.end();
+    const int rc = known ? 0 : ::syncfs(fd);
     const int err = errno;
     ::close(fd);
-    throw write_failure(path, err);
+    if (rc != 0) throw write_failure(p.path, err);
+    if (!known) synced.push_back(st.st_dev);
   }
-  if (::close(fd) != 0) throw write_failure(path, errno);
+  synced_ = pending_.size();
 }
 
 std::string OutputFiles::reserve(const std::string& path) {
@@ -137,6 +154,7 @@ std::string OutputFiles::reserve(const std::string& path) {
 }
 
 void OutputFiles::commit() {
+  sync();
   std::vector<std::string> placed;  // new names made by this call, removed again on failure
   try {
     for (const auto& p : pending_) {
@@ -160,6 +178,7 @@ void OutputFiles::commit() {
     throw;
   }
   pending_.clear();
+  synced_ = 0;
 }
 
 std::vector<std::string> OutputFiles::paths() const {
