@@ -92,35 +92,6 @@ struct Changeset {
   }
 };
 
-// A prepared statement on the raw handle, finalized on scope exit (SQLiteCpp
-// keeps its sqlite3_stmt private; these read column types and values as SQLite
-// holds them). Throws std::runtime_error naming the SQL when it does not prepare.
-class RawStatement {
- public:
-  RawStatement(SQLite::Database& db, const std::string& sql) : db_(db.getHandle()) {
-    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &q_, nullptr) != SQLITE_OK) {
-      const std::string why = sqlite3_errmsg(db_);
-      sqlite3_finalize(q_);
-      throw std::runtime_error(sql + ": " + why);
-    }
-  }
-  RawStatement(const RawStatement&) = delete;
-  RawStatement& operator=(const RawStatement&) = delete;
-  ~RawStatement() { sqlite3_finalize(q_); }
-  sqlite3_stmt* get() const { return q_; }
-  // True for a row, false when done; throws on an error.
-  bool step() {
-    const int rc = sqlite3_step(q_);
-    if (rc == SQLITE_ROW) return true;
-    if (rc == SQLITE_DONE) return false;
-    throw SQLite::Exception(db_, rc);
-  }
-
- private:
-  sqlite3* db_;
-  sqlite3_stmt* q_ = nullptr;
-};
-
 // Session memory past which an event takes the changes made so far.
 constexpr sqlite3_int64 kFlushBytes = 1 << 20;
 

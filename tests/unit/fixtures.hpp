@@ -2,6 +2,7 @@
 #pragma once
 
 #include <functional>
+#include <string>
 
 #include "tally/errors.hpp"
 #include "tally/ledger.hpp"
@@ -19,6 +20,17 @@ inline ExitCode code_of(const std::function<void()>& f) {
     return e.code();
   }
   return ExitCode::ok;
+}
+
+// "accepted", or the rule of the refusal f throws (other errors: "exit N").
+inline std::string outcome(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    if (e.code() == ExitCode::refused) return e.rule();
+    return "exit " + std::to_string(static_cast<int>(e.code()));
+  }
+  return "accepted";
 }
 
 // An in-memory ledger with one customer, acme: 20 % VAT, terms 30 days,

@@ -18,20 +18,10 @@
 #include "unit/fixtures.hpp"
 
 using tally::test::d;
+using tally::test::outcome;
 using namespace tally;
 
 namespace {
-
-// "accepted", or the rule of the refusal (other errors: their exit code).
-std::string verdict(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    if (e.code() == ExitCode::refused) return e.rule();
-    return fmt::format("exit {}", static_cast<int>(e.code()));
-  }
-  return "accepted";
-}
 
 std::optional<Date> opt(const char* s) { return *s ? std::optional<Date>(d(s)) : std::nullopt; }
 
@@ -61,7 +51,7 @@ TEST_CASE("P6: an invoice can be paid, table of cases", "[decisions][P6]") {
     INFO(c.what);
     const PayableInvoice inv{"F2026-000001", c.credit_note, d("2026-03-01"), 120000, c.paid, c.credited};
     Cents got = 0;
-    CHECK(verdict([&] { got = check_payable(inv, d(c.date), d("2026-03-20")); }) == c.outcome);
+    CHECK(outcome([&] { got = check_payable(inv, d(c.date), d("2026-03-20")); }) == c.outcome);
     CHECK(got == c.balance);
   }
 }
@@ -86,7 +76,7 @@ TEST_CASE("P3: credit used on an invoice, table of cases", "[decisions][P3]") {
   for (const auto& c : cases) {
     INFO(c.what);
     Cents got = 0;
-    CHECK(verdict([&] {
+    CHECK(outcome([&] {
             got = decide_credit_use("F2026-000001", "acme", c.owed, c.lowest_ahead, c.available, c.amount,
                                     d("2026-03-10"));
           }) == c.outcome);
@@ -106,7 +96,7 @@ TEST_CASE("P5: a payment can be reversed, table of cases", "[decisions][P5]") {
   };
   for (const auto& c : cases) {
     CAPTURE(c.sepa, c.date);
-    CHECK(verdict([&] { check_reversal(d("2026-03-02"), c.sepa, 8, d(c.date), d("2026-06-30")); }) == c.outcome);
+    CHECK(outcome([&] { check_reversal(d("2026-03-02"), c.sepa, 8, d(c.date), d("2026-06-30")); }) == c.outcome);
   }
 }
 
@@ -122,28 +112,28 @@ TEST_CASE("lock: closed months, table of cases", "[decisions][lock]") {
   for (const auto& c : writes) {
     CAPTURE(c.date, c.locked);
     const std::optional<std::string> locked = *c.locked ? std::optional<std::string>(c.locked) : std::nullopt;
-    CHECK(verdict([&] { check_open_period(d(c.date), locked, "payment"); }) == c.outcome);
+    CHECK(outcome([&] { check_open_period(d(c.date), locked, "payment"); }) == c.outcome);
   }
-  CHECK(verdict([] { check_lockable(d("2026-03-01"), d("2026-03-31")); }) == "lock");  // not ended
-  CHECK(verdict([] { check_lockable(d("2026-03-01"), d("2026-04-01")); }) == "accepted");
-  CHECK(verdict([] { check_import_open("s.csv", 0, "2026-03", ""); }) == "accepted");
-  CHECK(verdict([] { check_import_open("s.csv", 2, "2026-03", "line 3, line 4"); }) == "lock");
+  CHECK(outcome([] { check_lockable(d("2026-03-01"), d("2026-03-31")); }) == "lock");  // not ended
+  CHECK(outcome([] { check_lockable(d("2026-03-01"), d("2026-04-01")); }) == "accepted");
+  CHECK(outcome([] { check_import_open("s.csv", 0, "2026-03", ""); }) == "accepted");
+  CHECK(outcome([] { check_import_open("s.csv", 2, "2026-03", "line 3, line 4"); }) == "lock");
 }
 
 TEST_CASE("L6: penalties applied in date order, table of cases", "[decisions][L6]") {
-  CHECK(verdict([] { check_apply_order(d("2026-03-31"), std::nullopt); }) == "accepted");
-  CHECK(verdict([] { check_apply_order(d("2026-03-31"), d("2026-03-31")); }) == "accepted");  // again: nothing new
-  CHECK(verdict([] { check_apply_order(d("2026-03-31"), d("2026-03-30")); }) == "accepted");
-  CHECK(verdict([] { check_apply_order(d("2026-03-31"), d("2026-04-01")); }) == "L6");
+  CHECK(outcome([] { check_apply_order(d("2026-03-31"), std::nullopt); }) == "accepted");
+  CHECK(outcome([] { check_apply_order(d("2026-03-31"), d("2026-03-31")); }) == "accepted");  // again: nothing new
+  CHECK(outcome([] { check_apply_order(d("2026-03-31"), d("2026-03-30")); }) == "accepted");
+  CHECK(outcome([] { check_apply_order(d("2026-03-31"), d("2026-04-01")); }) == "L6");
 }
 
 TEST_CASE("I5, I2: billing month and numbers, table of cases", "[decisions][I5][I2]") {
-  CHECK(verdict([] { check_billing_month(d("2026-04-01"), d("2026-04-01")); }) == "accepted");
-  CHECK(verdict([] { check_billing_month(d("2026-04-01"), d("2026-03-31")); }) == "I5");
+  CHECK(outcome([] { check_billing_month(d("2026-04-01"), d("2026-04-01")); }) == "accepted");
+  CHECK(outcome([] { check_billing_month(d("2026-04-01"), d("2026-03-31")); }) == "I5");
   CHECK(next_number(false, 2026, 0) == "F2026-000001");
   CHECK(next_number(true, 2026, 41) == "AV2026-000042");
   CHECK(next_number(false, 2026, 999'998) == "F2026-999999");
-  CHECK(verdict([] { next_number(false, 2026, 999'999); }) == "I2");
+  CHECK(outcome([] { next_number(false, 2026, 999'999); }) == "I2");
 }
 
 TEST_CASE("S1, C4: the last day of a standby, table of cases", "[decisions][S1][C4]") {
@@ -168,7 +158,7 @@ TEST_CASE("S1, C4: the last day of a standby, table of cases", "[decisions][S1][
   for (const auto& c : cases) {
     INFO(c.what);
     Date got{};
-    CHECK(verdict([&] {
+    CHECK(outcome([&] {
             got = decide_standby_last_day("acme", c.subscriptions, d(c.first), opt(c.asked), d("2026-05-31"),
                                           opt(c.end));
           }) == c.outcome);
@@ -177,8 +167,8 @@ TEST_CASE("S1, C4: the last day of a standby, table of cases", "[decisions][S1][
 }
 
 TEST_CASE("C2: cancellation needs a subscription", "[decisions][C2]") {
-  CHECK(verdict([] { check_cancellable("acme", 0); }) == "C2");
-  CHECK(verdict([] { check_cancellable("acme", 2); }) == "accepted");
+  CHECK(outcome([] { check_cancellable("acme", 0); }) == "C2");
+  CHECK(outcome([] { check_cancellable("acme", 2); }) == "accepted");
 }
 
 TEST_CASE("B2: the part of a suspense line assigned, table of cases", "[decisions][B2]") {
@@ -196,7 +186,7 @@ TEST_CASE("B2: the part of a suspense line assigned, table of cases", "[decision
   for (const auto& c : cases) {
     CAPTURE(c.today);
     Cents got = 0;
-    CHECK(verdict([&] { got = decide_suspense_part(7, d("2026-03-10"), 30000, 50000, c.asked, d(c.today)); }) ==
+    CHECK(outcome([&] { got = decide_suspense_part(7, d("2026-03-10"), 30000, 50000, c.asked, d(c.today)); }) ==
           c.outcome);
     CHECK(got == c.part);
   }

@@ -15,21 +15,11 @@
 #include "unit/fixtures.hpp"
 
 using tally::test::d;
+using tally::test::outcome;
 
 using namespace tally;
 
 namespace {
-
-// "accepted", or the rule of the refusal (other errors: their exit code).
-std::string outcome(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    if (e.code() == ExitCode::refused) return e.rule();
-    return fmt::format("exit {}", static_cast<int>(e.code()));
-  }
-  return "accepted";
-}
 
 NewInvoice services(Date issue, Cents ht, std::optional<Date> business = std::nullopt) {
   NewInvoice n;
