@@ -19,7 +19,7 @@ JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 BUILD_PACKAGES=(g++ cmake make pkg-config libcli11-dev libsqlitecpp-dev libsqlite3-dev libfmt-dev
   libhowardhinnant-date-dev nlohmann-json3-dev nettle-dev libxml2-dev
   libcairo2-dev libpango1.0-dev libqpdf-dev libkainjow-mustache-dev fonts-dejavu-core colord-data)
-TEST_PACKAGES=(catch2 sqlite3 jq python3 python3-jsonschema chromium libxml2-utils hledger qpdf poppler-utils)
+TEST_PACKAGES=(catch2 sqlite3 jq python3 python3-jsonschema chromium libxml2-utils hledger qpdf poppler-utils zsh fish)
 # Only ./build.sh fuzz needs clang and its libFuzzer runtime.
 FUZZ_PACKAGES=(clang libclang-rt-14-dev)
 

@@ -3,9 +3,10 @@
 # enumeration, the values each shell offers are exactly those the parser
 # accepts: each offered value goes through the parser without being refused,
 # a value not offered is refused (exit 2), and the three scripts offer the
-# same. The bash script is run (its _tally function); zsh and fish are not
-# installed here, so their scripts are read. Customer codes and invoice
-# numbers complete from the ledger.
+# same. The bash script is run (its _tally function); zsh parses its script
+# and fish runs its own engine on its script (`complete -C`) when installed
+# (build.sh installs both), else their scripts are read as text. Customer
+# codes and invoice numbers complete from the ledger.
 . "$(dirname "$0")/lib.sh"
 
 ok completion bash
@@ -16,6 +17,20 @@ printf '%s\n' "$OUT" > "$WORK/_tally"
 expect_contains "zsh: a compdef" "$OUT" "#compdef tally"
 ok completion fish
 printf '%s\n' "$OUT" > "$WORK/tally.fish"
+# The shells themselves read the scripts when installed (build.sh installs
+# both for the tests): each parses, and fish's engine runs below.
+FISH=$(command -v fish || true)
+if command -v zsh >/dev/null; then
+  t completion zsh; printf '%s\n' "$OUT" > "$WORK/_tally.zsh"
+  CHECKS=$((CHECKS + 1)); zsh -n "$WORK/_tally.zsh" || fail "zsh cannot parse the zsh script"
+else
+  echo "test_completion.sh: zsh not installed: the zsh script is checked as text only" >&2
+fi
+if [ -n "$FISH" ]; then
+  CHECKS=$((CHECKS + 1)); "$FISH" -n "$WORK/tally.fish" || fail "fish cannot parse the fish script"
+else
+  echo "test_completion.sh: fish not installed: the fish script is checked as text only" >&2
+fi
 expect_exit 2 completion tcsh
 expect_eq "unknown shell" "$ERR" "tally: error: invalid SHELL 'tcsh': expected bash, zsh or fish"
 CHECKS=$((CHECKS + 1))
@@ -117,6 +132,12 @@ while IFS= read -r line; do
     fish_got=$(grep -E -- "^complete -c tally -l $lopt |$cond" "$WORK/tally.fish" | sed -E "s/.* -a '([^']*)'.*/\1/" | tr ' ' '\n' | sort -u | tr '\n' ' ' | sed 's/ $//')
   fi
   expect_eq "fish offers for $key" "$fish_got" "$want"
+  # fish, run (when installed): its own completion engine on the script
+  if [ -n "$FISH" ]; then
+    fish_ran=$(PATH="$(dirname "$TALLY"):$PATH" "$FISH" -c "source '$WORK/tally.fish'; complete -C 'tally$path $opt '" 2>&1 |
+      cut -f1 | sort -u | tr '\n' ' ' | sed 's/ $//')
+    expect_eq "fish completes for $key" "$fish_ran" "$want"
+  fi
   # the parser: each offered value passes its check, a value not offered is refused
   # --format is checked once the command line parsed (Context::format): the
   # rest of a valid command line follows it.
