@@ -419,26 +419,18 @@ ReversalResult record_reversal(Ledger& ledger, std::int64_t payment_id, std::str
     alloc.bind(1, db_date(date));
     alloc.bind(2, p.id);
     alloc.exec();
-    // The credit it left (or used) is taken back (or given back) on that day.
-    // Money it held for a later settlement (K1, K2) is undone the same way:
-    // what was held by then on that day, a hold ending later on its own day.
+    // The credit it left (or used) is taken back (or given back) on that day;
+    // money it held for a later settlement (K1, K2) the same way, a hold
+    // ending after that day undone on its own day.
     auto& back = impl.stmt(
         "INSERT INTO credit_movement(customer_id, date, amount, payment_id, invoice_id, note) "
-        "SELECT customer_id, ?1, -SUM(amount), payment_id, invoice_id, ?2 FROM credit_movement "
-        "WHERE payment_id = ?3 AND date <= ?1 "
-        "GROUP BY customer_id, payment_id, invoice_id HAVING SUM(amount) <> 0");
+        "SELECT customer_id, MAX(date, ?1), -SUM(amount), payment_id, invoice_id, ?2 FROM credit_movement "
+        "WHERE payment_id = ?3 GROUP BY customer_id, payment_id, invoice_id, MAX(date, ?1) "
+        "HAVING SUM(amount) <> 0");
     back.bind(1, db_date(date));
     back.bind(2, fmt::format("reversal of payment {}", p.id));
     back.bind(3, p.id);
     back.exec();
-    auto& ahead = impl.stmt(
-        "INSERT INTO credit_movement(customer_id, date, amount, payment_id, invoice_id, note) "
-        "SELECT customer_id, date, -amount, payment_id, invoice_id, ?2 FROM credit_movement "
-        "WHERE payment_id = ?3 AND date > ?1 ORDER BY id");
-    ahead.bind(1, db_date(date));
-    ahead.bind(2, fmt::format("reversal of payment {}", p.id));
-    ahead.bind(3, p.id);
-    ahead.exec();
 
     std::vector<std::string> numbers;
     auto& touched = impl.stmt(
