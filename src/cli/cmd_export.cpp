@@ -90,6 +90,33 @@ class Sink {
   bool owned_ = false;
 };
 
+// Streams an export to `path`, a new file written all or nothing (OutputFiles:
+// kept only when `body` and the sync succeed), or to stdout when none; on a
+// dry run to a file nothing is written and `body` gets no sink. Returns what
+// `body` counted.
+template <typename Body>
+auto stream_export(Ledger& ledger, const std::optional<std::string>& path, bool force, bool dry, Body&& body) {
+  OutputFiles files(ledger.path(), force);
+  std::optional<Sink> sink;
+  if (path) {
+    files.check(*path);
+    if (!dry) sink.emplace(files.reserve(*path), *path);
+  } else {
+    sink.emplace();
+  }
+  try {
+    auto counted = body(sink);
+    if (sink) sink->finish();
+    sink.reset();
+    files.commit();
+    return counted;
+  } catch (...) {
+    sink.reset();
+    files.discard();
+    throw;
+  }
+}
+
 enum class Kind { fec, journal };
 
 // The header of the hledger journal: what it is, the commodity and every
@@ -144,32 +171,16 @@ Output run_export(Context& ctx, const ExportOpts& o, Kind kind) {
     path = (std::filesystem::path(*o.dir) / fmt::format("{}FEC{}.txt", seller.siren, fec_date(p.last))).string();
   }
   const bool dry = ctx.g.dry_run;
-  OutputFiles files(ledger.path(), o.force);
-  std::optional<Sink> sink;
-  if (path) {
-    files.check(*path);
-    if (!dry) sink.emplace(files.reserve(*path), *path);
-  } else {
-    sink.emplace();
-  }
   std::int64_t number = 0;
   const Policy policy = ledger.policy_at(p.last);
-  ExportTotals totals;
-  try {
+  const ExportTotals totals = stream_export(ledger, path, o.force, dry, [&](std::optional<Sink>& sink) {
     if (sink) sink->write(kind == Kind::fec ? std::string(kFecHeader) + "\r\n" : journal_header(ledger, p));
-    totals = export_entries(ledger, p.first, p.last, [&](const Entry& e) {
+    return export_entries(ledger, p.first, p.last, [&](const Entry& e) {
       if (!sink) return;
       if (kind == Kind::fec) sink->write(to_latin9(fec_lines(e, ++number, policy)));
       else sink->write(ledger_transaction(e));
     });
-    if (sink) sink->finish();
-    sink.reset();
-    files.commit();
-  } catch (...) {
-    sink.reset();
-    files.discard();
-    throw;
-  }
+  });
   Output out;
   if (!path) {
     out.raw = "";  // the export itself went to stdout
@@ -204,27 +215,11 @@ std::string utc_now() {
 Output run_export_json(Context& ctx, const ExportOpts& o) {
   Ledger& ledger = ctx.reader();
   const bool dry = ctx.g.dry_run;
-  OutputFiles files(ledger.path(), o.force);
-  std::optional<Sink> sink;
-  if (o.output) {
-    files.check(*o.output);
-    if (!dry) sink.emplace(files.reserve(*o.output), *o.output);
-  } else {
-    sink.emplace();
-  }
-  JsonExportCounts n;
-  try {
-    n = export_json(ledger, JsonExportInfo{TALLY_VERSION, utc_now()}, [&](std::string_view text) {
+  const JsonExportCounts n = stream_export(ledger, o.output, o.force, dry, [&](std::optional<Sink>& sink) {
+    return export_json(ledger, JsonExportInfo{TALLY_VERSION, utc_now()}, [&](std::string_view text) {
       if (sink) sink->write(text);
     });
-    if (sink) sink->finish();
-    sink.reset();
-    files.commit();
-  } catch (...) {
-    sink.reset();
-    files.discard();
-    throw;
-  }
+  });
   Output out;
   if (!o.output) {
     out.raw = "";  // the document itself went to stdout
