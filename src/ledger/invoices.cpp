@@ -311,10 +311,11 @@ void check_new_invoice(const NewInvoice& n) {
 
 }  // namespace
 
-Invoice Ledger::issue_invoice(const NewInvoice& n) {
+Invoice issue_invoice(Ledger& ledger, const NewInvoice& n) {
+  Ledger::Impl& impl = impl_of(ledger);
   check_new_invoice(n);
   Invoice out;
-  write("invoice.issue", [&] { return write_invoice(*impl_, n, customer(n.customer), out); });
+  ledger.write("invoice.issue", [&] { return write_invoice(impl, n, find_customer(ledger, n.customer), out); });
   return out;
 }
 
@@ -378,20 +379,21 @@ CycleSettlement settle_cycle(Ledger::Impl& impl, const Invoice& inv, Rate vat_ra
                                                   snap.uncredited_ttc(), snap.credited_by_hand});
 }
 
-Invoice Ledger::issue_credit_note(std::string_view original, std::vector<InvoiceLine> lines, Date date,
-                                  std::string reason, std::optional<Date> business_date) {
+Invoice issue_credit_note(Ledger& ledger, std::string_view original, std::vector<InvoiceLine> lines, Date date,
+                          std::string reason, std::optional<Date> business_date) {
+  Ledger::Impl& impl = impl_of(ledger);
   if (reason.empty()) throw usage_error("a credit note needs a reason");
   check_text(reason, "reason", TextRule{kMaxNoteLength, false});
   Invoice out;
-  write("credit-note.issue", [&] {
-    const Invoice orig = invoice(original, date);
-    const CreditDecision d = decide_credit(credit_snapshot(*impl_, orig, date), lines, date);
-    const auto cid = impl_->customer_id(orig.customer);
+  ledger.write("credit-note.issue", [&] {
+    const Invoice orig = find_invoice(ledger, original, date);
+    const CreditDecision d = decide_credit(credit_snapshot(impl, orig, date), lines, date);
+    const auto cid = impl.customer_id(orig.customer);
     std::string number;
-    const auto id = insert_document(*impl_, true, cid, orig.kind, date, business_date.value_or(date), date, lines,
+    const auto id = insert_document(impl, true, cid, orig.kind, date, business_date.value_or(date), date, lines,
                                     orig.id, d.applied, reason, orig.subscription_id, orig.period, number);
     if (d.to_customer_credit > 0) {  // P3: what was already paid becomes customer credit
-      auto& mv = impl_->stmt(
+      auto& mv = impl.stmt(
           "INSERT INTO credit_movement(customer_id, date, amount, invoice_id, note) VALUES (?, ?, ?, ?, ?)");
       mv.bind(1, cid);
       mv.bind(2, db_date(date));
@@ -400,9 +402,9 @@ Invoice Ledger::issue_credit_note(std::string_view original, std::vector<Invoice
       mv.bind(5, "credit note " + number + " on paid part of " + orig.number);
       mv.exec();
     }
-    impl_->refresh_invoice(orig.id);
-    impl_->penalties_changed(orig.id, date);
-    out = invoice(number, date);
+    impl.refresh_invoice(orig.id);
+    impl.penalties_changed(orig.id, date);
+    out = find_invoice(ledger, number, date);
     auto ev = event_of(out);
     ev["reason"] = reason;
     ev["applied"] = format_amount(d.applied);
@@ -412,49 +414,53 @@ Invoice Ledger::issue_credit_note(std::string_view original, std::vector<Invoice
   return out;
 }
 
-Invoice Ledger::void_invoice(std::string_view number, std::string reason, Date date,
-                             std::optional<Date> business_date) {
+Invoice void_invoice(Ledger& ledger, std::string_view number, std::string reason, Date date,
+                     std::optional<Date> business_date) {
+  Ledger::Impl& impl = impl_of(ledger);
   if (reason.empty()) throw usage_error("void needs a reason");
   check_text(reason, "reason", TextRule{kMaxNoteLength, false});
-  const Invoice orig = invoice(number, date);
+  const Invoice orig = find_invoice(ledger, number, date);
   // issue_credit_note decides again under the write lock (decide_credit).
-  std::vector<InvoiceLine> lines = void_lines(credit_snapshot(*impl_, orig), orig.lines);
-  return issue_credit_note(number, std::move(lines), date, std::move(reason), business_date);
+  std::vector<InvoiceLine> lines = void_lines(credit_snapshot(impl, orig), orig.lines);
+  return issue_credit_note(ledger, number, std::move(lines), date, std::move(reason), business_date);
 }
 
-Invoice Ledger::credit_invoice(std::string_view number, Cents amount_ht, std::string reason, Date date,
-                               std::optional<Date> business_date) {
+Invoice credit_invoice(Ledger& ledger, std::string_view number, Cents amount_ht, std::string reason, Date date,
+                       std::optional<Date> business_date) {
+  Ledger::Impl& impl = impl_of(ledger);
   if (reason.empty()) throw usage_error("a partial credit note needs a reason");
-  const Invoice orig = invoice(number, date);
-  InvoiceLine line = partial_credit_line(credit_snapshot(*impl_, orig), amount_ht,
+  const Invoice orig = find_invoice(ledger, number, date);
+  InvoiceLine line = partial_credit_line(credit_snapshot(impl, orig), amount_ht,
                                          fmt::format("Partial credit of {}: {}", orig.number, reason));
-  return issue_credit_note(number, {std::move(line)}, date, std::move(reason), business_date);
+  return issue_credit_note(ledger, number, {std::move(line)}, date, std::move(reason), business_date);
 }
 
-Invoice Ledger::invoice(std::string_view number, Date d) {
-  auto& q = impl_->stmt(std::string(kInvoiceSelect) + "WHERE i.number = ?2");
+Invoice find_invoice(Ledger& ledger, std::string_view number, Date d) {
+  Ledger::Impl& impl = impl_of(ledger);
+  auto& q = impl.stmt(std::string(kInvoiceSelect) + "WHERE i.number = ?2");
   q.bind(1, db_date(d));
   q.bind(2, std::string(number));
   if (!q.executeStep())
     throw not_found("unknown invoice '{}': expected a number such as F2026-000001", number).with(Hint::invoice_list);
   std::vector<Invoice> one{read_invoice(q)};
   q.reset();
-  load_lines(*impl_, one);
+  load_lines(impl, one);
   return one.front();
 }
 
-Cents Ledger::balance(std::string_view customer_code, Date d) {
-  const auto id = impl_->customer_id(customer_code);
+Cents customer_balance(Ledger& ledger, std::string_view customer_code, Date d) {
+  Ledger::Impl& impl = impl_of(ledger);
+  const auto id = impl.customer_id(customer_code);
   // Nothing issued or moved after d: today's cached sum (migration 5) is the
   // balance on d. Otherwise each invoice as of d.
-  auto& cached = impl_->stmt("SELECT owed FROM customer WHERE id = ?1 AND COALESCE(moved_on, '') <= ?2");
+  auto& cached = impl.stmt("SELECT owed FROM customer WHERE id = ?1 AND COALESCE(moved_on, '') <= ?2");
   cached.bind(1, id);
   cached.bind(2, db_date(d));
   const bool current = cached.executeStep();
   const Cents owed_today = current ? cached.getColumn(0).getInt64() : 0;
   cached.reset();
   if (current) return owed_today;
-  auto& q = impl_->stmt(kBalanceAsOf);
+  auto& q = impl.stmt(kBalanceAsOf);
   q.bind(1, db_date(d));
   q.bind(2, id);
   q.executeStep();
@@ -463,21 +469,22 @@ Cents Ledger::balance(std::string_view customer_code, Date d) {
   return owed;
 }
 
-std::vector<Invoice> Ledger::invoices(const InvoiceFilter& f, Date d) {
+std::vector<Invoice> list_invoices(Ledger& ledger, const InvoiceFilter& f, Date d) {
   std::vector<Invoice> out;
-  each_invoice(f, d, [&out](const Invoice& inv) { out.push_back(inv); });
+  each_invoice(ledger, f, d, [&out](const Invoice& inv) { out.push_back(inv); });
   return out;
 }
 
-void Ledger::each_invoice(const InvoiceFilter& f, Date d, const std::function<void(const Invoice&)>& fn) {
+void each_invoice(Ledger& ledger, const InvoiceFilter& f, Date d, const std::function<void(const Invoice&)>& fn) {
+  Ledger::Impl& impl = impl_of(ledger);
   std::string sql = std::string(kInvoiceSelect) + "WHERE i.issue_date <= ?1";
   if (f.customer) {
-    impl_->customer_id(*f.customer);  // unknown customer: not found
+    impl.customer_id(*f.customer);  // unknown customer: not found
     sql += " AND c.code = ?2";
   }
   if (f.kind) sql += " AND i.kind = ?3";
   sql += " ORDER BY i.id";
-  auto& q = impl_->stmt(sql);
+  auto& q = impl.stmt(sql);
   q.bind(1, db_date(d));
   if (f.customer) q.bind(2, *f.customer);
   if (f.kind) q.bind(3, std::string(to_string(*f.kind)));
@@ -487,7 +494,7 @@ void Ledger::each_invoice(const InvoiceFilter& f, Date d, const std::function<vo
   std::vector<Invoice> batch;
   batch.reserve(kBatch);
   auto flush = [&] {
-    load_lines(*impl_, batch);
+    load_lines(impl, batch);
     for (const auto& inv : batch) fn(inv);
     batch.clear();
   };
@@ -501,9 +508,10 @@ void Ledger::each_invoice(const InvoiceFilter& f, Date d, const std::function<vo
   q.reset();
 }
 
-std::vector<Period> Ledger::standby_periods(std::string_view customer_code) {
-  const auto cid = impl_->customer_id(customer_code);
-  auto& q = impl_->stmt(std::string(kAcceptedStandbys) + "AND s.customer_id = ? ORDER BY s.first_day");
+std::vector<Period> standby_periods(Ledger& ledger, std::string_view customer_code) {
+  Ledger::Impl& impl = impl_of(ledger);
+  const auto cid = impl.customer_id(customer_code);
+  auto& q = impl.stmt(std::string(kAcceptedStandbys) + "AND s.customer_id = ? ORDER BY s.first_day");
   q.bind(1, cid);
   std::vector<Period> out;
   while (q.executeStep()) out.push_back(standby_period(q));
@@ -511,26 +519,27 @@ std::vector<Period> Ledger::standby_periods(std::string_view customer_code) {
   return out;
 }
 
-std::vector<Invoice> Ledger::run_billing(Date month, Date today,
-                                         const std::function<void(std::size_t, std::size_t)>& progress) {
+std::vector<Invoice> run_billing(Ledger& ledger, Date month, Date today,
+                                 const std::function<void(std::size_t, std::size_t)>& progress) {
+  Ledger::Impl& impl = impl_of(ledger);
   month = month_first(month);
   check_billing_month(month, today);
   std::vector<Invoice> issued;
-  write("invoice.run", [&] {
-    const Policy policy = policy_at(month);
+  ledger.write("invoice.run", [&] {
+    const Policy policy = policy_at(ledger, month);
     // Every customer (VAT rate, terms) and accepted standbys, read once (not per subscription).
     std::map<std::string, Customer> by_code;
-    for (Customer& c : customers()) by_code.emplace(c.code, std::move(c));
+    for (Customer& c : list_customers(ledger)) by_code.emplace(c.code, std::move(c));
     std::map<std::string, std::vector<Period>> standbys;
-    auto& sb = impl_->stmt(std::string(kAcceptedStandbys) + "ORDER BY s.customer_id, s.first_day");
+    auto& sb = impl.stmt(std::string(kAcceptedStandbys) + "ORDER BY s.customer_id, s.first_day");
     while (sb.executeStep()) standbys[sb.getColumn(0).getString()].push_back(standby_period(sb));
     sb.reset();
     const std::vector<Period> none;
-    auto& exists = impl_->stmt(
+    auto& exists = impl.stmt(
         "SELECT 1 FROM invoice WHERE subscription_id = ? AND period_first = ? AND credit_note = 0 "
         "AND kind = 'subscription'");
     nlohmann::json numbers = nlohmann::json::array();
-    const std::vector<Subscription> subs = subscriptions();
+    const std::vector<Subscription> subs = list_subscriptions(ledger);
     for (std::size_t k = 0; k < subs.size(); ++k) {
       const Subscription& s = subs[k];
       if (progress) progress(k + 1, subs.size());
@@ -557,7 +566,7 @@ std::vector<Invoice> Ledger::run_billing(Date month, Date today,
                                          sb_it == standbys.end() ? none : sb_it->second, policy);
       if (n.lines.empty()) continue;
       check_new_invoice(n);
-      write("invoice.issue", [&] { return write_invoice(*impl_, n, c, issued.emplace_back()); });
+      ledger.write("invoice.issue", [&] { return write_invoice(impl, n, c, issued.emplace_back()); });
       numbers.push_back(issued.back().number);
     }
     return nlohmann::json{{"period", format_month(month)}, {"issued", numbers}}.dump();
