@@ -21,40 +21,69 @@ namespace {
   "(SELECT COALESCE(SUM(n.applied), 0) FROM invoice n WHERE n.cites_id = i.id AND n.issue_date <= ?1)"
 
 constexpr const char* kInvoiceSelect =
-    "SELECT i.id, i.number, i.credit_note, c.code, i.kind, i.issue_date, i.due_date, i.total_ht, i.vat, "
-    "i.total_ttc, i.reason, i.subscription_id, i.period_first, i.period_last, "
-    "(SELECT number FROM invoice o WHERE o.id = i.cites_id), " TALLY_PAID_AS_OF ", " TALLY_CREDITED_AS_OF " "
+    "SELECT i.id AS id, i.number AS number, i.credit_note AS credit_note, c.code AS customer, i.kind AS kind, "
+    "i.issue_date AS issue_date, i.due_date AS due_date, i.total_ht AS total_ht, i.vat AS vat, "
+    "i.total_ttc AS total_ttc, i.reason AS reason, i.subscription_id AS subscription_id, "
+    "i.period_first AS period_first, i.period_last AS period_last, "
+    "(SELECT number FROM invoice o WHERE o.id = i.cites_id) AS cites, " TALLY_PAID_AS_OF " AS paid, "
+    TALLY_CREDITED_AS_OF " AS credited "
     "FROM invoice i JOIN customer c ON c.id = i.customer_id ";
 
 constexpr const char* kBalanceAsOf =
-    "SELECT COALESCE(SUM(i.total_ttc - " TALLY_PAID_AS_OF " - " TALLY_CREDITED_AS_OF "), 0) "
+    "SELECT COALESCE(SUM(i.total_ttc - " TALLY_PAID_AS_OF " - " TALLY_CREDITED_AS_OF "), 0) AS owed "
     "FROM invoice i WHERE i.customer_id = ?2 AND i.credit_note = 0 AND i.issue_date <= ?1";
 #undef TALLY_PAID_AS_OF
 #undef TALLY_CREDITED_AS_OF
 
-Invoice read_invoice(SQLite::Statement& q) {
+// The columns of kInvoiceSelect, resolved by name once per statement (a
+// listing reads them for every invoice).
+struct InvoiceColumns {
+  explicit InvoiceColumns(const SQLite::Statement& q)
+      : id(q.getColumnIndex("id")),
+        number(q.getColumnIndex("number")),
+        credit_note(q.getColumnIndex("credit_note")),
+        customer(q.getColumnIndex("customer")),
+        kind(q.getColumnIndex("kind")),
+        issue_date(q.getColumnIndex("issue_date")),
+        due_date(q.getColumnIndex("due_date")),
+        total_ht(q.getColumnIndex("total_ht")),
+        vat(q.getColumnIndex("vat")),
+        total_ttc(q.getColumnIndex("total_ttc")),
+        reason(q.getColumnIndex("reason")),
+        subscription_id(q.getColumnIndex("subscription_id")),
+        period_first(q.getColumnIndex("period_first")),
+        period_last(q.getColumnIndex("period_last")),
+        cites(q.getColumnIndex("cites")),
+        paid(q.getColumnIndex("paid")),
+        credited(q.getColumnIndex("credited")) {}
+  const int id, number, credit_note, customer, kind, issue_date, due_date, total_ht, vat, total_ttc, reason,
+      subscription_id, period_first, period_last, cites, paid, credited;
+};
+
+Invoice read_invoice(SQLite::Statement& q, const InvoiceColumns& k) {
   Invoice inv;
-  inv.id = q.getColumn(0).getInt64();
-  inv.number = q.getColumn(1).getString();
-  inv.credit_note = q.getColumn(2).getInt() != 0;
-  inv.customer = q.getColumn(3).getString();
-  inv.kind = parse_invoice_kind(q.getColumn(4).getString());
-  inv.issue_date = parse_date(q.getColumn(5).getString());
-  inv.due_date = parse_date(q.getColumn(6).getString());
-  inv.total_ht = q.getColumn(7).getInt64();
-  inv.vat = q.getColumn(8).getInt64();
-  inv.total_ttc = q.getColumn(9).getInt64();
-  inv.reason = q.getColumn(10).getString();
-  if (!q.getColumn(11).isNull()) inv.subscription_id = q.getColumn(11).getInt64();
-  if (!q.getColumn(12).isNull())
-    inv.period = Period{parse_date(q.getColumn(12).getString()), parse_date(q.getColumn(13).getString())};
-  inv.cites = q.getColumn(14).getString();
+  inv.id = q.getColumn(k.id).getInt64();
+  inv.number = q.getColumn(k.number).getString();
+  inv.credit_note = q.getColumn(k.credit_note).getInt() != 0;
+  inv.customer = q.getColumn(k.customer).getString();
+  inv.kind = parse_invoice_kind(q.getColumn(k.kind).getString());
+  inv.issue_date = parse_date(q.getColumn(k.issue_date).getString());
+  inv.due_date = parse_date(q.getColumn(k.due_date).getString());
+  inv.total_ht = q.getColumn(k.total_ht).getInt64();
+  inv.vat = q.getColumn(k.vat).getInt64();
+  inv.total_ttc = q.getColumn(k.total_ttc).getInt64();
+  inv.reason = q.getColumn(k.reason).getString();
+  if (!q.getColumn(k.subscription_id).isNull()) inv.subscription_id = q.getColumn(k.subscription_id).getInt64();
+  if (!q.getColumn(k.period_first).isNull())
+    inv.period = Period{parse_date(q.getColumn(k.period_first).getString()),
+                        parse_date(q.getColumn(k.period_last).getString())};
+  inv.cites = q.getColumn(k.cites).getString();
   if (inv.credit_note) {
     inv.status = "credit-note";
     return inv;
   }
-  inv.paid = q.getColumn(15).getInt64();
-  inv.credited = q.getColumn(16).getInt64();
+  inv.paid = q.getColumn(k.paid).getInt64();
+  inv.credited = q.getColumn(k.credited).getInt64();
   inv.balance = inv.total_ttc - inv.paid - inv.credited;
   if (inv.balance == 0 && inv.credited > 0 && inv.credited == inv.total_ttc) inv.status = "void";
   else if (inv.balance == 0) inv.status = "paid";
@@ -67,11 +96,20 @@ Invoice read_invoice(SQLite::Statement& q) {
 // code: from the first day to the last day in standby (an early end replaces
 // the planned last day).
 constexpr const char* kAcceptedStandbys =
-    "SELECT c.code, s.first_day, COALESCE(s.ended_early, s.last_day) FROM standby s "
-    "JOIN customer c ON c.id = s.customer_id WHERE s.decision = 'accepted' ";
+    "SELECT c.code AS customer, s.first_day AS first_day, COALESCE(s.ended_early, s.last_day) AS last_day "
+    "FROM standby s JOIN customer c ON c.id = s.customer_id WHERE s.decision = 'accepted' ";
 
-Period standby_period(SQLite::Statement& q) {
-  return Period{parse_date(q.getColumn(1).getString()), parse_date(q.getColumn(2).getString())};
+// The columns of kAcceptedStandbys, resolved by name once per statement.
+struct StandbyColumns {
+  explicit StandbyColumns(const SQLite::Statement& q)
+      : customer(q.getColumnIndex("customer")),
+        first_day(q.getColumnIndex("first_day")),
+        last_day(q.getColumnIndex("last_day")) {}
+  const int customer, first_day, last_day;
+};
+
+Period standby_period(SQLite::Statement& q, const StandbyColumns& k) {
+  return Period{parse_date(q.getColumn(k.first_day).getString()), parse_date(q.getColumn(k.last_day).getString())};
 }
 
 // Loads the lines of the given invoices (sorted by id): one range query when
@@ -82,13 +120,17 @@ void load_lines(Ledger::Impl& impl, std::vector<Invoice>& invoices) {
   std::map<std::int64_t, Invoice*> by_id;
   for (auto& inv : invoices) by_id[inv.id] = &inv;
   auto read = [&](SQLite::Statement& q) {
+    const int invoice_id = q.getColumnIndex("invoice_id"), description = q.getColumnIndex("description"),
+              item = q.getColumnIndex("item"), qty = q.getColumnIndex("qty"), unit_ht = q.getColumnIndex("unit_ht"),
+              amount_ht = q.getColumnIndex("amount_ht"), vat_rate_bp = q.getColumnIndex("vat_rate_bp"),
+              rule = q.getColumnIndex("rule");
     while (q.executeStep()) {
-      auto it = by_id.find(q.getColumn(0).getInt64());
+      auto it = by_id.find(q.getColumn(invoice_id).getInt64());
       if (it == by_id.end()) continue;
-      it->second->lines.push_back(InvoiceLine{q.getColumn(1).getString(), q.getColumn(3).getInt64(),
-                                              q.getColumn(4).getInt64(), q.getColumn(5).getInt64(),
-                                              Rate{q.getColumn(6).getInt64()}, q.getColumn(7).getString(),
-                                              q.getColumn(2).getString()});
+      it->second->lines.push_back(InvoiceLine{q.getColumn(description).getString(), q.getColumn(qty).getInt64(),
+                                              q.getColumn(unit_ht).getInt64(), q.getColumn(amount_ht).getInt64(),
+                                              Rate{q.getColumn(vat_rate_bp).getInt64()}, q.getColumn(rule).getString(),
+                                              q.getColumn(item).getString()});
     }
     q.reset();
   };
@@ -133,8 +175,8 @@ SeriesTail series_tail(Ledger::Impl& impl, bool credit_note, int year) {
   q.bind(2, year);
   SeriesTail tail;
   if (q.executeStep()) {
-    tail.seq = q.getColumn(0).getInt64();
-    tail.issued = parse_date(q.getColumn(1).getString());
+    tail.seq = q.getColumn("seq").getInt64();
+    tail.issued = parse_date(q.getColumn("issue_date").getString());
   }
   q.reset();
   return tail;
@@ -209,26 +251,26 @@ std::int64_t insert_document(Ledger::Impl& impl, bool credit_note, std::int64_t 
 
 void Ledger::Impl::refresh_invoice(std::int64_t id, std::optional<Date> moved_on) {
   auto& q = stmt(
-      "SELECT i.total_ttc, i.issue_date, "
-      " (SELECT COALESCE(SUM(amount), 0) FROM allocation WHERE invoice_id = i.id AND reversed_on IS NULL), "
-      " (SELECT COALESCE(SUM(applied), 0) FROM invoice WHERE cites_id = i.id), "
-      " (SELECT MAX(date) FROM allocation WHERE invoice_id = i.id AND reversed_on IS NULL), "
-      " (SELECT MAX(issue_date) FROM invoice WHERE cites_id = i.id), "
-      " i.customer_id, i.paid + i.credited "
+      "SELECT i.total_ttc AS total_ttc, i.issue_date AS issue_date, "
+      " (SELECT COALESCE(SUM(amount), 0) FROM allocation WHERE invoice_id = i.id AND reversed_on IS NULL) AS paid, "
+      " (SELECT COALESCE(SUM(applied), 0) FROM invoice WHERE cites_id = i.id) AS credited, "
+      " (SELECT MAX(date) FROM allocation WHERE invoice_id = i.id AND reversed_on IS NULL) AS last_paid, "
+      " (SELECT MAX(issue_date) FROM invoice WHERE cites_id = i.id) AS last_credited, "
+      " i.customer_id AS customer_id, i.paid + i.credited AS was_covered "
       "FROM invoice i WHERE i.id = ? AND i.credit_note = 0");
   q.bind(1, id);
   if (!q.executeStep()) return;
-  const Cents ttc = q.getColumn(0).getInt64();
-  const Cents paid = q.getColumn(2).getInt64();
-  const Cents credited = q.getColumn(3).getInt64();
+  const Cents ttc = q.getColumn("total_ttc").getInt64();
+  const Cents paid = q.getColumn("paid").getInt64();
+  const Cents credited = q.getColumn("credited").getInt64();
   std::string settled;
   if (ttc - paid - credited == 0) {
-    settled = q.getColumn(1).getString();
-    for (int c : {4, 5})
-      if (!q.getColumn(c).isNull()) settled = std::max(settled, q.getColumn(c).getString());
+    settled = q.getColumn("issue_date").getString();
+    for (const char* last : {"last_paid", "last_credited"})
+      if (!q.getColumn(last).isNull()) settled = std::max(settled, q.getColumn(last).getString());
   }
-  const std::int64_t customer = q.getColumn(6).getInt64();
-  const Cents was_covered = q.getColumn(7).getInt64();
+  const std::int64_t customer = q.getColumn("customer_id").getInt64();
+  const Cents was_covered = q.getColumn("was_covered").getInt64();
   q.reset();
   customer_moved(customer, was_covered - (paid + credited), moved_on);
   auto& up = stmt("UPDATE invoice SET paid = ?, credited = ?, settled_on = ? WHERE id = ?");
@@ -331,21 +373,25 @@ CreditSnapshot credit_snapshot(Ledger::Impl& impl, const Invoice& orig) {
   if (orig.credit_note) return snap;
   for (const auto& l : orig.lines) snap.uncredited_ht[l.vat_rate.bp] += l.amount_ht;
   auto& bal = impl.stmt(
-      "SELECT total_ttc - paid - credited, "
+      "SELECT total_ttc - paid - credited AS balance, "
       " (SELECT COALESCE(SUM(n.total_ttc), 0) FROM invoice n WHERE n.cites_id = i.id AND n.credit_note = 1) "
+      "   AS credited_ttc "
       "FROM invoice i WHERE i.id = ?");
   bal.bind(1, orig.id);
   bal.executeStep();
-  snap.balance = bal.getColumn(0).getInt64();
-  snap.credited_ttc = bal.getColumn(1).getInt64();
+  snap.balance = bal.getColumn("balance").getInt64();
+  snap.credited_ttc = bal.getColumn("credited_ttc").getInt64();
   bal.reset();
   auto& q = impl.stmt(
-      "SELECT l.vat_rate_bp, SUM(l.amount_ht), MAX(l.rule <> 'S3') FROM invoice_line l "
-      "JOIN invoice n ON n.id = l.invoice_id WHERE n.cites_id = ? AND n.credit_note = 1 GROUP BY l.vat_rate_bp");
+      "SELECT l.vat_rate_bp AS vat_rate_bp, SUM(l.amount_ht) AS amount_ht, MAX(l.rule <> 'S3') AS by_hand "
+      "FROM invoice_line l JOIN invoice n ON n.id = l.invoice_id WHERE n.cites_id = ? AND n.credit_note = 1 "
+      "GROUP BY l.vat_rate_bp");
   q.bind(1, orig.id);
+  const int rate = q.getColumnIndex("vat_rate_bp"), amount = q.getColumnIndex("amount_ht"),
+            by_hand = q.getColumnIndex("by_hand");
   while (q.executeStep()) {
-    snap.uncredited_ht[q.getColumn(0).getInt64()] -= q.getColumn(1).getInt64();
-    if (q.getColumn(2).getInt() != 0) snap.credited_by_hand = true;
+    snap.uncredited_ht[q.getColumn(rate).getInt64()] -= q.getColumn(amount).getInt64();
+    if (q.getColumn(by_hand).getInt() != 0) snap.credited_by_hand = true;
   }
   q.reset();
   return snap;
@@ -359,14 +405,15 @@ CreditSnapshot credit_snapshot(Ledger::Impl& impl, const Invoice& orig, Date dat
 
 std::vector<BalanceMove> balance_moves_after(Ledger::Impl& impl, std::int64_t invoice_id, Date from) {
   auto& q = impl.stmt(
-      "SELECT date, -amount FROM allocation WHERE invoice_id = ?1 AND date > ?2 "
+      "SELECT date AS day, -amount AS change FROM allocation WHERE invoice_id = ?1 AND date > ?2 "
       "UNION ALL SELECT reversed_on, amount FROM allocation WHERE invoice_id = ?1 AND reversed_on > ?2 "
       "UNION ALL SELECT issue_date, -applied FROM invoice "
       " WHERE cites_id = ?1 AND credit_note = 1 AND applied > 0 AND issue_date > ?2");
   q.bind(1, invoice_id);
   q.bind(2, db_date(from));
   std::vector<BalanceMove> out;
-  while (q.executeStep()) out.push_back({parse_date(q.getColumn(0).getString()), q.getColumn(1).getInt64()});
+  const int day = q.getColumnIndex("day"), change = q.getColumnIndex("change");
+  while (q.executeStep()) out.push_back({parse_date(q.getColumn(day).getString()), q.getColumn(change).getInt64()});
   q.reset();
   return out;
 }
@@ -442,7 +489,7 @@ Invoice find_invoice(Ledger& ledger, std::string_view number, Date d) {
   q.bind(2, std::string(number));
   if (!q.executeStep())
     throw not_found("unknown invoice '{}': expected a number such as F2026-000001", number).with(Hint::invoice_list);
-  std::vector<Invoice> one{read_invoice(q)};
+  std::vector<Invoice> one{read_invoice(q, InvoiceColumns(q))};
   q.reset();
   load_lines(impl, one);
   return one.front();
@@ -457,14 +504,14 @@ Cents customer_balance(Ledger& ledger, std::string_view customer_code, Date d) {
   cached.bind(1, id);
   cached.bind(2, db_date(d));
   const bool current = cached.executeStep();
-  const Cents owed_today = current ? cached.getColumn(0).getInt64() : 0;
+  const Cents owed_today = current ? cached.getColumn("owed").getInt64() : 0;
   cached.reset();
   if (current) return owed_today;
   auto& q = impl.stmt(kBalanceAsOf);
   q.bind(1, db_date(d));
   q.bind(2, id);
   q.executeStep();
-  const Cents owed = q.getColumn(0).getInt64();
+  const Cents owed = q.getColumn("owed").getInt64();
   q.reset();
   return owed;
 }
@@ -498,8 +545,9 @@ void each_invoice(Ledger& ledger, const InvoiceFilter& f, Date d, const std::fun
     for (const auto& inv : batch) fn(inv);
     batch.clear();
   };
+  const InvoiceColumns k(q);
   while (q.executeStep()) {
-    Invoice inv = read_invoice(q);
+    Invoice inv = read_invoice(q, k);
     if (f.status && inv.status != *f.status) continue;
     batch.push_back(std::move(inv));
     if (batch.size() == kBatch) flush();
@@ -514,7 +562,8 @@ std::vector<Period> standby_periods(Ledger& ledger, std::string_view customer_co
   auto& q = impl.stmt(std::string(kAcceptedStandbys) + "AND s.customer_id = ? ORDER BY s.first_day");
   q.bind(1, cid);
   std::vector<Period> out;
-  while (q.executeStep()) out.push_back(standby_period(q));
+  const StandbyColumns k(q);
+  while (q.executeStep()) out.push_back(standby_period(q, k));
   q.reset();
   return out;
 }
@@ -532,7 +581,8 @@ std::vector<Invoice> run_billing(Ledger& ledger, Date month, Date today,
     for (Customer& c : list_customers(ledger)) by_code.emplace(c.code, std::move(c));
     std::map<std::string, std::vector<Period>> standbys;
     auto& sb = impl.stmt(std::string(kAcceptedStandbys) + "ORDER BY s.customer_id, s.first_day");
-    while (sb.executeStep()) standbys[sb.getColumn(0).getString()].push_back(standby_period(sb));
+    const StandbyColumns k(sb);
+    while (sb.executeStep()) standbys[sb.getColumn(k.customer).getString()].push_back(standby_period(sb, k));
     sb.reset();
     const std::vector<Period> none;
     auto& exists = impl.stmt(

@@ -74,9 +74,9 @@ void Ledger::Impl::release_statements() {
 }
 
 void Ledger::Impl::check_open_period(Date d, std::string_view what) {
-  auto& q = stmt("SELECT MAX(month) FROM period_lock");
+  auto& q = stmt("SELECT MAX(month) AS month FROM period_lock");
   std::optional<std::string> locked;
-  if (q.executeStep() && !q.getColumn(0).isNull()) locked = q.getColumn(0).getString();
+  if (q.executeStep() && !q.getColumn("month").isNull()) locked = q.getColumn("month").getString();
   q.reset();
   tally::check_open_period(d, locked, what);
 }
@@ -86,7 +86,7 @@ std::int64_t Ledger::Impl::customer_id(std::string_view code) {
   q.bind(1, std::string(code));
   if (!q.executeStep())
     throw not_found("unknown customer '{}'", code).with(Hint::customer_list);
-  return q.getColumn(0).getInt64();
+  return q.getColumn("id").getInt64();
 }
 
 std::int64_t Ledger::Impl::invoice_id(std::string_view number) {
@@ -94,7 +94,7 @@ std::int64_t Ledger::Impl::invoice_id(std::string_view number) {
   q.bind(1, std::string(number));
   if (!q.executeStep())
     throw not_found("unknown invoice '{}': expected a number such as F2026-000001", number).with(Hint::invoice_list);
-  return q.getColumn(0).getInt64();
+  return q.getColumn("id").getInt64();
 }
 
 Ledger::Ledger(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -343,8 +343,11 @@ const std::vector<PolicyVersion>& cached_policy_versions(Ledger::Impl& impl) {
   if (!impl.policy_versions) {
     std::vector<PolicyVersion> out;
     auto& q = impl.stmt("SELECT key, value, effective FROM policy ORDER BY effective, id");
+    const int key = q.getColumnIndex("key"), value = q.getColumnIndex("value"),
+              effective = q.getColumnIndex("effective");
     while (q.executeStep())
-      out.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(), parse_date(q.getColumn(2).getString())});
+      out.push_back({q.getColumn(key).getString(), q.getColumn(value).getString(),
+                     parse_date(q.getColumn(effective).getString())});
     q.reset();
     impl.policy_versions = std::move(out);
   }
@@ -379,7 +382,7 @@ void set_policy(Ledger& ledger, std::string_view key, std::string_view value, Da
     dup.bind(2, db_date(effective));
     if (dup.executeStep())
       throw conflict("policy parameter '{}' already has a version effective {} (value {})", key,
-                     format_date(effective), dup.getColumn(0).getString());
+                     format_date(effective), dup.getColumn("value").getString());
     auto& ins = impl.stmt("INSERT INTO policy(key, value, effective) VALUES (?, ?, ?)");
     ins.bind(1, std::string(key));
     ins.bind(2, canonical);
@@ -395,15 +398,28 @@ std::vector<PolicyVersion> policy_versions(Ledger& ledger) { return cached_polic
 // ---- Customers ----
 
 namespace {
-Customer read_customer(SQLite::Statement& q) {
+// The columns of kCustomerColumns, resolved by name once per statement.
+struct CustomerColumns {
+  explicit CustomerColumns(const SQLite::Statement& q)
+      : id(q.getColumnIndex("id")),
+        code(q.getColumnIndex("code")),
+        name(q.getColumnIndex("name")),
+        email(q.getColumnIndex("email")),
+        vat_rate_bp(q.getColumnIndex("vat_rate_bp")),
+        terms_days(q.getColumnIndex("terms_days")),
+        created(q.getColumnIndex("created")) {}
+  const int id, code, name, email, vat_rate_bp, terms_days, created;
+};
+
+Customer read_customer(SQLite::Statement& q, const CustomerColumns& k) {
   Customer c;
-  c.id = q.getColumn(0).getInt64();
-  c.code = q.getColumn(1).getString();
-  c.name = q.getColumn(2).getString();
-  c.email = q.getColumn(3).getString();
-  c.vat_rate = Rate{q.getColumn(4).getInt64()};
-  c.terms_days = q.getColumn(5).getInt();
-  c.created = parse_date(q.getColumn(6).getString());
+  c.id = q.getColumn(k.id).getInt64();
+  c.code = q.getColumn(k.code).getString();
+  c.name = q.getColumn(k.name).getString();
+  c.email = q.getColumn(k.email).getString();
+  c.vat_rate = Rate{q.getColumn(k.vat_rate_bp).getInt64()};
+  c.terms_days = q.getColumn(k.terms_days).getInt();
+  c.created = parse_date(q.getColumn(k.created).getString());
   return c;
 }
 constexpr const char* kCustomerColumns = "SELECT id, code, name, email, vat_rate_bp, terms_days, created FROM customer";
@@ -450,46 +466,66 @@ Customer find_customer(Ledger& ledger, std::string_view code) {
   auto& q = impl.stmt(std::string(kCustomerColumns) + " WHERE code = ?");
   q.bind(1, std::string(code));
   if (!q.executeStep()) throw not_found("unknown customer '{}'", code).with(Hint::customer_list);
-  return read_customer(q);
+  return read_customer(q, CustomerColumns(q));
 }
 
 std::vector<Customer> list_customers(Ledger& ledger) {
   Ledger::Impl& impl = impl_of(ledger);
   std::vector<Customer> out;
   auto& q = impl.stmt(std::string(kCustomerColumns) + " ORDER BY code");
-  while (q.executeStep()) out.push_back(read_customer(q));
+  const CustomerColumns k(q);
+  while (q.executeStep()) out.push_back(read_customer(q, k));
   return out;
 }
 
 Cents customer_credit(Ledger& ledger, std::string_view customer_code, Date d) {
   Ledger::Impl& impl = impl_of(ledger);
   const auto id = impl.customer_id(customer_code);
-  auto& q = impl.stmt("SELECT COALESCE(SUM(amount), 0) FROM credit_movement WHERE customer_id = ? AND date <= ?");
+  auto& q = impl.stmt(
+      "SELECT COALESCE(SUM(amount), 0) AS credit FROM credit_movement WHERE customer_id = ? AND date <= ?");
   q.bind(1, id);
   q.bind(2, db_date(d));
   q.executeStep();
-  return q.getColumn(0).getInt64();
+  return q.getColumn("credit").getInt64();
 }
 
 // ---- Subscriptions ----
 
 namespace {
 constexpr const char* kSubscriptionColumns =
-    "SELECT s.id, c.code, s.amount_ht, s.cycle, s.start, s.commitment_months, s.notice_months, "
-    "s.letter_date, s.letter_ref, s.end_date FROM subscription s JOIN customer c ON c.id = s.customer_id";
+    "SELECT s.id AS id, c.code AS customer, s.amount_ht AS amount_ht, s.cycle AS cycle, s.start AS start, "
+    "s.commitment_months AS commitment_months, s.notice_months AS notice_months, s.letter_date AS letter_date, "
+    "s.letter_ref AS letter_ref, s.end_date AS end_date FROM subscription s JOIN customer c ON c.id = s.customer_id";
 
-Subscription read_subscription(SQLite::Statement& q) {
+// The columns of kSubscriptionColumns, resolved by name once per statement.
+struct SubscriptionColumns {
+  explicit SubscriptionColumns(const SQLite::Statement& q)
+      : id(q.getColumnIndex("id")),
+        customer(q.getColumnIndex("customer")),
+        amount_ht(q.getColumnIndex("amount_ht")),
+        cycle(q.getColumnIndex("cycle")),
+        start(q.getColumnIndex("start")),
+        commitment_months(q.getColumnIndex("commitment_months")),
+        notice_months(q.getColumnIndex("notice_months")),
+        letter_date(q.getColumnIndex("letter_date")),
+        letter_ref(q.getColumnIndex("letter_ref")),
+        end_date(q.getColumnIndex("end_date")) {}
+  const int id, customer, amount_ht, cycle, start, commitment_months, notice_months, letter_date, letter_ref,
+      end_date;
+};
+
+Subscription read_subscription(SQLite::Statement& q, const SubscriptionColumns& k) {
   Subscription s;
-  s.id = q.getColumn(0).getInt64();
-  s.customer = q.getColumn(1).getString();
-  s.amount_ht = q.getColumn(2).getInt64();
-  s.cycle = parse_cycle(q.getColumn(3).getString());
-  s.start = parse_date(q.getColumn(4).getString());
-  s.commitment_months = q.getColumn(5).getInt();
-  s.notice_months = q.getColumn(6).getInt();
-  if (!q.getColumn(7).isNull()) s.letter_date = parse_date(q.getColumn(7).getString());
-  s.letter_ref = q.getColumn(8).getString();
-  if (!q.getColumn(9).isNull()) s.end_date = parse_date(q.getColumn(9).getString());
+  s.id = q.getColumn(k.id).getInt64();
+  s.customer = q.getColumn(k.customer).getString();
+  s.amount_ht = q.getColumn(k.amount_ht).getInt64();
+  s.cycle = parse_cycle(q.getColumn(k.cycle).getString());
+  s.start = parse_date(q.getColumn(k.start).getString());
+  s.commitment_months = q.getColumn(k.commitment_months).getInt();
+  s.notice_months = q.getColumn(k.notice_months).getInt();
+  if (!q.getColumn(k.letter_date).isNull()) s.letter_date = parse_date(q.getColumn(k.letter_date).getString());
+  s.letter_ref = q.getColumn(k.letter_ref).getString();
+  if (!q.getColumn(k.end_date).isNull()) s.end_date = parse_date(q.getColumn(k.end_date).getString());
   return s;
 }
 }  // namespace
@@ -532,7 +568,7 @@ Subscription find_subscription(Ledger& ledger, std::int64_t id) {
   auto& q = impl.stmt(std::string(kSubscriptionColumns) + " WHERE s.id = ?");
   q.bind(1, id);
   if (!q.executeStep()) throw not_found("unknown subscription '{}'", id).with(Hint::subscription_list);
-  return read_subscription(q);
+  return read_subscription(q, SubscriptionColumns(q));
 }
 
 std::vector<Subscription> list_subscriptions(Ledger& ledger, std::optional<std::string> customer) {
@@ -542,10 +578,12 @@ std::vector<Subscription> list_subscriptions(Ledger& ledger, std::optional<std::
     const auto cid = impl.customer_id(*customer);
     auto& q = impl.stmt(std::string(kSubscriptionColumns) + " WHERE s.customer_id = ? ORDER BY s.id");
     q.bind(1, cid);
-    while (q.executeStep()) out.push_back(read_subscription(q));
+    const SubscriptionColumns k(q);
+    while (q.executeStep()) out.push_back(read_subscription(q, k));
   } else {
     auto& q = impl.stmt(std::string(kSubscriptionColumns) + " ORDER BY s.id");
-    while (q.executeStep()) out.push_back(read_subscription(q));
+    const SubscriptionColumns k(q);
+    while (q.executeStep()) out.push_back(read_subscription(q, k));
   }
   return out;
 }

@@ -16,8 +16,10 @@ std::vector<SellerVersion> seller_versions(Ledger& ledger) {
   Ledger::Impl& impl = impl_of(ledger);
   std::vector<SellerVersion> out;
   auto& q = impl.stmt("SELECT key, value, effective FROM seller ORDER BY effective, id");
+  const int key = q.getColumnIndex("key"), value = q.getColumnIndex("value"), effective = q.getColumnIndex("effective");
   while (q.executeStep())
-    out.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(), parse_date(q.getColumn(2).getString())});
+    out.push_back({q.getColumn(key).getString(), q.getColumn(value).getString(),
+                   parse_date(q.getColumn(effective).getString())});
   q.reset();
   return out;
 }
@@ -53,7 +55,7 @@ void set_seller(Ledger& ledger, std::string_view key, std::string_view value, Da
     dup.bind(1, std::string(key));
     dup.bind(2, db_date(effective));
     if (dup.executeStep()) {
-      const std::string other = dup.getColumn(0).getString();
+      const std::string other = dup.getColumn("value").getString();
       dup.reset();
       throw conflict("seller key '{}' already has a version effective {} (value '{}')", key, format_date(effective),
                      other);
@@ -97,16 +99,16 @@ BuyerIdentity customer_identity(Ledger& ledger, std::string_view code) {
     throw not_found("unknown customer '{}'", code).with(Hint::customer_list);
   }
   BuyerIdentity b;
-  b.legal_name = q.getColumn(1).getString();
-  if (b.legal_name.empty()) b.legal_name = q.getColumn(0).getString();
-  b.address.street = q.getColumn(2).getString();
-  b.address.postcode = q.getColumn(3).getString();
-  b.address.city = q.getColumn(4).getString();
-  b.address.country = q.getColumn(5).getString();
-  b.siren = q.getColumn(6).getString();
-  b.vat_number = q.getColumn(7).getString();
-  b.email = q.getColumn(8).getString();
-  b.iban = q.getColumn(9).getString();
+  b.legal_name = q.getColumn("legal_name").getString();
+  if (b.legal_name.empty()) b.legal_name = q.getColumn("name").getString();
+  b.address.street = q.getColumn("street").getString();
+  b.address.postcode = q.getColumn("postcode").getString();
+  b.address.city = q.getColumn("city").getString();
+  b.address.country = q.getColumn("country").getString();
+  b.siren = q.getColumn("siren").getString();
+  b.vat_number = q.getColumn("vat_number").getString();
+  b.email = q.getColumn("email").getString();
+  b.iban = q.getColumn("iban").getString();
   q.reset();
   return b;
 }
@@ -138,10 +140,11 @@ std::vector<std::string> customer_ibans(Ledger& ledger, std::string_view code) {
   std::vector<std::string> out;
   if (!b.iban.empty()) out.push_back(b.iban);
   auto& q = impl.stmt(
-      "SELECT k.iban FROM customer_iban k JOIN customer c ON c.id = k.customer_id WHERE c.code = ? ORDER BY k.id");
+      "SELECT k.iban AS iban FROM customer_iban k JOIN customer c ON c.id = k.customer_id WHERE c.code = ? "
+      "ORDER BY k.id");
   q.bind(1, std::string(code));
   while (q.executeStep())
-    if (std::string iban = q.getColumn(0).getString(); std::find(out.begin(), out.end(), iban) == out.end())
+    if (std::string iban = q.getColumn("iban").getString(); std::find(out.begin(), out.end(), iban) == out.end())
       out.push_back(std::move(iban));
   q.reset();
   return out;
