@@ -3,6 +3,28 @@
 //
 // Every mutation runs through Ledger::write(): one BEGIN IMMEDIATE transaction
 // that also appends one journal event, so a crash leaves all or nothing of it.
+//
+// The one include for users of the ledger. class Ledger is the connection
+// only (open, settings, write, transaction); every verb is a free function
+// taking the Ledger first, declared by area in include/tally/ledger/:
+//   policy.hpp        policy versions (policy_at, set_policy)
+//   seller.hpp        the seller's identity, versioned (E2)
+//   customers.hpp     customers, their identity, IBANs, credit and balance;
+//                     subscriptions
+//   invoices.hpp      invoices and credit notes (I2, I3), billing runs (I5)
+//   payments.hpp      payments, credit use, reversals (P1-P6)
+//   suspense.hpp      bank lines not matched: assign, dismiss (B2)
+//   import.hpp        bank statement import (B1, B2)
+//   overdue.hpp       late invoices, penalties, stages (L1-L8)
+//   standby.hpp       standby periods and their credits (S1-S5)
+//   cancellation.hpp  cancellation letters and balance statements (C1-C4)
+//   reports.hpp       aging, balances, suspense, close, period locks
+//   accounting.hpp    entries, VAT report, accounting export (A1)
+//   export.hpp        the whole ledger as JSON
+//   integrity.hpp     verify, journal anchors, backup
+//   journal.hpp       the journal's events
+// The values they take and return, and the pure rules, stay in
+// include/tally/<area>.hpp, which never include this header.
 #pragma once
 
 #include <cstdint>
@@ -37,30 +59,6 @@ enum class OpenMode {
   inspect,  // read-only, never migrates: an older schema is read from a
             // migrated copy in memory (verify, backup of its source)
 };
-
-// The longest customer name accepted (characters), checked by add_customer
-// with check_text (tally/text.hpp), as the e-mail with check_email.
-inline constexpr std::size_t kMaxCustomerNameLength = 200;
-
-// One event of the journal.
-struct JournalEvent {
-  std::int64_t id = 0;
-  std::string at;       // UTC timestamp
-  std::string user;     // OS user
-  std::string command;  // the command line
-  std::string kind;     // "invoice.create", "pay"...
-  std::string payload;  // JSON
-  std::string prev_hash;
-  std::string hash;
-  // The rows the event's write changed, field by field: an SQLite session
-  // changeset (schema 11; none for an event that changed no row and for
-  // events written before). Hashed with the event when present.
-  std::optional<std::string> changes;
-};
-
-// The SHA-256 (hex) of a journal event over its previous hash and canonical
-// content; an intact event has hash == journal_hash(event).
-std::string journal_hash(const JournalEvent& e);
 
 class Ledger {
  public:
@@ -104,118 +102,12 @@ class Ledger {
   // The file this ledger was opened from ("" in memory).
   std::string path() const;
 
-  // ---- Policy (versioned) ----
-  // The policy in force on day d: the latest value of each parameter whose
-  // effective date is <= d (the defaults before the first version).
-  Policy policy_at(Date d);
-  // Records a new version of one parameter from `effective` on.
-  // Throws Error(usage) for an unknown key or bad value, Error(conflict) if that
-  // key already has a version on that date.
-  void set_policy(std::string_view key, std::string_view value, Date effective);
-  struct PolicyVersion {
-    std::string key, value;
-    Date effective;
-  };
-  std::vector<PolicyVersion> policy_versions();
-
-  // ---- Seller identity (E2), versioned like the policy ----
-  // The seller's identity in force on day d: seed_seller() overlaid with the
-  // latest version of each key whose effective date is <= d.
-  SellerIdentity seller_at(Date d);
-  // Records a new version of one key from `effective` on, checked (E4). The
-  // same value already recorded for that key and date changes nothing.
-  // Throws Error(usage) for an unknown key or bad value, Error(conflict) if
-  // that key has another value on that date, Error(refused) in a locked month.
-  void set_seller(std::string_view key, std::string_view value, Date effective);
-  struct SellerVersion {
-    std::string key, value;
-    Date effective;
-  };
-  std::vector<SellerVersion> seller_versions();
-
-  // ---- Customers ----
-  // The customer's identity on documents (legal name defaults to its name).
-  // Throws Error(not_found).
-  BuyerIdentity customer_identity(std::string_view code);
-  // Sets one key of customer_params() (checked, E4) and journals the change.
-  // Throws Error(not_found), Error(usage). Returns the identity after it.
-  BuyerIdentity set_customer(std::string_view code, std::string_view key, std::string_view value);
-  // B2: the IBANs the customer is known to pay from: its document IBAN (key
-  // iban, when set) first, then the ones added, in order. Throws Error(not_found).
-  std::vector<std::string> customer_ibans(std::string_view code);
-  // B2: adds a known payer IBAN to the customer (checked, E4; stored in
-  // electronic form), or removes one added (not the document IBAN: set_customer).
-  // Adding one already known, or removing one not known, changes nothing and
-  // returns false. Throws Error(not_found), Error(usage).
-  bool set_customer_iban(std::string_view code, std::string_view iban, bool remove, Date today);
-  // Throws Error(conflict) if the code exists, Error(usage) for a bad code, a
-  // name that is not people's text (check_text) of at most
-  // kMaxCustomerNameLength characters or an e-mail check_email refuses,
-  // Error(refused) for terms over the cap (I4).
-  Customer add_customer(Customer c, Date today);
-  // Throws Error(not_found).
-  Customer customer(std::string_view code);
-  std::vector<Customer> customers();
-  // Customer credit available on day d (P3).
-  Cents credit(std::string_view customer_code, Date d);
-  // What the customer owes on day d: the balances of its invoices issued by
-  // then (credit notes and payments counted as of d). One query, not a listing.
-  Cents balance(std::string_view customer_code, Date d);
-
-  // ---- Subscriptions ----
-  Subscription add_subscription(Subscription s);
-  Subscription subscription(std::int64_t id);
-  std::vector<Subscription> subscriptions(std::optional<std::string> customer = {});
-
-  // ---- Invoices ----
-  // Issues an invoice: assigns the next number of its issue year (I2), computes
-  // the totals (M2, M3) and the due date (I4). Throws Error(refused, "I2") when
-  // the issue date is before the last issued date of its series and year, or
-  // after the business date (check_chronology).
-  Invoice issue_invoice(const NewInvoice& n);
-  // Issues a credit note citing `original` (I3), dated `date` (I2 as for
-  // invoices; business_date default: date). Lines are positive amounts to
-  // credit, at most what remains uncredited (decide_credit: Error refused
-  // "I3"). Whatever exceeds the original's balance becomes customer credit.
-  Invoice issue_credit_note(std::string_view original, std::vector<InvoiceLine> lines, Date date,
-                            std::string reason, std::optional<Date> business_date = std::nullopt);
-  // I3: a full credit note of the remaining (not yet credited) amount.
-  // Throws Error(conflict) when already void, Error(refused) for credit notes.
-  Invoice void_invoice(std::string_view number, std::string reason, Date date,
-                       std::optional<Date> business_date = std::nullopt);
-  // I3: a partial credit note of amount_ht at the invoice's VAT rate
-  // (partial_credit_line), at most what remains uncredited (Error refused "I3").
-  Invoice credit_invoice(std::string_view number, Cents amount_ht, std::string reason, Date date,
-                         std::optional<Date> business_date = std::nullopt);
-  // The invoice or credit note, evaluated at day d. Throws Error(not_found).
-  Invoice invoice(std::string_view number, Date d);
-  std::vector<Invoice> invoices(const InvoiceFilter& f, Date d);
-  // The same invoices one at a time, in id order, each with its lines and
-  // dropped once fn returns: a whole 1M-invoice ledger listed in bounded
-  // memory. fn must not use this Ledger. Throws Error(not_found) for an
-  // unknown customer in the filter, before the first call.
-  void each_invoice(const InvoiceFilter& f, Date d, const std::function<void(const Invoice&)>& fn);
-
-  // I5: issues one invoice per subscription cycle starting in the month of
-  // `month`, unless already invoiced, each dated `today` (I2: the business
-  // date; its period names the cycle) and due today + terms (I4). Returns the invoices issued. `progress`,
-  // when given, is called with (subscriptions done, subscriptions in all).
-  std::vector<Invoice> run_billing(Date month, Date today,
-                                   const std::function<void(std::size_t, std::size_t)>& progress = {});
-
-  // ---- Standby (S1-S5) ----
-  // The standby periods of a customer as billed: first day to last day in
-  // standby (an early end shortens it), ordered by first day.
-  std::vector<Period> standby_periods(std::string_view customer_code);
-
-  // ---- Journal ----
-  std::vector<JournalEvent> journal();
-
-  // For libtally's own storage modules (src/ledger): the implementation.
+  // The state behind the connection, reached only by libtally's storage
+  // modules (src/ledger) through impl_of (src/ledger/impl.hpp).
   struct Impl;
-  Impl& impl() { return *impl_; }
 
  private:
+  friend Impl& impl_of(Ledger& ledger);
   explicit Ledger(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
@@ -233,16 +125,19 @@ std::string default_ledger_path();
 }  // namespace tally
 
 // Every verb of the ledger, one interface: the functions that read or write
-// the ledger file, area by area (include/tally/ledger/*.hpp). The values they
-// take and return, and the pure rules, stay in include/tally/<area>.hpp,
-// which never include this header.
-#include "tally/ledger/accounting.hpp"
-#include "tally/ledger/cancellation.hpp"
-#include "tally/ledger/export.hpp"
-#include "tally/ledger/import.hpp"
-#include "tally/ledger/integrity.hpp"
-#include "tally/ledger/overdue.hpp"
+// the ledger file, area by area (the index above).
+#include "tally/ledger/policy.hpp"
+#include "tally/ledger/seller.hpp"
+#include "tally/ledger/customers.hpp"
+#include "tally/ledger/invoices.hpp"
 #include "tally/ledger/payments.hpp"
-#include "tally/ledger/reports.hpp"
-#include "tally/ledger/standby.hpp"
 #include "tally/ledger/suspense.hpp"
+#include "tally/ledger/import.hpp"
+#include "tally/ledger/overdue.hpp"
+#include "tally/ledger/standby.hpp"
+#include "tally/ledger/cancellation.hpp"
+#include "tally/ledger/reports.hpp"
+#include "tally/ledger/accounting.hpp"
+#include "tally/ledger/export.hpp"
+#include "tally/ledger/integrity.hpp"
+#include "tally/ledger/journal.hpp"

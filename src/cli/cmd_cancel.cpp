@@ -42,7 +42,7 @@ Output run_cancel(Context& ctx, const CancelOpts& o) {
     res = cancel(ledger, r);
     if (!o.statement) return;
     letter = statement_letter(StatementLetter{res.customer, r.letter_date, r.letter_ref, res.subscriptions,
-                                              res.statement, ledger.seller_at(res.statement.as_of), lang,
+                                              res.statement, seller_at(ledger, res.statement.as_of), lang,
                                               ledger.dry_run()});
     if (!ledger.dry_run()) {
       file.stage(*o.statement, letter);

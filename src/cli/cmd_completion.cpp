@@ -381,18 +381,18 @@ void setup_complete(CLI::App& cmd, Context& ctx, Action& action) {
       ctx.g.as_of.clear();
       std::string text;
       if (o.what == "customers") {
-        for (const Customer& c : ctx.reader().customers()) text += c.code + "\n";
+        for (const Customer& c : list_customers(ctx.reader())) text += c.code + "\n";
       } else if (o.what == "invoices") {
         for (const char* status : {"open", "partially-paid"}) {
           InvoiceFilter f;
           f.status = status;
-          ctx.reader().each_invoice(f, ctx.as_of(), [&text](const Invoice& i) { text += i.number + "\n"; });
+          each_invoice(ctx.reader(), f, ctx.as_of(), [&text](const Invoice& i) { text += i.number + "\n"; });
         }
       } else if (o.what == "grid") {
         std::string source = ctx.g.grid;
         if (source.empty()) {
           try {
-            source = ctx.reader().policy_at(ctx.as_of()).services_grid;
+            source = policy_at(ctx.reader(), ctx.as_of()).services_grid;
           } catch (const std::exception&) {
             source = "builtin";
           }

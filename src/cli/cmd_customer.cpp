@@ -33,7 +33,7 @@ bool reverse_charged(const BuyerIdentity& b, Rate vat_rate) { return vat_rate.bp
 Output run_add(Context& ctx, const AddOpts& o) {
   Ledger& ledger = ctx.ledger();
   const Date today = ctx.as_of();
-  const Policy policy = ledger.policy_at(today);
+  const Policy policy = policy_at(ledger, today);
   Customer c;
   c.code = o.code;
   c.name = o.name;
@@ -47,10 +47,10 @@ Output run_add(Context& ctx, const AddOpts& o) {
     if (value) customer_param(key).set(probe, *value);
   BuyerIdentity identity;
   ledger.transaction([&] {
-    c = ledger.add_customer(c, today);
-    identity = ledger.customer_identity(c.code);
+    c = add_customer(ledger, c, today);
+    identity = customer_identity(ledger, c.code);
     for (const auto& [key, value] : o.identity)
-      if (value) identity = ledger.set_customer(c.code, key, *value);
+      if (value) identity = set_customer(ledger, c.code, key, *value);
   });
   Output out;
   out.json = Json{{"customer", to_json(c)}, {"identity", identity_json(identity)}};
@@ -77,14 +77,14 @@ struct ShowOpts {
 Output run_show(Context& ctx, const ShowOpts& o) {
   Ledger& ledger = ctx.reader();
   const Date d = ctx.as_of();
-  const Customer c = ledger.customer(o.code);
-  const auto subs = ledger.subscriptions(c.code);
+  const Customer c = find_customer(ledger, o.code);
+  const auto subs = list_subscriptions(ledger, c.code);
   InvoiceFilter f;
   f.customer = c.code;
-  const auto invoices = ledger.invoices(f, d);
+  const auto invoices = list_invoices(ledger, f, d);
   Cents balance = 0;
   for (const auto& i : invoices) balance += i.balance;
-  const Cents credit = ledger.credit(c.code, d);
+  const Cents credit = customer_credit(ledger, c.code, d);
   Output out;
   Json j = to_json(c);
   j["balance"] = amount(balance);
@@ -93,8 +93,8 @@ Output run_show(Context& ctx, const ShowOpts& o) {
   for (const auto& s : subs) j["subscriptions"].push_back(to_json(s));
   j["invoices"] = Json::array();
   for (const auto& i : invoices) j["invoices"].push_back(to_json(i));
-  j["identity"] = identity_json(ledger.customer_identity(c.code));
-  j["payer_ibans"] = ledger.customer_ibans(c.code);
+  j["identity"] = identity_json(customer_identity(ledger, c.code));
+  j["payer_ibans"] = customer_ibans(ledger, c.code);
   out.json = Json{{"as_of", format_date(d)}, {"customer", j}};
   out.tables.push_back(customer_table({c}));
   Table st{"Subscriptions", {"id", "amount_ht", "cycle", "start", "commitment", "notice", "end_date"}, {}};
@@ -120,12 +120,12 @@ Output run_set(Context& ctx, const SetOpts& o) {
   // optional key is said with --clear.
   if (o.value.has_value() == o.clear)
     throw usage_error("customer set {} {}: give either a VALUE or --clear (to clear an optional key)", o.code, o.key);
-  const BuyerIdentity b = ctx.ledger().set_customer(o.code, o.key, o.value.value_or(""));
+  const BuyerIdentity b = set_customer(ctx.ledger(), o.code, o.key, o.value.value_or(""));
   const std::string value = customer_param(o.key).get(b);
   Output out;
   out.json = Json{{"customer", o.code}, {"key", o.key}, {"value", value}, {"identity", identity_json(b)}};
   out.lines.push_back(fmt::format("Customer {}: {} = {}", o.code, o.key, value));
-  if (reverse_charged(b, ctx.ledger().customer(o.code).vat_rate))
+  if (reverse_charged(b, find_customer(ctx.ledger(), o.code).vat_rate))
     out.lines.push_back("Intra-EU customer with a VAT number at 0 %: its documents carry the reverse-charge mention "
                         "\"Autoliquidation\" (E1)");
   return out;
@@ -144,9 +144,9 @@ Output run_iban(Context& ctx, const IbanOpts& o) {
   // One write: all the IBANs or none (a bad one refuses the command before any).
   ledger.transaction([&] {
     for (const auto& iban : o.ibans)
-      if (ledger.set_customer_iban(o.code, iban, o.remove, ctx.as_of())) changed.push_back(iban);
+      if (set_customer_iban(ledger, o.code, iban, o.remove, ctx.as_of())) changed.push_back(iban);
   });
-  const auto known = ledger.customer_ibans(o.code);
+  const auto known = customer_ibans(ledger, o.code);
   Output out;
   out.json = Json{{"customer", o.code}, {o.remove ? "removed" : "added", changed}, {"ibans", known}};
   out.lines.push_back(fmt::format("Customer {}: {} IBAN(s) {}; known payer IBANs (B2): {}", o.code, changed.size(),
@@ -179,7 +179,7 @@ void setup_customer(CLI::App& cmd, Context& ctx, Action& action) {
   auto* list = cmd.add_subcommand("list", "list customers");
   example(list, "tally customer list --format csv");
   on_parse(list, ctx, action, std::make_shared<int>(0), [](Context& ctx, const int&) {
-    const auto cs = ctx.reader().customers();
+    const auto cs = list_customers(ctx.reader());
     Output out;
     out.json = Json{{"customers", Json::array()}};
     for (const auto& c : cs) out.json["customers"].push_back(to_json(c));

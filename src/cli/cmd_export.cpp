@@ -143,7 +143,7 @@ std::string journal_header(Ledger& ledger, const Period& p) {
     probe.vat_rate = r;
     accounts.push_back(ledger_account(probe));
   }
-  for (const Customer& c : ledger.customers()) {
+  for (const Customer& c : list_customers(ledger)) {
     probe.customer = c.code;
     for (Account a : {Account::receivable, Account::customer_credit}) {
       probe.account = a;
@@ -163,7 +163,7 @@ Output run_export(Context& ctx, const ExportOpts& o, Kind kind) {
     std::error_code ec;
     if (std::filesystem::symlink_status(*o.dir, ec).type() != std::filesystem::file_type::directory)
       throw usage_error("invalid --dir '{}': not a directory; expected an existing directory", *o.dir);
-    const SellerIdentity seller = ledger.seller_at(p.last);
+    const SellerIdentity seller = seller_at(ledger, p.last);
     if (seller.siren.empty())
       throw refused("E2", "the FEC file is named after the seller's SIREN, which is not set on {}: "
                           "tally seller set siren NUMBER --effective DATE (or -o FILE)",
@@ -172,7 +172,7 @@ Output run_export(Context& ctx, const ExportOpts& o, Kind kind) {
   }
   const bool dry = ctx.g.dry_run;
   std::int64_t number = 0;
-  const Policy policy = ledger.policy_at(p.last);
+  const Policy policy = policy_at(ledger, p.last);
   const ExportTotals totals = stream_export(ledger, path, o.force, dry, [&](std::optional<Sink>& sink) {
     if (sink) sink->write(kind == Kind::fec ? std::string(kFecHeader) + "\r\n" : journal_header(ledger, p));
     return export_entries(ledger, p.first, p.last, [&](const Entry& e) {

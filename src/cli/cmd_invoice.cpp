@@ -57,7 +57,7 @@ Output run_create(Context& ctx, const CreateOpts& o) {
       throw usage_error("invalid --amount '{}': a line's amount HT is above 0.00 (e.g. 1500 or 1499.90)", a);
   }
   Ledger& ledger = ctx.ledger();
-  const Customer c = ledger.customer(o.customer);
+  const Customer c = find_customer(ledger, o.customer);
   NewInvoice n;
   n.customer = c.code;
   n.kind = kind;
@@ -72,7 +72,7 @@ Output run_create(Context& ctx, const CreateOpts& o) {
     const std::int64_t qty = o.qtys.empty() ? 100 : parse_quantity(o.qtys[i]);
     n.lines.push_back(grid_line(ctx, o.items[i], qty, o.urgent, o.roadmap, c.vat_rate, issue));
   }
-  const Invoice inv = ledger.issue_invoice(n);
+  const Invoice inv = issue_invoice(ledger, n);
   Output out;
   out.json = Json{{"invoice", to_json(inv)}};
   out.tables.push_back(invoice_table({inv}));
@@ -89,7 +89,7 @@ Output run_run(Context& ctx, const RunOpts& o) {
   std::vector<Invoice> issued;
   {
     Progress bar(ctx, "invoice run");
-    issued = ctx.ledger().run_billing(month, ctx.as_of(),
+    issued = run_billing(ctx.ledger(), month, ctx.as_of(),
                                       [&bar](std::size_t done, std::size_t total) { bar.update(done, total); });
   }
   Output out;
@@ -129,10 +129,10 @@ Output run_list(Context& ctx, const ListOpts& o) {
   if (o.kind) f.kind = parse_invoice_kind(*o.kind);
   const Date d = ctx.as_of();
   Ledger& ledger = ctx.reader();
-  if (f.customer) ledger.customer(*f.customer);  // unknown: not found, before any output
+  if (f.customer) find_customer(ledger, *f.customer);  // unknown: not found, before any output
   // Streamed while printing: the whole list of a 1M-invoice ledger would be
   // gigabytes as one JSON tree (issue 9). Table format reads it twice (widths).
-  const auto each = [&ledger, f, d](const std::function<void(const Invoice&)>& fn) { ledger.each_invoice(f, d, fn); };
+  const auto each = [&ledger, f, d](const std::function<void(const Invoice&)>& fn) { each_invoice(ledger, f, d, fn); };
   Output out;
   out.json = Json{{"as_of", format_date(d)}, {"invoices", Json::array()}};
   out.json_arrays["invoices"] = [each](const std::function<void(const Json&)>& sink) {
@@ -150,7 +150,7 @@ struct ShowOpts {
 
 Output run_show(Context& ctx, const ShowOpts& o) {
   const Date d = ctx.as_of();
-  const Invoice inv = ctx.reader().invoice(o.number, d);
+  const Invoice inv = find_invoice(ctx.reader(), o.number, d);
   Output out;
   out.json = Json{{"as_of", format_date(d)}, {"invoice", to_json(inv)}};
   out.tables.push_back(invoice_table({inv}));
@@ -168,10 +168,10 @@ Output run_void(Context& ctx, const VoidOpts& o) {
   const Date today = ctx.as_of();
   const Date d = o.date ? option_date(*o.date, "--date") : today;
   if (o.reason.empty()) throw usage_error("invalid --reason '': a credit note needs a reason");
-  const Invoice note = ctx.ledger().void_invoice(o.number, o.reason, d, today);
+  const Invoice note = void_invoice(ctx.ledger(), o.number, o.reason, d, today);
   // The invoice after the void on the business date: with a backdated --date, as of
   // that date it would miss the payments since and look still owed.
-  const Invoice orig = ctx.ledger().invoice(o.number, today);
+  const Invoice orig = find_invoice(ctx.ledger(), o.number, today);
   Output out;
   out.json = Json{{"credit_note", to_json(note)}, {"invoice", to_json(orig)}};
   out.tables.push_back(invoice_table({note, orig}));
@@ -193,8 +193,8 @@ Output run_credit(Context& ctx, const CreditOpts& o) {
   if (amount <= 0)
     throw usage_error("invalid --amount '{}': a partial credit must be above 0.00 HT", o.amount);
   if (o.reason.empty()) throw usage_error("invalid --reason '': a credit note needs a reason");
-  const Invoice note = ctx.ledger().credit_invoice(o.number, amount, o.reason, d, today);
-  const Invoice orig = ctx.ledger().invoice(o.number, today);  // as for void: on the business date
+  const Invoice note = credit_invoice(ctx.ledger(), o.number, amount, o.reason, d, today);
+  const Invoice orig = find_invoice(ctx.ledger(), o.number, today);  // as for void: on the business date
   Output out;
   out.json = Json{{"credit_note", to_json(note)}, {"invoice", to_json(orig)}};
   out.tables.push_back(invoice_table({note, orig}));

@@ -59,28 +59,28 @@ Output run_export(Context& ctx, const ExportOpts& o) {
   std::vector<Invoice> docs;
   if (month) {
     const date::year_month ym{date::year_month_day{*month}.year(), date::year_month_day{*month}.month()};
-    ledger.each_invoice({}, d, [&](const Invoice& i) {
+    each_invoice(ledger, {}, d, [&](const Invoice& i) {
       const date::year_month_day ymd{i.issue_date};
       if (ymd.year() == ym.year() && ymd.month() == ym.month()) docs.push_back(i);
     });
     if (docs.empty()) throw not_found("no invoice or credit note issued in {}", *o.period);
   } else {
-    for (const auto& n : o.numbers) docs.push_back(ledger.invoice(n, d));  // unknown: exit 3
+    for (const auto& n : o.numbers) docs.push_back(find_invoice(ledger, n, d));  // unknown: exit 3
   }
 
   // E2: the seller's identity in force on each issue date must be complete.
   std::map<std::string, BuyerIdentity> buyers;
   std::vector<InvoiceDocument> built;
   for (const auto& inv : docs) {
-    const SellerIdentity seller = ledger.seller_at(inv.issue_date);
+    const SellerIdentity seller = seller_at(ledger, inv.issue_date);
     if (const auto missing = missing_seller_keys(seller); !missing.empty())
       throw refused("E2", "the seller's identity on {} ({}) lacks {}: set them with 'tally seller set KEY VALUE "
                           "--effective DATE'",
                     format_date(inv.issue_date), inv.number, missing_list(missing));
-    if (!buyers.count(inv.customer)) buyers.emplace(inv.customer, ledger.customer_identity(inv.customer));
+    if (!buyers.count(inv.customer)) buyers.emplace(inv.customer, customer_identity(ledger, inv.customer));
     std::optional<Date> cited;
-    if (!inv.cites.empty()) cited = ledger.invoice(inv.cites, d).issue_date;
-    built.push_back(invoice_document(inv, seller, buyers.at(inv.customer), ledger.policy_at(inv.issue_date), cited));
+    if (!inv.cites.empty()) cited = find_invoice(ledger, inv.cites, d).issue_date;
+    built.push_back(invoice_document(inv, seller, buyers.at(inv.customer), policy_at(ledger, inv.issue_date), cited));
   }
 
   const std::string dir = o.dir.value_or(".");

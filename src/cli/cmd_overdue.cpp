@@ -91,10 +91,10 @@ Table stages_table(const std::shared_ptr<const OverdueReport>& r) {
 std::vector<std::pair<std::string, std::string>> notices_of(Ledger& ledger, const OverdueReport& r,
                                                             const std::string& dir, bool markdown, Lang lang) {
   std::vector<std::pair<std::string, std::string>> out;
-  const SellerIdentity seller = ledger.seller_at(r.as_of);  // E2: the letterhead of the day
+  const SellerIdentity seller = seller_at(ledger, r.as_of);  // E2: the letterhead of the day
   for (const auto& c : r.customers) {
     if (c.stage.stage == Stage::active) continue;
-    Notice n{c.customer, ledger.customer(c.customer).name, r.as_of, c.stage, {}};
+    Notice n{c.customer, find_customer(ledger, c.customer).name, r.as_of, c.stage, {}};
     for (const auto& i : r.invoices)
       if (i.customer == c.customer && i.late)
         n.invoices.push_back({i.number, i.due_date, i.days_late, i.balance, i.interest_accrued, i.indemnity});

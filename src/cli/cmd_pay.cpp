@@ -106,8 +106,8 @@ Output run_list(Context& ctx, const ListOpts& o) {
   const Date d = ctx.as_of();
   Ledger& ledger = ctx.reader();
   // Unknown customer or invoice: not found, before any output.
-  if (f.customer) ledger.customer(*f.customer);
-  if (f.invoice) ledger.invoice(*f.invoice, d);
+  if (f.customer) find_customer(ledger, *f.customer);
+  if (f.invoice) find_invoice(ledger, *f.invoice, d);
   // Streamed while printing (issue 9); the count and total are gathered on the
   // table's last pass and printed after it.
   const auto each = [&ledger, f, d](const std::function<void(const Payment&)>& fn) { each_payment(ledger, f, d, fn); };

@@ -53,7 +53,7 @@ Output run_check(Context& ctx, const CheckOpts& o) {
   const auto csv = builtin_data("legal-interest-rates.csv");
   if (!csv) throw Error(ExitCode::internal, "this build of tally has no legal interest rates (data/)");
   const auto rates = parse_legal_rates(*csv);
-  const auto warnings = policy_warnings(ledger.policy_at(d), ledger.seller_at(d), rates, d);
+  const auto warnings = policy_warnings(policy_at(ledger, d), seller_at(ledger, d), rates, d);
   const auto legal = legal_rate_on(rates, d);
   Output out;
   out.json = Json{{"as_of", format_date(d)},
@@ -95,9 +95,9 @@ void setup_policy(CLI::App& cmd, Context& ctx, Action& action) {
   on_parse(show, ctx, action, std::make_shared<int>(0), [](Context& ctx, const int&) {
     const Date d = ctx.as_of();
     Ledger& ledger = ctx.reader();
-    const Policy p = ledger.policy_at(d);
+    const Policy p = policy_at(ledger, d);
     std::map<std::string, std::string> since;
-    for (const auto& v : ledger.policy_versions())
+    for (const auto& v : policy_versions(ledger))
       if (v.effective <= d) since[v.key] = format_date(v.effective);
     Output out;
     out.json = Json{{"as_of", format_date(d)}, {"parameters", Json::array()}, {"versions", Json::array()}};
@@ -112,7 +112,7 @@ void setup_policy(CLI::App& cmd, Context& ctx, Action& action) {
                                             {"accepted", param.accepted}});
       t.rows.push_back({key, param.get(p), std::string(param.rule), since[key], std::string(param.description)});
     }
-    for (const auto& v : ledger.policy_versions())
+    for (const auto& v : policy_versions(ledger))
       out.json["versions"].push_back(Json{{"key", v.key}, {"value", v.value}, {"effective", format_date(v.effective)}});
     out.tables.push_back(t);
     return out;
@@ -129,9 +129,9 @@ void setup_policy(CLI::App& cmd, Context& ctx, Action& action) {
   on_parse(set, ctx, action, s, [](Context& ctx, const SetOpts& o) {
     const Date eff = option_date(o.effective, "--effective");
     const std::string value = o.key == "services_grid" ? checked_grid(o.value) : o.value;
-    ctx.ledger().set_policy(o.key, value, eff);
+    set_policy(ctx.ledger(), o.key, value, eff);
     const PolicyParam& param = policy_param(o.key);
-    const Policy p = ctx.ledger().policy_at(eff);
+    const Policy p = policy_at(ctx.ledger(), eff);
     Output out;
     out.json = Json{{"key", o.key}, {"value", param.get(p)}, {"rule", param.rule}, {"effective", format_date(eff)}};
     out.lines.push_back(fmt::format("{} ({}) = {} from {}", o.key, param.rule, param.get(p), format_date(eff)));

@@ -106,7 +106,7 @@ struct FeatureOpts {
 Output run_feature(Context& ctx, const FeatureOpts& o) {
   const std::int64_t days = option_quantity(o.days, "--days");
   const Date d = ctx.as_of();
-  const Policy policy = ctx.reader().policy_at(d);
+  const Policy policy = policy_at(ctx.reader(), d);
   const ServicesGrid grid = load_grid(ctx, policy);
   const Quote q = quote_feature(grid, days, o.roadmap, o.urgent, policy);
   warn_example_prices(ctx, grid);
@@ -121,7 +121,7 @@ struct InterventionOpts {
 Output run_intervention(Context& ctx, const InterventionOpts& o) {
   const std::int64_t qty = option_quantity(o.qty, "--qty");
   const Date d = ctx.as_of();
-  const Policy policy = ctx.reader().policy_at(d);
+  const Policy policy = policy_at(ctx.reader(), d);
   const ServicesGrid grid = load_grid(ctx, policy);
   const Quote q = quote_intervention(grid, o.type, qty, o.urgent);
   warn_example_prices(ctx, grid);
@@ -158,7 +158,7 @@ void setup_quote(CLI::App& cmd, Context& ctx, Action& action) {
 
 InvoiceLine grid_line(Context& ctx, const std::string& code, std::int64_t qty, bool urgent, bool roadmap, Rate vat,
                       Date date) {
-  const Policy policy = ctx.reader().policy_at(date);
+  const Policy policy = policy_at(ctx.reader(), date);
   const ServicesGrid grid = load_grid(ctx, policy);
   const InvoiceLine line = invoice_line(quote_item(grid, code, qty, roadmap, urgent, policy), vat);
   warn_example_prices(ctx, grid);

@@ -56,7 +56,7 @@ Table aging_table(const AgingReport& r, std::string title) {
 Output run_aging(Context& ctx) {
   const Date d = ctx.as_of();
   const AgingReport r = aging_report(ctx.reader(), d);
-  const Policy p = ctx.reader().policy_at(d);
+  const Policy p = policy_at(ctx.reader(), d);
   Output out;
   out.json = to_json(r);
   out.tables.push_back(aging_table(r, fmt::format("Aging on {} (balances incl. VAT)", format_date(d))));

@@ -13,9 +13,9 @@ struct SetOpts {
 Output run_show(Context& ctx, const int&) {
   const Date d = ctx.as_of();
   Ledger& ledger = ctx.ledger();
-  const SellerIdentity s = ledger.seller_at(d);
+  const SellerIdentity s = seller_at(ledger, d);
   std::map<std::string, std::string> since;
-  for (const auto& v : ledger.seller_versions())
+  for (const auto& v : seller_versions(ledger))
     if (v.effective <= d) since[v.key] = format_date(v.effective);
   const auto missing = missing_seller_keys(s);
   Output out;
@@ -33,7 +33,7 @@ Output run_show(Context& ctx, const int&) {
                                     {"accepted", param.accepted}});
     t.rows.push_back({key, value, since[key], std::string(param.description)});
   }
-  for (const auto& v : ledger.seller_versions())
+  for (const auto& v : seller_versions(ledger))
     out.json["versions"].push_back(Json{{"key", v.key}, {"value", v.value}, {"effective", format_date(v.effective)}});
   out.tables.push_back(t);
   if (!missing.empty()) {
@@ -62,7 +62,7 @@ void setup_seller(CLI::App& cmd, Context& ctx, Action& action) {
   example(set, "tally seller set vat_number FR27552120222 --effective 2026-01-01");
   on_parse(set, ctx, action, s, [](Context& ctx, const SetOpts& o) {
     const Date eff = option_date(o.effective, "--effective");
-    ctx.ledger().set_seller(o.key, o.value, eff);
+    set_seller(ctx.ledger(), o.key, o.value, eff);
     const SellerParam& param = seller_param(o.key);
     SellerIdentity probe;
     param.set(probe, o.value);

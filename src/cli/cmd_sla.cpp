@@ -15,7 +15,7 @@ struct SlaOpts {
 Output run_sla(Context& ctx, const SlaOpts& o) {
   const UpdateType type = parse_update_type(o.type);
   const Date from = option_date(o.from, "--from");
-  const SlaTarget s = sla_target(type, from, ctx.reader().policy_at(from));
+  const SlaTarget s = sla_target(type, from, policy_at(ctx.reader(), from));
   Json holidays = Json::array();
   Table skipped{"Public holidays skipped", {"date", "name"}, {}};
   for (const auto& h : s.holidays_skipped) {

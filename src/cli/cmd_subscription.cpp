@@ -18,11 +18,11 @@ Output run_add(Context& ctx, const AddOpts& o) {
   s.amount_ht = parse_amount(o.amount);
   s.cycle = parse_cycle(o.cycle);
   s.start = option_date(o.start, "--start");
-  const Policy policy = ledger.policy_at(s.start);
+  const Policy policy = policy_at(ledger, s.start);
   s.commitment_months = o.commitment ? static_cast<int>(parse_count(*o.commitment, "--commitment-months", 120))
                                      : policy.commitment_months;
   s.notice_months = o.notice ? static_cast<int>(parse_count(*o.notice, "--notice-months", 120)) : policy.notice_months;
-  s = ledger.add_subscription(s);
+  s = add_subscription(ledger, s);
   Output out;
   out.json = Json{{"subscription", to_json(s)}};
   out.lines.push_back(fmt::format("Subscription {} added for {}: {} HT per month, {} from {}", s.id, s.customer,
@@ -35,7 +35,7 @@ struct ListOpts {
 };
 
 Output run_list(Context& ctx, const ListOpts& o) {
-  const auto subs = ctx.reader().subscriptions(o.customer);
+  const auto subs = list_subscriptions(ctx.reader(), o.customer);
   Output out;
   out.json = Json{{"subscriptions", Json::array()}};
   Table t{"", {"id", "customer", "amount_ht", "cycle", "start", "commitment", "notice", "end_date"}, {}};

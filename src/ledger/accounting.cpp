@@ -196,7 +196,7 @@ SELECT i.id AS id, i.credit_note AS credit_note, i.total_ttc AS total_ttc, l.vat
 }  // namespace
 
 void each_entry(Ledger& ledger, Date last, const std::function<void(const Entry&)>& fn) {
-  Ledger::Impl& impl = ledger.impl();
+  Ledger::Impl& impl = impl_of(ledger);
   auto& dq = impl.stmt(kDocumentRows);
   auto& pq = impl.stmt(kPaymentRows);
   auto& rq = impl.stmt(kReversalRows);
@@ -224,7 +224,7 @@ void each_entry(Ledger& ledger, Date last, const std::function<void(const Entry&
 }
 
 std::vector<Rate> vat_rates(Ledger& ledger) {
-  auto& q = ledger.impl().stmt("SELECT DISTINCT vat_rate_bp AS bp FROM invoice_line ORDER BY bp");
+  auto& q = impl_of(ledger).stmt("SELECT DISTINCT vat_rate_bp AS bp FROM invoice_line ORDER BY bp");
   std::vector<Rate> out;
   while (q.executeStep()) out.push_back(Rate{q.getColumn("bp").getInt64()});
   q.reset();
@@ -275,9 +275,9 @@ VatReport vat_report(Ledger& ledger, Date month, Date as_of) {
   r.month = month_first(month);
   r.complete = as_of > month_last(month);
   r.end = r.complete ? month_last(month) : as_of;
-  r.regime = ledger.seller_at(r.end).vat_regime;
-  if (r.regime == VatRegime::receipts) receipts(ledger.impl(), r);
-  else debits(ledger.impl(), r);
+  r.regime = seller_at(ledger, r.end).vat_regime;
+  if (r.regime == VatRegime::receipts) receipts(impl_of(ledger), r);
+  else debits(impl_of(ledger), r);
   for (const auto& v : r.by_rate) {
     r.total.base += v.base;
     r.total.vat += v.vat;

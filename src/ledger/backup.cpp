@@ -44,7 +44,7 @@ void copy_pages(SQLite::Database& src, SQLite::Database& dest, int timeout_ms) {
 }  // namespace
 
 BackupResult backup(Ledger& ledger, const std::string& path, bool overwrite) {
-  Ledger::Impl& impl = ledger.impl();
+  Ledger::Impl& impl = impl_of(ledger);
   OutputFiles file(ledger.path(), overwrite);
   file.check(path);
   BackupResult r;

@@ -43,7 +43,7 @@ struct EndCredit {
 // both), at most what remains uncredited (settle_invoiced_cycle, I3). A cycle
 // voided by hand is left alone. Runs inside a write.
 std::vector<EndCredit> credit_days_after_end(Ledger& ledger, const Customer& c, const Subscription& s, Date today) {
-  auto& q = ledger.impl().stmt(
+  auto& q = impl_of(ledger).stmt(
       "SELECT number, period_first, period_last FROM invoice WHERE subscription_id = ?1 AND credit_note = 0 "
       "AND kind = 'subscription' AND period_first IS NOT NULL AND period_last > ?2 ORDER BY id");
   q.bind(1, s.id);
@@ -55,15 +55,15 @@ std::vector<EndCredit> credit_days_after_end(Ledger& ledger, const Customer& c, 
   q.reset();
   std::vector<EndCredit> out;
   if (cycles.empty()) return out;
-  const auto standbys = ledger.standby_periods(c.code);
+  const auto standbys = standby_periods(ledger, c.code);
   for (const auto& [number, period] : cycles) {
-    const Policy policy = ledger.policy_at(month_first(period.first));  // the one the run priced it with (I5)
+    const Policy policy = policy_at(ledger, month_first(period.first));  // the one the run priced it with (I5)
     const auto bill = [&](std::optional<Date> end) {
       return invoice_totals(subscription_cycle_lines(s.amount_ht, s.cycle, period, end, c.vat_rate, standbys, policy))
           .ht;
     };
-    const Invoice inv = ledger.invoice(number, today);
-    const CycleSettlement d = settle_cycle(ledger.impl(), inv, c.vat_rate, bill(std::nullopt), bill(s.end_date));
+    const Invoice inv = find_invoice(ledger, number, today);
+    const CycleSettlement d = settle_cycle(impl_of(ledger), inv, c.vat_rate, bill(std::nullopt), bill(s.end_date));
     if (d.credit_ht <= 0) continue;
     const Date after = *s.end_date + date::days{1};
     const InvoiceLine line{fmt::format("Licence {} {} to {}: the days from {} to {}, after the effective date {}",
@@ -73,7 +73,7 @@ std::vector<EndCredit> credit_days_after_end(Ledger& ledger, const Customer& c, 
                            100, d.credit_ht, d.credit_ht, c.vat_rate, "C4", ""};
     EndCredit e;
     e.invoice = number;
-    e.note = ledger.issue_credit_note(number, {line}, today, "C4: cancellation effective " + format_date(*s.end_date),
+    e.note = issue_credit_note(ledger, number, {line}, today, "C4: cancellation effective " + format_date(*s.end_date),
                                       today);
     e.applied = std::min(e.note.total_ttc, std::max<Cents>(inv.balance, 0));
     e.to_credit = e.note.total_ttc - e.applied;
@@ -96,7 +96,7 @@ Statement balance_statement(Ledger& ledger, const Customer& c, const std::vector
     applied[e.invoice] += e.applied;
     to_credit += e.to_credit;
   }
-  for (const Invoice& inv : ledger.invoices(f, today)) {
+  for (const Invoice& inv : list_invoices(ledger, f, today)) {
     if (inv.credit_note) continue;
     const auto a = applied.find(inv.number);
     const Cents before = inv.balance + (a == applied.end() ? 0 : a->second);
@@ -130,8 +130,8 @@ Statement balance_statement(Ledger& ledger, const Customer& c, const std::vector
                                     -over, "credit", "L8",
                                     fmt::format("Pénalités facturées sur {} au-delà du dû, à créditer", li.number)});
   }
-  const auto invoiced = invoiced_cycle_starts(ledger.impl(), c.id, today);
-  const auto standbys = ledger.standby_periods(c.code);
+  const auto invoiced = invoiced_cycle_starts(impl_of(ledger), c.id, today);
+  const auto standbys = standby_periods(ledger, c.code);
   std::map<Date, Policy> policies;  // the policy of each billing month (I5 bills with it)
   for (const Subscription& s : subs) {
     const auto it = invoiced.find(s.id);
@@ -139,17 +139,17 @@ Statement balance_statement(Ledger& ledger, const Customer& c, const std::vector
                                                it == invoiced.end() ? std::vector<Date>{} : it->second)) {
       const Date month = month_first(p.first);
       auto pol = policies.find(month);
-      if (pol == policies.end()) pol = policies.emplace(month, ledger.policy_at(month)).first;
+      if (pol == policies.end()) pol = policies.emplace(month, policy_at(ledger, month)).first;
       lines.push_back(licence_due(s, p, *s.end_date, c.vat_rate, standbys, pol->second));
     }
   }
-  return make_statement(today, std::move(lines), ledger.credit(c.code, today) - to_credit);
+  return make_statement(today, std::move(lines), customer_credit(ledger, c.code, today) - to_credit);
 }
 
 }  // namespace
 
 CancelResult cancel(Ledger& ledger, const CancelRequest& r) {
-  const Customer c = ledger.customer(r.customer);
+  const Customer c = find_customer(ledger, r.customer);
   check_letter_ref(r.letter_ref);
   if (r.letter_date > r.today)
     throw usage_error("invalid letter date {}: a letter cannot be received after the business date {}",
@@ -158,9 +158,9 @@ CancelResult cancel(Ledger& ledger, const CancelRequest& r) {
   CancelResult out;
   out.customer = c;
   ledger.write("cancel", [&] {
-    auto& impl = ledger.impl();
+    auto& impl = impl_of(ledger);
     impl.check_open_period(r.letter_date, "cancellation");
-    auto subs = ledger.subscriptions(c.code);
+    auto subs = list_subscriptions(ledger, c.code);
     check_cancellable(c.code, subs.size());
     auto& up = impl.stmt("UPDATE subscription SET letter_date = ?, letter_ref = ?, end_date = ? WHERE id = ?");
     for (Subscription& s : subs) {

@@ -110,7 +110,7 @@ class ReadSnapshot {
 
 JsonExportCounts export_json(Ledger& ledger, const JsonExportInfo& info,
                              const std::function<void(std::string_view)>& write) {
-  SQLite::Database& db = ledger.impl().db;
+  SQLite::Database& db = impl_of(ledger).db;
   JsonExportCounts n;
   ReadSnapshot snapshot(db);
   DocumentWriter doc(write);

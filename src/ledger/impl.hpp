@@ -45,7 +45,7 @@ struct Ledger::Impl {
 
   // The policy versions ordered by effective date, read once per write (and
   // once for a read-only command); set_policy clears them.
-  std::optional<std::vector<Ledger::PolicyVersion>> policy_versions;
+  std::optional<std::vector<PolicyVersion>> policy_versions;
 
   // A cached prepared statement, reset and with bindings cleared, ready to bind.
   SQLite::Statement& stmt(const std::string& sql);
@@ -97,6 +97,10 @@ struct Ledger::Impl {
  private:
   std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> cache_;  // by SQL text
 };
+
+// The implementation behind a Ledger: for libtally's storage modules
+// (src/ledger) only; Ledger befriends this function and exposes nothing else.
+inline Ledger::Impl& impl_of(Ledger& ledger) { return *ledger.impl_; }
 
 // A prepared statement on the raw handle, finalized on scope exit (SQLiteCpp
 // keeps its sqlite3_stmt private; these read column types and values as SQLite

@@ -176,7 +176,7 @@ std::vector<std::string> iban_owners(Ledger::Impl& impl, const std::string& iban
 // with nothing to undo. The reference is new: known() looked for it first.
 void record(Ledger& ledger, ImportedLine& out, Date today) {
   const BankLine& l = out.source;
-  Ledger::Impl& impl = ledger.impl();
+  Ledger::Impl& impl = impl_of(ledger);
   MatchSnapshot snap;
   snap.entry = MatchEntry{l.amount, l.payer_name, l.payer_iban, l.currency, l.reversal};
   snap.invoices = l.invoices;
@@ -275,10 +275,10 @@ ImportResult import_payments(Ledger& ledger, BankStatement st, std::string_view 
   result.lines.reserve(st.lines.size());  // exactly: no doubling of 100k lines
   for (auto& line : st.lines) result.lines.push_back({std::move(line), ImportStatus::suspense, 0, "", "", 0, ""});
   std::vector<BankLine>().swap(st.lines);
-  const ImportSettings settings(ledger.impl().db);
+  const ImportSettings settings(impl_of(ledger).db);
   try {
     ledger.write("import.payments", [&] {
-      Ledger::Impl& impl = ledger.impl();
+      Ledger::Impl& impl = impl_of(ledger);
       const auto locked = locked_through(ledger);
       std::vector<LineError> conflicts, in_locked;
       for (std::size_t k = 0; k < result.lines.size(); ++k) {

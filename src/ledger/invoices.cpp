@@ -21,40 +21,69 @@ namespace {
   "(SELECT COALESCE(SUM(n.applied), 0) FROM invoice n WHERE n.cites_id = i.id AND n.issue_date <= ?1)"
 
 constexpr const char* kInvoiceSelect =
-    "SELECT i.id, i.number, i.credit_note, c.code, i.kind, i.issue_date, i.due_date, i.total_ht, i.vat, "
-    "i.total_ttc, i.reason, i.subscription_id, i.period_first, i.period_last, "
-    "(SELECT number FROM invoice o WHERE o.id = i.cites_id), " TALLY_PAID_AS_OF ", " TALLY_CREDITED_AS_OF " "
+    "SELECT i.id AS id, i.number AS number, i.credit_note AS credit_note, c.code AS customer, i.kind AS kind, "
+    "i.issue_date AS issue_date, i.due_date AS due_date, i.total_ht AS total_ht, i.vat AS vat, "
+    "i.total_ttc AS total_ttc, i.reason AS reason, i.subscription_id AS subscription_id, "
+    "i.period_first AS period_first, i.period_last AS period_last, "
+    "(SELECT number FROM invoice o WHERE o.id = i.cites_id) AS cites, " TALLY_PAID_AS_OF " AS paid, "
+    TALLY_CREDITED_AS_OF " AS credited "
     "FROM invoice i JOIN customer c ON c.id = i.customer_id ";
 
 constexpr const char* kBalanceAsOf =
-    "SELECT COALESCE(SUM(i.total_ttc - " TALLY_PAID_AS_OF " - " TALLY_CREDITED_AS_OF "), 0) "
+    "SELECT COALESCE(SUM(i.total_ttc - " TALLY_PAID_AS_OF " - " TALLY_CREDITED_AS_OF "), 0) AS owed "
     "FROM invoice i WHERE i.customer_id = ?2 AND i.credit_note = 0 AND i.issue_date <= ?1";
 #undef TALLY_PAID_AS_OF
 #undef TALLY_CREDITED_AS_OF
 
-Invoice read_invoice(SQLite::Statement& q) {
+// The columns of kInvoiceSelect, resolved by name once per statement (a
+// listing reads them for every invoice).
+struct InvoiceColumns {
+  explicit InvoiceColumns(const SQLite::Statement& q)
+      : id(q.getColumnIndex("id")),
+        number(q.getColumnIndex("number")),
+        credit_note(q.getColumnIndex("credit_note")),
+        customer(q.getColumnIndex("customer")),
+        kind(q.getColumnIndex("kind")),
+        issue_date(q.getColumnIndex("issue_date")),
+        due_date(q.getColumnIndex("due_date")),
+        total_ht(q.getColumnIndex("total_ht")),
+        vat(q.getColumnIndex("vat")),
+        total_ttc(q.getColumnIndex("total_ttc")),
+        reason(q.getColumnIndex("reason")),
+        subscription_id(q.getColumnIndex("subscription_id")),
+        period_first(q.getColumnIndex("period_first")),
+        period_last(q.getColumnIndex("period_last")),
+        cites(q.getColumnIndex("cites")),
+        paid(q.getColumnIndex("paid")),
+        credited(q.getColumnIndex("credited")) {}
+  const int id, number, credit_note, customer, kind, issue_date, due_date, total_ht, vat, total_ttc, reason,
+      subscription_id, period_first, period_last, cites, paid, credited;
+};
+
+Invoice read_invoice(SQLite::Statement& q, const InvoiceColumns& k) {
   Invoice inv;
-  inv.id = q.getColumn(0).getInt64();
-  inv.number = q.getColumn(1).getString();
-  inv.credit_note = q.getColumn(2).getInt() != 0;
-  inv.customer = q.getColumn(3).getString();
-  inv.kind = parse_invoice_kind(q.getColumn(4).getString());
-  inv.issue_date = parse_date(q.getColumn(5).getString());
-  inv.due_date = parse_date(q.getColumn(6).getString());
-  inv.total_ht = q.getColumn(7).getInt64();
-  inv.vat = q.getColumn(8).getInt64();
-  inv.total_ttc = q.getColumn(9).getInt64();
-  inv.reason = q.getColumn(10).getString();
-  if (!q.getColumn(11).isNull()) inv.subscription_id = q.getColumn(11).getInt64();
-  if (!q.getColumn(12).isNull())
-    inv.period = Period{parse_date(q.getColumn(12).getString()), parse_date(q.getColumn(13).getString())};
-  inv.cites = q.getColumn(14).getString();
+  inv.id = q.getColumn(k.id).getInt64();
+  inv.number = q.getColumn(k.number).getString();
+  inv.credit_note = q.getColumn(k.credit_note).getInt() != 0;
+  inv.customer = q.getColumn(k.customer).getString();
+  inv.kind = parse_invoice_kind(q.getColumn(k.kind).getString());
+  inv.issue_date = parse_date(q.getColumn(k.issue_date).getString());
+  inv.due_date = parse_date(q.getColumn(k.due_date).getString());
+  inv.total_ht = q.getColumn(k.total_ht).getInt64();
+  inv.vat = q.getColumn(k.vat).getInt64();
+  inv.total_ttc = q.getColumn(k.total_ttc).getInt64();
+  inv.reason = q.getColumn(k.reason).getString();
+  if (!q.getColumn(k.subscription_id).isNull()) inv.subscription_id = q.getColumn(k.subscription_id).getInt64();
+  if (!q.getColumn(k.period_first).isNull())
+    inv.period = Period{parse_date(q.getColumn(k.period_first).getString()),
+                        parse_date(q.getColumn(k.period_last).getString())};
+  inv.cites = q.getColumn(k.cites).getString();
   if (inv.credit_note) {
     inv.status = "credit-note";
     return inv;
   }
-  inv.paid = q.getColumn(15).getInt64();
-  inv.credited = q.getColumn(16).getInt64();
+  inv.paid = q.getColumn(k.paid).getInt64();
+  inv.credited = q.getColumn(k.credited).getInt64();
   inv.balance = inv.total_ttc - inv.paid - inv.credited;
   if (inv.balance == 0 && inv.credited > 0 && inv.credited == inv.total_ttc) inv.status = "void";
   else if (inv.balance == 0) inv.status = "paid";
@@ -67,11 +96,20 @@ Invoice read_invoice(SQLite::Statement& q) {
 // code: from the first day to the last day in standby (an early end replaces
 // the planned last day).
 constexpr const char* kAcceptedStandbys =
-    "SELECT c.code, s.first_day, COALESCE(s.ended_early, s.last_day) FROM standby s "
-    "JOIN customer c ON c.id = s.customer_id WHERE s.decision = 'accepted' ";
+    "SELECT c.code AS customer, s.first_day AS first_day, COALESCE(s.ended_early, s.last_day) AS last_day "
+    "FROM standby s JOIN customer c ON c.id = s.customer_id WHERE s.decision = 'accepted' ";
 
-Period standby_period(SQLite::Statement& q) {
-  return Period{parse_date(q.getColumn(1).getString()), parse_date(q.getColumn(2).getString())};
+// The columns of kAcceptedStandbys, resolved by name once per statement.
+struct StandbyColumns {
+  explicit StandbyColumns(const SQLite::Statement& q)
+      : customer(q.getColumnIndex("customer")),
+        first_day(q.getColumnIndex("first_day")),
+        last_day(q.getColumnIndex("last_day")) {}
+  const int customer, first_day, last_day;
+};
+
+Period standby_period(SQLite::Statement& q, const StandbyColumns& k) {
+  return Period{parse_date(q.getColumn(k.first_day).getString()), parse_date(q.getColumn(k.last_day).getString())};
 }
 
 // Loads the lines of the given invoices (sorted by id): one range query when
@@ -82,13 +120,17 @@ void load_lines(Ledger::Impl& impl, std::vector<Invoice>& invoices) {
   std::map<std::int64_t, Invoice*> by_id;
   for (auto& inv : invoices) by_id[inv.id] = &inv;
   auto read = [&](SQLite::Statement& q) {
+    const int invoice_id = q.getColumnIndex("invoice_id"), description = q.getColumnIndex("description"),
+              item = q.getColumnIndex("item"), qty = q.getColumnIndex("qty"), unit_ht = q.getColumnIndex("unit_ht"),
+              amount_ht = q.getColumnIndex("amount_ht"), vat_rate_bp = q.getColumnIndex("vat_rate_bp"),
+              rule = q.getColumnIndex("rule");
     while (q.executeStep()) {
-      auto it = by_id.find(q.getColumn(0).getInt64());
+      auto it = by_id.find(q.getColumn(invoice_id).getInt64());
       if (it == by_id.end()) continue;
-      it->second->lines.push_back(InvoiceLine{q.getColumn(1).getString(), q.getColumn(3).getInt64(),
-                                              q.getColumn(4).getInt64(), q.getColumn(5).getInt64(),
-                                              Rate{q.getColumn(6).getInt64()}, q.getColumn(7).getString(),
-                                              q.getColumn(2).getString()});
+      it->second->lines.push_back(InvoiceLine{q.getColumn(description).getString(), q.getColumn(qty).getInt64(),
+                                              q.getColumn(unit_ht).getInt64(), q.getColumn(amount_ht).getInt64(),
+                                              Rate{q.getColumn(vat_rate_bp).getInt64()}, q.getColumn(rule).getString(),
+                                              q.getColumn(item).getString()});
     }
     q.reset();
   };
@@ -133,8 +175,8 @@ SeriesTail series_tail(Ledger::Impl& impl, bool credit_note, int year) {
   q.bind(2, year);
   SeriesTail tail;
   if (q.executeStep()) {
-    tail.seq = q.getColumn(0).getInt64();
-    tail.issued = parse_date(q.getColumn(1).getString());
+    tail.seq = q.getColumn("seq").getInt64();
+    tail.issued = parse_date(q.getColumn("issue_date").getString());
   }
   q.reset();
   return tail;
@@ -209,26 +251,26 @@ std::int64_t insert_document(Ledger::Impl& impl, bool credit_note, std::int64_t 
 
 void Ledger::Impl::refresh_invoice(std::int64_t id, std::optional<Date> moved_on) {
   auto& q = stmt(
-      "SELECT i.total_ttc, i.issue_date, "
-      " (SELECT COALESCE(SUM(amount), 0) FROM allocation WHERE invoice_id = i.id AND reversed_on IS NULL), "
-      " (SELECT COALESCE(SUM(applied), 0) FROM invoice WHERE cites_id = i.id), "
-      " (SELECT MAX(date) FROM allocation WHERE invoice_id = i.id AND reversed_on IS NULL), "
-      " (SELECT MAX(issue_date) FROM invoice WHERE cites_id = i.id), "
-      " i.customer_id, i.paid + i.credited "
+      "SELECT i.total_ttc AS total_ttc, i.issue_date AS issue_date, "
+      " (SELECT COALESCE(SUM(amount), 0) FROM allocation WHERE invoice_id = i.id AND reversed_on IS NULL) AS paid, "
+      " (SELECT COALESCE(SUM(applied), 0) FROM invoice WHERE cites_id = i.id) AS credited, "
+      " (SELECT MAX(date) FROM allocation WHERE invoice_id = i.id AND reversed_on IS NULL) AS last_paid, "
+      " (SELECT MAX(issue_date) FROM invoice WHERE cites_id = i.id) AS last_credited, "
+      " i.customer_id AS customer_id, i.paid + i.credited AS was_covered "
       "FROM invoice i WHERE i.id = ? AND i.credit_note = 0");
   q.bind(1, id);
   if (!q.executeStep()) return;
-  const Cents ttc = q.getColumn(0).getInt64();
-  const Cents paid = q.getColumn(2).getInt64();
-  const Cents credited = q.getColumn(3).getInt64();
+  const Cents ttc = q.getColumn("total_ttc").getInt64();
+  const Cents paid = q.getColumn("paid").getInt64();
+  const Cents credited = q.getColumn("credited").getInt64();
   std::string settled;
   if (ttc - paid - credited == 0) {
-    settled = q.getColumn(1).getString();
-    for (int c : {4, 5})
-      if (!q.getColumn(c).isNull()) settled = std::max(settled, q.getColumn(c).getString());
+    settled = q.getColumn("issue_date").getString();
+    for (const char* last : {"last_paid", "last_credited"})
+      if (!q.getColumn(last).isNull()) settled = std::max(settled, q.getColumn(last).getString());
   }
-  const std::int64_t customer = q.getColumn(6).getInt64();
-  const Cents was_covered = q.getColumn(7).getInt64();
+  const std::int64_t customer = q.getColumn("customer_id").getInt64();
+  const Cents was_covered = q.getColumn("was_covered").getInt64();
   q.reset();
   customer_moved(customer, was_covered - (paid + credited), moved_on);
   auto& up = stmt("UPDATE invoice SET paid = ?, credited = ?, settled_on = ? WHERE id = ?");
@@ -311,10 +353,11 @@ void check_new_invoice(const NewInvoice& n) {
 
 }  // namespace
 
-Invoice Ledger::issue_invoice(const NewInvoice& n) {
+Invoice issue_invoice(Ledger& ledger, const NewInvoice& n) {
+  Ledger::Impl& impl = impl_of(ledger);
   check_new_invoice(n);
   Invoice out;
-  write("invoice.issue", [&] { return write_invoice(*impl_, n, customer(n.customer), out); });
+  ledger.write("invoice.issue", [&] { return write_invoice(impl, n, find_customer(ledger, n.customer), out); });
   return out;
 }
 
@@ -330,21 +373,25 @@ CreditSnapshot credit_snapshot(Ledger::Impl& impl, const Invoice& orig) {
   if (orig.credit_note) return snap;
   for (const auto& l : orig.lines) snap.uncredited_ht[l.vat_rate.bp] += l.amount_ht;
   auto& bal = impl.stmt(
-      "SELECT total_ttc - paid - credited, "
+      "SELECT total_ttc - paid - credited AS balance, "
       " (SELECT COALESCE(SUM(n.total_ttc), 0) FROM invoice n WHERE n.cites_id = i.id AND n.credit_note = 1) "
+      "   AS credited_ttc "
       "FROM invoice i WHERE i.id = ?");
   bal.bind(1, orig.id);
   bal.executeStep();
-  snap.balance = bal.getColumn(0).getInt64();
-  snap.credited_ttc = bal.getColumn(1).getInt64();
+  snap.balance = bal.getColumn("balance").getInt64();
+  snap.credited_ttc = bal.getColumn("credited_ttc").getInt64();
   bal.reset();
   auto& q = impl.stmt(
-      "SELECT l.vat_rate_bp, SUM(l.amount_ht), MAX(l.rule <> 'S3') FROM invoice_line l "
-      "JOIN invoice n ON n.id = l.invoice_id WHERE n.cites_id = ? AND n.credit_note = 1 GROUP BY l.vat_rate_bp");
+      "SELECT l.vat_rate_bp AS vat_rate_bp, SUM(l.amount_ht) AS amount_ht, MAX(l.rule <> 'S3') AS by_hand "
+      "FROM invoice_line l JOIN invoice n ON n.id = l.invoice_id WHERE n.cites_id = ? AND n.credit_note = 1 "
+      "GROUP BY l.vat_rate_bp");
   q.bind(1, orig.id);
+  const int rate = q.getColumnIndex("vat_rate_bp"), amount = q.getColumnIndex("amount_ht"),
+            by_hand = q.getColumnIndex("by_hand");
   while (q.executeStep()) {
-    snap.uncredited_ht[q.getColumn(0).getInt64()] -= q.getColumn(1).getInt64();
-    if (q.getColumn(2).getInt() != 0) snap.credited_by_hand = true;
+    snap.uncredited_ht[q.getColumn(rate).getInt64()] -= q.getColumn(amount).getInt64();
+    if (q.getColumn(by_hand).getInt() != 0) snap.credited_by_hand = true;
   }
   q.reset();
   return snap;
@@ -358,14 +405,15 @@ CreditSnapshot credit_snapshot(Ledger::Impl& impl, const Invoice& orig, Date dat
 
 std::vector<BalanceMove> balance_moves_after(Ledger::Impl& impl, std::int64_t invoice_id, Date from) {
   auto& q = impl.stmt(
-      "SELECT date, -amount FROM allocation WHERE invoice_id = ?1 AND date > ?2 "
+      "SELECT date AS day, -amount AS change FROM allocation WHERE invoice_id = ?1 AND date > ?2 "
       "UNION ALL SELECT reversed_on, amount FROM allocation WHERE invoice_id = ?1 AND reversed_on > ?2 "
       "UNION ALL SELECT issue_date, -applied FROM invoice "
       " WHERE cites_id = ?1 AND credit_note = 1 AND applied > 0 AND issue_date > ?2");
   q.bind(1, invoice_id);
   q.bind(2, db_date(from));
   std::vector<BalanceMove> out;
-  while (q.executeStep()) out.push_back({parse_date(q.getColumn(0).getString()), q.getColumn(1).getInt64()});
+  const int day = q.getColumnIndex("day"), change = q.getColumnIndex("change");
+  while (q.executeStep()) out.push_back({parse_date(q.getColumn(day).getString()), q.getColumn(change).getInt64()});
   q.reset();
   return out;
 }
@@ -378,20 +426,21 @@ CycleSettlement settle_cycle(Ledger::Impl& impl, const Invoice& inv, Rate vat_ra
                                                   snap.uncredited_ttc(), snap.credited_by_hand});
 }
 
-Invoice Ledger::issue_credit_note(std::string_view original, std::vector<InvoiceLine> lines, Date date,
-                                  std::string reason, std::optional<Date> business_date) {
+Invoice issue_credit_note(Ledger& ledger, std::string_view original, std::vector<InvoiceLine> lines, Date date,
+                          std::string reason, std::optional<Date> business_date) {
+  Ledger::Impl& impl = impl_of(ledger);
   if (reason.empty()) throw usage_error("a credit note needs a reason");
   check_text(reason, "reason", TextRule{kMaxNoteLength, false});
   Invoice out;
-  write("credit-note.issue", [&] {
-    const Invoice orig = invoice(original, date);
-    const CreditDecision d = decide_credit(credit_snapshot(*impl_, orig, date), lines, date);
-    const auto cid = impl_->customer_id(orig.customer);
+  ledger.write("credit-note.issue", [&] {
+    const Invoice orig = find_invoice(ledger, original, date);
+    const CreditDecision d = decide_credit(credit_snapshot(impl, orig, date), lines, date);
+    const auto cid = impl.customer_id(orig.customer);
     std::string number;
-    const auto id = insert_document(*impl_, true, cid, orig.kind, date, business_date.value_or(date), date, lines,
+    const auto id = insert_document(impl, true, cid, orig.kind, date, business_date.value_or(date), date, lines,
                                     orig.id, d.applied, reason, orig.subscription_id, orig.period, number);
     if (d.to_customer_credit > 0) {  // P3: what was already paid becomes customer credit
-      auto& mv = impl_->stmt(
+      auto& mv = impl.stmt(
           "INSERT INTO credit_movement(customer_id, date, amount, invoice_id, note) VALUES (?, ?, ?, ?, ?)");
       mv.bind(1, cid);
       mv.bind(2, db_date(date));
@@ -400,9 +449,9 @@ Invoice Ledger::issue_credit_note(std::string_view original, std::vector<Invoice
       mv.bind(5, "credit note " + number + " on paid part of " + orig.number);
       mv.exec();
     }
-    impl_->refresh_invoice(orig.id);
-    impl_->penalties_changed(orig.id, date);
-    out = invoice(number, date);
+    impl.refresh_invoice(orig.id);
+    impl.penalties_changed(orig.id, date);
+    out = find_invoice(ledger, number, date);
     auto ev = event_of(out);
     ev["reason"] = reason;
     ev["applied"] = format_amount(d.applied);
@@ -412,72 +461,77 @@ Invoice Ledger::issue_credit_note(std::string_view original, std::vector<Invoice
   return out;
 }
 
-Invoice Ledger::void_invoice(std::string_view number, std::string reason, Date date,
-                             std::optional<Date> business_date) {
+Invoice void_invoice(Ledger& ledger, std::string_view number, std::string reason, Date date,
+                     std::optional<Date> business_date) {
+  Ledger::Impl& impl = impl_of(ledger);
   if (reason.empty()) throw usage_error("void needs a reason");
   check_text(reason, "reason", TextRule{kMaxNoteLength, false});
-  const Invoice orig = invoice(number, date);
+  const Invoice orig = find_invoice(ledger, number, date);
   // issue_credit_note decides again under the write lock (decide_credit).
-  std::vector<InvoiceLine> lines = void_lines(credit_snapshot(*impl_, orig), orig.lines);
-  return issue_credit_note(number, std::move(lines), date, std::move(reason), business_date);
+  std::vector<InvoiceLine> lines = void_lines(credit_snapshot(impl, orig), orig.lines);
+  return issue_credit_note(ledger, number, std::move(lines), date, std::move(reason), business_date);
 }
 
-Invoice Ledger::credit_invoice(std::string_view number, Cents amount_ht, std::string reason, Date date,
-                               std::optional<Date> business_date) {
+Invoice credit_invoice(Ledger& ledger, std::string_view number, Cents amount_ht, std::string reason, Date date,
+                       std::optional<Date> business_date) {
+  Ledger::Impl& impl = impl_of(ledger);
   if (reason.empty()) throw usage_error("a partial credit note needs a reason");
-  const Invoice orig = invoice(number, date);
-  InvoiceLine line = partial_credit_line(credit_snapshot(*impl_, orig), amount_ht,
+  const Invoice orig = find_invoice(ledger, number, date);
+  InvoiceLine line = partial_credit_line(credit_snapshot(impl, orig), amount_ht,
                                          fmt::format("Partial credit of {}: {}", orig.number, reason));
-  return issue_credit_note(number, {std::move(line)}, date, std::move(reason), business_date);
+  return issue_credit_note(ledger, number, {std::move(line)}, date, std::move(reason), business_date);
 }
 
-Invoice Ledger::invoice(std::string_view number, Date d) {
-  auto& q = impl_->stmt(std::string(kInvoiceSelect) + "WHERE i.number = ?2");
+Invoice find_invoice(Ledger& ledger, std::string_view number, Date d) {
+  Ledger::Impl& impl = impl_of(ledger);
+  auto& q = impl.stmt(std::string(kInvoiceSelect) + "WHERE i.number = ?2");
   q.bind(1, db_date(d));
   q.bind(2, std::string(number));
   if (!q.executeStep())
     throw not_found("unknown invoice '{}': expected a number such as F2026-000001", number).with(Hint::invoice_list);
-  std::vector<Invoice> one{read_invoice(q)};
+  std::vector<Invoice> one{read_invoice(q, InvoiceColumns(q))};
   q.reset();
-  load_lines(*impl_, one);
+  load_lines(impl, one);
   return one.front();
 }
 
-Cents Ledger::balance(std::string_view customer_code, Date d) {
-  const auto id = impl_->customer_id(customer_code);
+Cents customer_balance(Ledger& ledger, std::string_view customer_code, Date d) {
+  Ledger::Impl& impl = impl_of(ledger);
+  const auto id = impl.customer_id(customer_code);
   // Nothing issued or moved after d: today's cached sum (migration 5) is the
   // balance on d. Otherwise each invoice as of d.
-  auto& cached = impl_->stmt("SELECT owed FROM customer WHERE id = ?1 AND COALESCE(moved_on, '') <= ?2");
+  auto& cached = impl.stmt("SELECT owed FROM customer WHERE id = ?1 AND COALESCE(moved_on, '') <= ?2");
   cached.bind(1, id);
   cached.bind(2, db_date(d));
   const bool current = cached.executeStep();
-  const Cents owed_today = current ? cached.getColumn(0).getInt64() : 0;
+  const Cents owed_today = current ? cached.getColumn("owed").getInt64() : 0;
   cached.reset();
   if (current) return owed_today;
-  auto& q = impl_->stmt(kBalanceAsOf);
+  auto& q = impl.stmt(kBalanceAsOf);
   q.bind(1, db_date(d));
   q.bind(2, id);
   q.executeStep();
-  const Cents owed = q.getColumn(0).getInt64();
+  const Cents owed = q.getColumn("owed").getInt64();
   q.reset();
   return owed;
 }
 
-std::vector<Invoice> Ledger::invoices(const InvoiceFilter& f, Date d) {
+std::vector<Invoice> list_invoices(Ledger& ledger, const InvoiceFilter& f, Date d) {
   std::vector<Invoice> out;
-  each_invoice(f, d, [&out](const Invoice& inv) { out.push_back(inv); });
+  each_invoice(ledger, f, d, [&out](const Invoice& inv) { out.push_back(inv); });
   return out;
 }
 
-void Ledger::each_invoice(const InvoiceFilter& f, Date d, const std::function<void(const Invoice&)>& fn) {
+void each_invoice(Ledger& ledger, const InvoiceFilter& f, Date d, const std::function<void(const Invoice&)>& fn) {
+  Ledger::Impl& impl = impl_of(ledger);
   std::string sql = std::string(kInvoiceSelect) + "WHERE i.issue_date <= ?1";
   if (f.customer) {
-    impl_->customer_id(*f.customer);  // unknown customer: not found
+    impl.customer_id(*f.customer);  // unknown customer: not found
     sql += " AND c.code = ?2";
   }
   if (f.kind) sql += " AND i.kind = ?3";
   sql += " ORDER BY i.id";
-  auto& q = impl_->stmt(sql);
+  auto& q = impl.stmt(sql);
   q.bind(1, db_date(d));
   if (f.customer) q.bind(2, *f.customer);
   if (f.kind) q.bind(3, std::string(to_string(*f.kind)));
@@ -487,12 +541,13 @@ void Ledger::each_invoice(const InvoiceFilter& f, Date d, const std::function<vo
   std::vector<Invoice> batch;
   batch.reserve(kBatch);
   auto flush = [&] {
-    load_lines(*impl_, batch);
+    load_lines(impl, batch);
     for (const auto& inv : batch) fn(inv);
     batch.clear();
   };
+  const InvoiceColumns k(q);
   while (q.executeStep()) {
-    Invoice inv = read_invoice(q);
+    Invoice inv = read_invoice(q, k);
     if (f.status && inv.status != *f.status) continue;
     batch.push_back(std::move(inv));
     if (batch.size() == kBatch) flush();
@@ -501,36 +556,40 @@ void Ledger::each_invoice(const InvoiceFilter& f, Date d, const std::function<vo
   q.reset();
 }
 
-std::vector<Period> Ledger::standby_periods(std::string_view customer_code) {
-  const auto cid = impl_->customer_id(customer_code);
-  auto& q = impl_->stmt(std::string(kAcceptedStandbys) + "AND s.customer_id = ? ORDER BY s.first_day");
+std::vector<Period> standby_periods(Ledger& ledger, std::string_view customer_code) {
+  Ledger::Impl& impl = impl_of(ledger);
+  const auto cid = impl.customer_id(customer_code);
+  auto& q = impl.stmt(std::string(kAcceptedStandbys) + "AND s.customer_id = ? ORDER BY s.first_day");
   q.bind(1, cid);
   std::vector<Period> out;
-  while (q.executeStep()) out.push_back(standby_period(q));
+  const StandbyColumns k(q);
+  while (q.executeStep()) out.push_back(standby_period(q, k));
   q.reset();
   return out;
 }
 
-std::vector<Invoice> Ledger::run_billing(Date month, Date today,
-                                         const std::function<void(std::size_t, std::size_t)>& progress) {
+std::vector<Invoice> run_billing(Ledger& ledger, Date month, Date today,
+                                 const std::function<void(std::size_t, std::size_t)>& progress) {
+  Ledger::Impl& impl = impl_of(ledger);
   month = month_first(month);
   check_billing_month(month, today);
   std::vector<Invoice> issued;
-  write("invoice.run", [&] {
-    const Policy policy = policy_at(month);
+  ledger.write("invoice.run", [&] {
+    const Policy policy = policy_at(ledger, month);
     // Every customer (VAT rate, terms) and accepted standbys, read once (not per subscription).
     std::map<std::string, Customer> by_code;
-    for (Customer& c : customers()) by_code.emplace(c.code, std::move(c));
+    for (Customer& c : list_customers(ledger)) by_code.emplace(c.code, std::move(c));
     std::map<std::string, std::vector<Period>> standbys;
-    auto& sb = impl_->stmt(std::string(kAcceptedStandbys) + "ORDER BY s.customer_id, s.first_day");
-    while (sb.executeStep()) standbys[sb.getColumn(0).getString()].push_back(standby_period(sb));
+    auto& sb = impl.stmt(std::string(kAcceptedStandbys) + "ORDER BY s.customer_id, s.first_day");
+    const StandbyColumns k(sb);
+    while (sb.executeStep()) standbys[sb.getColumn(k.customer).getString()].push_back(standby_period(sb, k));
     sb.reset();
     const std::vector<Period> none;
-    auto& exists = impl_->stmt(
+    auto& exists = impl.stmt(
         "SELECT 1 FROM invoice WHERE subscription_id = ? AND period_first = ? AND credit_note = 0 "
         "AND kind = 'subscription'");
     nlohmann::json numbers = nlohmann::json::array();
-    const std::vector<Subscription> subs = subscriptions();
+    const std::vector<Subscription> subs = list_subscriptions(ledger);
     for (std::size_t k = 0; k < subs.size(); ++k) {
       const Subscription& s = subs[k];
       if (progress) progress(k + 1, subs.size());
@@ -557,7 +616,7 @@ std::vector<Invoice> Ledger::run_billing(Date month, Date today,
                                          sb_it == standbys.end() ? none : sb_it->second, policy);
       if (n.lines.empty()) continue;
       check_new_invoice(n);
-      write("invoice.issue", [&] { return write_invoice(*impl_, n, c, issued.emplace_back()); });
+      ledger.write("invoice.issue", [&] { return write_invoice(impl, n, c, issued.emplace_back()); });
       numbers.push_back(issued.back().number);
     }
     return nlohmann::json{{"period", format_month(month)}, {"issued", numbers}}.dump();

@@ -351,9 +351,9 @@ void append_journal(Ledger::Impl& impl, std::string_view kind, const std::string
   impl.journal_tail.emplace(id, std::move(hash));
 }
 
-std::vector<JournalEvent> Ledger::journal() {
+std::vector<JournalEvent> read_journal(Ledger& ledger) {
   std::vector<JournalEvent> out;
-  SQLite::Statement q(impl_->db,
+  SQLite::Statement q(impl_of(ledger).db,
                       "SELECT id, at, os_user, command, kind, payload, prev_hash, hash, changes FROM journal "
                       "ORDER BY id");
   while (q.executeStep()) {

@@ -1,4 +1,5 @@
-// Ledger: opening, transactions, policy versions, customers, subscriptions.
+// Ledger: opening, transactions; the verbs of policy versions, customers and
+// subscriptions (tally/ledger/policy.hpp, tally/ledger/customers.hpp).
 #include "tally/ledger.hpp"
 
 #include <sqlite3.h>
@@ -73,9 +74,9 @@ void Ledger::Impl::release_statements() {
 }
 
 void Ledger::Impl::check_open_period(Date d, std::string_view what) {
-  auto& q = stmt("SELECT MAX(month) FROM period_lock");
+  auto& q = stmt("SELECT MAX(month) AS month FROM period_lock");
   std::optional<std::string> locked;
-  if (q.executeStep() && !q.getColumn(0).isNull()) locked = q.getColumn(0).getString();
+  if (q.executeStep() && !q.getColumn("month").isNull()) locked = q.getColumn("month").getString();
   q.reset();
   tally::check_open_period(d, locked, what);
 }
@@ -85,7 +86,7 @@ std::int64_t Ledger::Impl::customer_id(std::string_view code) {
   q.bind(1, std::string(code));
   if (!q.executeStep())
     throw not_found("unknown customer '{}'", code).with(Hint::customer_list);
-  return q.getColumn(0).getInt64();
+  return q.getColumn("id").getInt64();
 }
 
 std::int64_t Ledger::Impl::invoice_id(std::string_view number) {
@@ -93,7 +94,7 @@ std::int64_t Ledger::Impl::invoice_id(std::string_view number) {
   q.bind(1, std::string(number));
   if (!q.executeStep())
     throw not_found("unknown invoice '{}': expected a number such as F2026-000001", number).with(Hint::invoice_list);
-  return q.getColumn(0).getInt64();
+  return q.getColumn("id").getInt64();
 }
 
 Ledger::Ledger(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -338,12 +339,15 @@ Error as_error(const std::exception& e) {
 namespace {
 // The policy versions ordered by effective date, read once and kept until the
 // next write or policy change (Impl::policy_versions).
-const std::vector<Ledger::PolicyVersion>& cached_policy_versions(Ledger::Impl& impl) {
+const std::vector<PolicyVersion>& cached_policy_versions(Ledger::Impl& impl) {
   if (!impl.policy_versions) {
-    std::vector<Ledger::PolicyVersion> out;
+    std::vector<PolicyVersion> out;
     auto& q = impl.stmt("SELECT key, value, effective FROM policy ORDER BY effective, id");
+    const int key = q.getColumnIndex("key"), value = q.getColumnIndex("value"),
+              effective = q.getColumnIndex("effective");
     while (q.executeStep())
-      out.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(), parse_date(q.getColumn(2).getString())});
+      out.push_back({q.getColumn(key).getString(), q.getColumn(value).getString(),
+                     parse_date(q.getColumn(effective).getString())});
     q.reset();
     impl.policy_versions = std::move(out);
   }
@@ -351,9 +355,9 @@ const std::vector<Ledger::PolicyVersion>& cached_policy_versions(Ledger::Impl& i
 }
 }  // namespace
 
-Policy Ledger::policy_at(Date d) {
+Policy policy_at(Ledger& ledger, Date d) {
   Policy p;
-  for (const auto& v : cached_policy_versions(*impl_)) {
+  for (const auto& v : cached_policy_versions(impl_of(ledger))) {
     if (v.effective > d) break;  // ordered by effective date
     for (const auto& param : policy_params()) {
       if (param.key == v.key) {
@@ -365,49 +369,64 @@ Policy Ledger::policy_at(Date d) {
   return p;
 }
 
-void Ledger::set_policy(std::string_view key, std::string_view value, Date effective) {
+void set_policy(Ledger& ledger, std::string_view key, std::string_view value, Date effective) {
+  Ledger::Impl& impl = impl_of(ledger);
   const PolicyParam& param = policy_param(key);
   Policy probe;
   param.set(probe, value);  // validates; throws Error(usage)
   const std::string canonical = param.get(probe);
-  write("policy.set", [&] {
-    impl_->check_open_period(effective, "policy change");
-    auto& dup = impl_->stmt("SELECT value FROM policy WHERE key = ? AND effective = ?");
+  ledger.write("policy.set", [&] {
+    impl.check_open_period(effective, "policy change");
+    auto& dup = impl.stmt("SELECT value FROM policy WHERE key = ? AND effective = ?");
     dup.bind(1, std::string(key));
     dup.bind(2, db_date(effective));
     if (dup.executeStep())
       throw conflict("policy parameter '{}' already has a version effective {} (value {})", key,
-                     format_date(effective), dup.getColumn(0).getString());
-    auto& ins = impl_->stmt("INSERT INTO policy(key, value, effective) VALUES (?, ?, ?)");
+                     format_date(effective), dup.getColumn("value").getString());
+    auto& ins = impl.stmt("INSERT INTO policy(key, value, effective) VALUES (?, ?, ?)");
     ins.bind(1, std::string(key));
     ins.bind(2, canonical);
     ins.bind(3, db_date(effective));
     ins.exec();
-    impl_->policy_versions.reset();
+    impl.policy_versions.reset();
     return nlohmann::json{{"key", key}, {"value", canonical}, {"effective", format_date(effective)}}.dump();
   });
 }
 
-std::vector<Ledger::PolicyVersion> Ledger::policy_versions() { return cached_policy_versions(*impl_); }
+std::vector<PolicyVersion> policy_versions(Ledger& ledger) { return cached_policy_versions(impl_of(ledger)); }
 
 // ---- Customers ----
 
 namespace {
-Customer read_customer(SQLite::Statement& q) {
+// The columns of kCustomerColumns, resolved by name once per statement.
+struct CustomerColumns {
+  explicit CustomerColumns(const SQLite::Statement& q)
+      : id(q.getColumnIndex("id")),
+        code(q.getColumnIndex("code")),
+        name(q.getColumnIndex("name")),
+        email(q.getColumnIndex("email")),
+        vat_rate_bp(q.getColumnIndex("vat_rate_bp")),
+        terms_days(q.getColumnIndex("terms_days")),
+        created(q.getColumnIndex("created")) {}
+  const int id, code, name, email, vat_rate_bp, terms_days, created;
+};
+
+Customer read_customer(SQLite::Statement& q, const CustomerColumns& k) {
   Customer c;
-  c.id = q.getColumn(0).getInt64();
-  c.code = q.getColumn(1).getString();
-  c.name = q.getColumn(2).getString();
-  c.email = q.getColumn(3).getString();
-  c.vat_rate = Rate{q.getColumn(4).getInt64()};
-  c.terms_days = q.getColumn(5).getInt();
-  c.created = parse_date(q.getColumn(6).getString());
+  c.id = q.getColumn(k.id).getInt64();
+  c.code = q.getColumn(k.code).getString();
+  c.name = q.getColumn(k.name).getString();
+  c.email = q.getColumn(k.email).getString();
+  c.vat_rate = Rate{q.getColumn(k.vat_rate_bp).getInt64()};
+  c.terms_days = q.getColumn(k.terms_days).getInt();
+  c.created = parse_date(q.getColumn(k.created).getString());
   return c;
 }
 constexpr const char* kCustomerColumns = "SELECT id, code, name, email, vat_rate_bp, terms_days, created FROM customer";
 }  // namespace
 
-Customer Ledger::add_customer(Customer c, Date today) {
+Customer add_customer(Ledger& ledger, Customer c, Date today) {
+  Ledger::Impl& impl = impl_of(ledger);
   if (!is_valid_code(c.code))
     throw usage_error("invalid customer code '{}': expected lowercase letters, digits and '-', "
                       "starting with a letter or digit, at most 64 characters (e.g. acme-sas)",
@@ -415,14 +434,14 @@ Customer Ledger::add_customer(Customer c, Date today) {
   if (c.name.empty()) throw usage_error("invalid customer name '': expected a name").with(Hint::name);
   check_text(c.name, "customer name", TextRule{kMaxCustomerNameLength, false});
   if (!c.email.empty()) check_email(c.email, "customer e-mail");
-  const Policy policy = policy_at(today);
+  const Policy policy = policy_at(ledger, today);
   check_terms(c.terms_days, policy);
   c.created = today;
-  write("customer.add", [&] {
-    auto& dup = impl_->stmt("SELECT 1 FROM customer WHERE code = ?");
+  ledger.write("customer.add", [&] {
+    auto& dup = impl.stmt("SELECT 1 FROM customer WHERE code = ?");
     dup.bind(1, c.code);
     if (dup.executeStep()) throw conflict("customer '{}' already exists", c.code);
-    auto& ins = impl_->stmt(
+    auto& ins = impl.stmt(
         "INSERT INTO customer(code, name, email, vat_rate_bp, terms_days, created) VALUES (?, ?, ?, ?, ?, ?)");
     ins.bind(1, c.code);
     ins.bind(2, c.name);
@@ -431,7 +450,7 @@ Customer Ledger::add_customer(Customer c, Date today) {
     ins.bind(5, c.terms_days);
     ins.bind(6, db_date(today));
     ins.exec();
-    c.id = impl_->db.getLastInsertRowid();
+    c.id = impl.db.getLastInsertRowid();
     return nlohmann::json{{"code", c.code},
                           {"name", c.name},
                           {"email", c.email},
@@ -442,62 +461,86 @@ Customer Ledger::add_customer(Customer c, Date today) {
   return c;
 }
 
-Customer Ledger::customer(std::string_view code) {
-  auto& q = impl_->stmt(std::string(kCustomerColumns) + " WHERE code = ?");
+Customer find_customer(Ledger& ledger, std::string_view code) {
+  Ledger::Impl& impl = impl_of(ledger);
+  auto& q = impl.stmt(std::string(kCustomerColumns) + " WHERE code = ?");
   q.bind(1, std::string(code));
   if (!q.executeStep()) throw not_found("unknown customer '{}'", code).with(Hint::customer_list);
-  return read_customer(q);
+  return read_customer(q, CustomerColumns(q));
 }
 
-std::vector<Customer> Ledger::customers() {
+std::vector<Customer> list_customers(Ledger& ledger) {
+  Ledger::Impl& impl = impl_of(ledger);
   std::vector<Customer> out;
-  auto& q = impl_->stmt(std::string(kCustomerColumns) + " ORDER BY code");
-  while (q.executeStep()) out.push_back(read_customer(q));
+  auto& q = impl.stmt(std::string(kCustomerColumns) + " ORDER BY code");
+  const CustomerColumns k(q);
+  while (q.executeStep()) out.push_back(read_customer(q, k));
   return out;
 }
 
-Cents Ledger::credit(std::string_view customer_code, Date d) {
-  const auto id = impl_->customer_id(customer_code);
-  auto& q = impl_->stmt("SELECT COALESCE(SUM(amount), 0) FROM credit_movement WHERE customer_id = ? AND date <= ?");
+Cents customer_credit(Ledger& ledger, std::string_view customer_code, Date d) {
+  Ledger::Impl& impl = impl_of(ledger);
+  const auto id = impl.customer_id(customer_code);
+  auto& q = impl.stmt(
+      "SELECT COALESCE(SUM(amount), 0) AS credit FROM credit_movement WHERE customer_id = ? AND date <= ?");
   q.bind(1, id);
   q.bind(2, db_date(d));
   q.executeStep();
-  return q.getColumn(0).getInt64();
+  return q.getColumn("credit").getInt64();
 }
 
 // ---- Subscriptions ----
 
 namespace {
 constexpr const char* kSubscriptionColumns =
-    "SELECT s.id, c.code, s.amount_ht, s.cycle, s.start, s.commitment_months, s.notice_months, "
-    "s.letter_date, s.letter_ref, s.end_date FROM subscription s JOIN customer c ON c.id = s.customer_id";
+    "SELECT s.id AS id, c.code AS customer, s.amount_ht AS amount_ht, s.cycle AS cycle, s.start AS start, "
+    "s.commitment_months AS commitment_months, s.notice_months AS notice_months, s.letter_date AS letter_date, "
+    "s.letter_ref AS letter_ref, s.end_date AS end_date FROM subscription s JOIN customer c ON c.id = s.customer_id";
 
-Subscription read_subscription(SQLite::Statement& q) {
+// The columns of kSubscriptionColumns, resolved by name once per statement.
+struct SubscriptionColumns {
+  explicit SubscriptionColumns(const SQLite::Statement& q)
+      : id(q.getColumnIndex("id")),
+        customer(q.getColumnIndex("customer")),
+        amount_ht(q.getColumnIndex("amount_ht")),
+        cycle(q.getColumnIndex("cycle")),
+        start(q.getColumnIndex("start")),
+        commitment_months(q.getColumnIndex("commitment_months")),
+        notice_months(q.getColumnIndex("notice_months")),
+        letter_date(q.getColumnIndex("letter_date")),
+        letter_ref(q.getColumnIndex("letter_ref")),
+        end_date(q.getColumnIndex("end_date")) {}
+  const int id, customer, amount_ht, cycle, start, commitment_months, notice_months, letter_date, letter_ref,
+      end_date;
+};
+
+Subscription read_subscription(SQLite::Statement& q, const SubscriptionColumns& k) {
   Subscription s;
-  s.id = q.getColumn(0).getInt64();
-  s.customer = q.getColumn(1).getString();
-  s.amount_ht = q.getColumn(2).getInt64();
-  s.cycle = parse_cycle(q.getColumn(3).getString());
-  s.start = parse_date(q.getColumn(4).getString());
-  s.commitment_months = q.getColumn(5).getInt();
-  s.notice_months = q.getColumn(6).getInt();
-  if (!q.getColumn(7).isNull()) s.letter_date = parse_date(q.getColumn(7).getString());
-  s.letter_ref = q.getColumn(8).getString();
-  if (!q.getColumn(9).isNull()) s.end_date = parse_date(q.getColumn(9).getString());
+  s.id = q.getColumn(k.id).getInt64();
+  s.customer = q.getColumn(k.customer).getString();
+  s.amount_ht = q.getColumn(k.amount_ht).getInt64();
+  s.cycle = parse_cycle(q.getColumn(k.cycle).getString());
+  s.start = parse_date(q.getColumn(k.start).getString());
+  s.commitment_months = q.getColumn(k.commitment_months).getInt();
+  s.notice_months = q.getColumn(k.notice_months).getInt();
+  if (!q.getColumn(k.letter_date).isNull()) s.letter_date = parse_date(q.getColumn(k.letter_date).getString());
+  s.letter_ref = q.getColumn(k.letter_ref).getString();
+  if (!q.getColumn(k.end_date).isNull()) s.end_date = parse_date(q.getColumn(k.end_date).getString());
   return s;
 }
 }  // namespace
 
-Subscription Ledger::add_subscription(Subscription s) {
+Subscription add_subscription(Ledger& ledger, Subscription s) {
+  Ledger::Impl& impl = impl_of(ledger);
   if (s.amount_ht <= 0)
     throw usage_error("invalid amount '{}': a licence amount must be above 0.00", format_amount(s.amount_ht));
   if (s.commitment_months <= 0 || s.commitment_months > 120)
     throw usage_error("invalid commitment '{}': expected 1 to 120 months", s.commitment_months);
   if (s.notice_months < 0 || s.notice_months > 120)
     throw usage_error("invalid notice '{}': expected 0 to 120 months", s.notice_months);
-  write("subscription.add", [&] {
-    const auto cid = impl_->customer_id(s.customer);
-    auto& ins = impl_->stmt(
+  ledger.write("subscription.add", [&] {
+    const auto cid = impl.customer_id(s.customer);
+    auto& ins = impl.stmt(
         "INSERT INTO subscription(customer_id, amount_ht, cycle, start, commitment_months, notice_months) "
         "VALUES (?, ?, ?, ?, ?, ?)");
     ins.bind(1, cid);
@@ -507,7 +550,7 @@ Subscription Ledger::add_subscription(Subscription s) {
     ins.bind(5, s.commitment_months);
     ins.bind(6, s.notice_months);
     ins.exec();
-    s.id = impl_->db.getLastInsertRowid();
+    s.id = impl.db.getLastInsertRowid();
     return nlohmann::json{{"id", s.id},
                           {"customer", s.customer},
                           {"amount_ht", format_amount(s.amount_ht)},
@@ -520,23 +563,27 @@ Subscription Ledger::add_subscription(Subscription s) {
   return s;
 }
 
-Subscription Ledger::subscription(std::int64_t id) {
-  auto& q = impl_->stmt(std::string(kSubscriptionColumns) + " WHERE s.id = ?");
+Subscription find_subscription(Ledger& ledger, std::int64_t id) {
+  Ledger::Impl& impl = impl_of(ledger);
+  auto& q = impl.stmt(std::string(kSubscriptionColumns) + " WHERE s.id = ?");
   q.bind(1, id);
   if (!q.executeStep()) throw not_found("unknown subscription '{}'", id).with(Hint::subscription_list);
-  return read_subscription(q);
+  return read_subscription(q, SubscriptionColumns(q));
 }
 
-std::vector<Subscription> Ledger::subscriptions(std::optional<std::string> customer) {
+std::vector<Subscription> list_subscriptions(Ledger& ledger, std::optional<std::string> customer) {
+  Ledger::Impl& impl = impl_of(ledger);
   std::vector<Subscription> out;
   if (customer) {
-    const auto cid = impl_->customer_id(*customer);
-    auto& q = impl_->stmt(std::string(kSubscriptionColumns) + " WHERE s.customer_id = ? ORDER BY s.id");
+    const auto cid = impl.customer_id(*customer);
+    auto& q = impl.stmt(std::string(kSubscriptionColumns) + " WHERE s.customer_id = ? ORDER BY s.id");
     q.bind(1, cid);
-    while (q.executeStep()) out.push_back(read_subscription(q));
+    const SubscriptionColumns k(q);
+    while (q.executeStep()) out.push_back(read_subscription(q, k));
   } else {
-    auto& q = impl_->stmt(std::string(kSubscriptionColumns) + " ORDER BY s.id");
-    while (q.executeStep()) out.push_back(read_subscription(q));
+    auto& q = impl.stmt(std::string(kSubscriptionColumns) + " ORDER BY s.id");
+    const SubscriptionColumns k(q);
+    while (q.executeStep()) out.push_back(read_subscription(q, k));
   }
   return out;
 }

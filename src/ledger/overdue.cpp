@@ -104,11 +104,11 @@ std::vector<CustomerStage> stages(Ledger& ledger, Date d, const std::optional<st
                                   const std::vector<LateInvoice>& invoices) {
   std::map<std::string, std::vector<StageInvoice>> by_customer;
   for (const auto& i : invoices) by_customer[i.customer].push_back({i.kind, i.due_date, i.late});
-  const Recorded recorded = recorded_stages(ledger.impl(), d, customer);
-  const Policy policy = ledger.policy_at(d);
+  const Recorded recorded = recorded_stages(impl_of(ledger), d, customer);
+  const Policy policy = policy_at(ledger, d);
   const std::vector<StageInvoice> none;
   std::vector<CustomerStage> out;
-  for (const Customer& c : customer ? std::vector<Customer>{ledger.customer(*customer)} : ledger.customers()) {
+  for (const Customer& c : customer ? std::vector<Customer>{find_customer(ledger, *customer)} : list_customers(ledger)) {
     const auto it = by_customer.find(c.code);
     out.push_back({c.code, customer_stage(it == by_customer.end() ? none : it->second, d,
                                           recorded.deleted.count(c.code) > 0, policy)});
@@ -214,7 +214,7 @@ void record_transition(Ledger::Impl& impl, const StageTransition& t) {
 }  // namespace
 
 std::vector<LateInvoice> late_invoices(Ledger& ledger, Date as_of, std::optional<std::string> customer) {
-  Ledger::Impl& impl = ledger.impl();
+  Ledger::Impl& impl = impl_of(ledger);
   const auto cid = scope_id(impl, customer);
   std::map<Date, Policy> policies;  // by due date: many invoices share one
   // What was billed of each invoice: three lookups in the covering index
@@ -244,7 +244,7 @@ SELECT i.id, i.number, c.code, i.kind, i.issue_date, i.due_date, i.total_ttc,
     std::vector<BalanceChange> timeline = movements(impl, li.id, as_of);
     timeline.push_back({parse_date(q.getColumn(4).getString()), q.getColumn(6).getInt64()});
     auto pit = policies.find(li.due_date);
-    if (pit == policies.end()) pit = policies.emplace(li.due_date, ledger.policy_at(li.due_date)).first;
+    if (pit == policies.end()) pit = policies.emplace(li.due_date, policy_at(ledger, li.due_date)).first;
     const Policy& policy = pit->second;
     const Lateness l = evaluate_lateness(std::move(timeline), li.due_date, as_of, policy);
     li.late = l.late;
@@ -331,7 +331,7 @@ SELECT COALESCE(n.cites_id, b.penalty_invoice_id) AS pid, SUM(b.interest), SUM(b
 // L8: plans the credit notes that give back what `i` was billed above what it owes.
 void plan_credits(Ledger& ledger, const LateInvoice& i, Date d, std::map<std::int64_t, Cents>& left,
                   std::map<std::int64_t, PenaltyCreditNote>& credits) {
-  const auto sources = penalty_sources(ledger.impl(), i.id, d, left);
+  const auto sources = penalty_sources(impl_of(ledger), i.id, d, left);
   const std::string why =
       i.late || i.days_late > 0
           ? fmt::format("{} days late as now recorded", i.days_late)
@@ -340,7 +340,7 @@ void plan_credits(Ledger& ledger, const LateInvoice& i, Date d, std::map<std::in
     left[c.penalty_invoice_id] -= c.interest + c.indemnity;
     PenaltyCreditNote& note = credits[c.penalty_invoice_id];
     if (note.penalty_number.empty()) {
-      auto& q = ledger.impl().stmt("SELECT number FROM invoice WHERE id = ?");
+      auto& q = impl_of(ledger).stmt("SELECT number FROM invoice WHERE id = ?");
       q.bind(1, c.penalty_invoice_id);
       q.executeStep();
       note.penalty_number = q.getColumn(0).getString();
@@ -367,7 +367,7 @@ Plan plan_application(Ledger& ledger, Date as_of, const std::optional<std::strin
   std::map<std::int64_t, Cents> left;
   for (const auto& i : plan.report.invoices)
     if (i.interest_overbilled() > 0 || i.indemnity_overbilled() > 0) plan_credits(ledger, i, as_of, left, plan.credits);
-  const Recorded recorded = recorded_stages(ledger.impl(), as_of, customer);
+  const Recorded recorded = recorded_stages(impl_of(ledger), as_of, customer);
   for (const auto& c : plan.report.customers) {
     const auto it = recorded.last.find(c.customer);
     const Stage from = it == recorded.last.end() ? Stage::active : it->second;
@@ -386,7 +386,7 @@ ApplyResult apply_overdue(Ledger& ledger, Date as_of, std::optional<std::string>
     return result;
   }
   ledger.write("overdue.apply", [&] {
-    Ledger::Impl& impl = ledger.impl();
+    Ledger::Impl& impl = impl_of(ledger);
     impl.check_open_period(as_of, "penalty application");
     check_application_order(impl, as_of, scope_id(impl, customer));
     const Plan plan = plan_application(ledger, as_of, customer);  // again, under the write lock
@@ -397,11 +397,11 @@ ApplyResult apply_overdue(Ledger& ledger, Date as_of, std::optional<std::string>
       n.issue_date = as_of;
       n.business_date = as_of;
       n.lines = lines;
-      result.issued.push_back(ledger.issue_invoice(n));
+      result.issued.push_back(issue_invoice(ledger, n));
       record_billing(impl, plan.billed.at(code), result.issued.back().id, as_of);
     }
     for (const auto& [pid, note] : plan.credits) {
-      result.credited.push_back(ledger.issue_credit_note(
+      result.credited.push_back(issue_credit_note(ledger, 
           note.penalty_number, note.lines, as_of, "L8: penalties over-billed, recomputed from the facts as recorded",
           as_of));
       record_credits(impl, note.per_invoice, result.credited.back().id, as_of);
@@ -431,12 +431,12 @@ ApplyResult apply_overdue(Ledger& ledger, Date as_of, std::optional<std::string>
 }
 
 CustomerStatus customer_status(Ledger& ledger, std::string_view customer, Date as_of) {
-  const Customer c = ledger.customer(customer);
+  const Customer c = find_customer(ledger, customer);
   CustomerStatus s;
   s.customer = c.code;
   s.stage = overdue(ledger, as_of, c.code).customers.front().stage;
 
-  auto& sb = ledger.impl().stmt(
+  auto& sb = impl_of(ledger).stmt(
       "SELECT reason, first_day, COALESCE(ended_early, last_day) FROM standby "
       "WHERE customer_id = ?1 AND decision = 'accepted' AND first_day <= ?2 AND COALESCE(ended_early, last_day) >= ?2 "
       "ORDER BY first_day LIMIT 1");
@@ -447,7 +447,7 @@ CustomerStatus customer_status(Ledger& ledger, std::string_view customer, Date a
                              Period{parse_date(sb.getColumn(1).getString()), parse_date(sb.getColumn(2).getString())}};
 
   // Cancelled once every subscription has its letter by then: the latest letter and end.
-  const auto subs = ledger.subscriptions(c.code);
+  const auto subs = list_subscriptions(ledger, c.code);
   const bool all_cancelled = !subs.empty() && std::all_of(subs.begin(), subs.end(), [&](const Subscription& x) {
     return x.letter_date && *x.letter_date <= as_of && x.end_date;
   });
@@ -464,8 +464,8 @@ CustomerStatus customer_status(Ledger& ledger, std::string_view customer, Date a
   }
   s.capabilities = capabilities(s.stage.stage, s.standby.has_value(), s.cancelled && s.cancelled->effective_date < as_of);
 
-  s.balance = ledger.balance(c.code, as_of);
-  s.credit = ledger.credit(c.code, as_of);
+  s.balance = customer_balance(ledger, c.code, as_of);
+  s.credit = customer_credit(ledger, c.code, as_of);
   return s;
 }
 

@@ -79,9 +79,9 @@ std::string differences(const Payment& p, const PaymentRequest& r) {
 // The state of an invoice and its customer credit after a payment, at `today`.
 PaymentResult result_of(Ledger& ledger, Payment p, Date today) {
   PaymentResult out;
-  out.invoice = ledger.invoice(p.invoice, today);
-  if (!p.fee_invoice.empty()) out.fees.push_back(ledger.invoice(p.fee_invoice, today));
-  out.credit = ledger.credit(p.customer, today);
+  out.invoice = find_invoice(ledger, p.invoice, today);
+  if (!p.fee_invoice.empty()) out.fees.push_back(find_invoice(ledger, p.fee_invoice, today));
+  out.credit = customer_credit(ledger, p.customer, today);
   out.payment = std::move(p);
   return out;
 }
@@ -91,7 +91,7 @@ PaymentResult result_of(Ledger& ledger, Payment p, Date today) {
 // when it was recorded with other details.
 std::optional<PaymentResult> duplicate_of(Ledger& ledger, const PaymentRequest& r) {
   if (r.ref.empty()) return std::nullopt;
-  auto known = payment_by_ref(ledger.impl(), r.ref);
+  auto known = payment_by_ref(impl_of(ledger), r.ref);
   if (!known) return std::nullopt;
   if (const std::string diff = differences(*known, r); !diff.empty())
     throw conflict("reference '{}' is already payment {} with other details: {} (P4: one reference, one payment)",
@@ -286,13 +286,13 @@ void check_payment_request(const PaymentRequest& r) {
 }
 
 PaymentPlan plan_payment(Ledger& ledger, const PaymentRequest& r) {
-  Ledger::Impl& impl = ledger.impl();
+  Ledger::Impl& impl = impl_of(ledger);
   PaymentPlan p;
   p.inv = pay_target(impl, r.invoice);
   const Cents balance = payable_balance(impl, p.inv, r.date, r.today);
   // P2, P3: the fee on what this payment settles, then where the money goes.
   p.settled = r.amount ? std::min(*r.amount, balance) : balance;
-  p.fee = processing_fee(r.method, p.inv.kind, p.inv.cycle, p.settled, ledger.policy_at(r.date));
+  p.fee = processing_fee(r.method, p.inv.kind, p.inv.cycle, p.settled, policy_at(ledger, r.date));
   p.waived = p.fee.amount > 0 && !r.waive_reason.empty();
   p.charged = p.fee.amount > 0 && !p.waived;
   p.fee_line = InvoiceLine{"", 100, p.fee.amount, p.fee.amount, p.inv.vat_rate, "P2", ""};
@@ -304,7 +304,7 @@ PaymentPlan plan_payment(Ledger& ledger, const PaymentRequest& r) {
 }
 
 std::string write_payment(Ledger& ledger, const PaymentRequest& r, PaymentPlan p, PaymentResult& out) {
-  Ledger::Impl& impl = ledger.impl();
+  Ledger::Impl& impl = impl_of(ledger);
   const PayTarget& inv = p.inv;
   out.fee = std::move(p.fee);
   out.to_credit = p.to_credit;
@@ -328,7 +328,7 @@ std::string write_payment(Ledger& ledger, const PaymentRequest& r, PaymentPlan p
     p.fee_line.description = fmt::format("Processing fee: payment {} of {} by {} for {} ({})", id,
                                          format_amount(p.amount), to_string(r.method), inv.number, out.fee.why);
     n.lines.push_back(std::move(p.fee_line));
-    const Invoice fee = ledger.issue_invoice(n);
+    const Invoice fee = issue_invoice(ledger, n);
     auto& link = impl.stmt("UPDATE payment SET fee_invoice_id = ? WHERE id = ?");
     link.bind(1, fee.id);
     link.bind(2, id);
@@ -355,7 +355,7 @@ std::string write_payment(Ledger& ledger, const PaymentRequest& r, PaymentPlan p
 PaymentResult pay(Ledger& ledger, const PaymentRequest& r) {
   check_payment_request(r);
   // Outside a write, a known reference is answered without taking the lock.
-  if (ledger.impl().depth == 0)
+  if (impl_of(ledger).depth == 0)
     if (auto dup = duplicate_of(ledger, r)) return std::move(*dup);
   PaymentResult out;
   try {
@@ -374,14 +374,14 @@ PaymentResult pay_from_credit(Ledger& ledger, std::string_view invoice, std::opt
   check_amount(amount);
   PaymentResult out;
   ledger.write("pay", [&] {
-    Ledger::Impl& impl = ledger.impl();
+    Ledger::Impl& impl = impl_of(ledger);
     const PayTarget inv = pay_target(impl, invoice);
     const Cents owed = payable_balance(impl, inv, date, today);
     // K2: credit used on `date` settles only what stays owed from that day on.
     const Cents used = decide_credit_use(inv.number, inv.customer, owed,
                                          lowest_balance_ahead(owed, balance_moves_after(impl, inv.id, date), date),
                                          credit_available(impl, inv.customer_id, date), amount, date);
-    out.fee = processing_fee(Method::credit, inv.kind, std::nullopt, used, ledger.policy_at(date));
+    out.fee = processing_fee(Method::credit, inv.kind, std::nullopt, used, policy_at(ledger, date));
     const std::int64_t id = insert_payment(impl, inv.customer_id, inv.id, used, Method::credit, date, "", "", "");
     allocate(impl, inv.customer_id, inv.id, id, used, date);
     out.allocations.push_back({inv.number, used});
@@ -401,13 +401,13 @@ ReversalResult record_reversal(Ledger& ledger, std::int64_t payment_id, std::str
   check_note(reason, "reason");
   ReversalResult out;
   ledger.write("payment.reverse", [&] {
-    Ledger::Impl& impl = ledger.impl();
+    Ledger::Impl& impl = impl_of(ledger);
     const Payment p = payment_by_id(impl, payment_id);
     if (p.reversed_on)
       throw conflict("payment {} is already reversed (on {}: {})", p.id, format_date(*p.reversed_on),
                      p.reverse_reason);
     check_reversal(p.date, p.method == Method::sepa,
-                   p.method == Method::sepa ? ledger.policy_at(p.date).sepa_return_weeks : 0, date, today);
+                   p.method == Method::sepa ? policy_at(ledger, p.date).sepa_return_weeks : 0, date, today);
     impl.check_open_period(date, "payment reversal");
 
     auto& up = impl.stmt("UPDATE payment SET reversed_on = ?, reverse_reason = ? WHERE id = ?");
@@ -447,9 +447,9 @@ ReversalResult record_reversal(Ledger& ledger, std::int64_t payment_id, std::str
       impl.refresh_invoice(id, date);
       impl.penalties_changed(id, date);
     }
-    for (const auto& n : numbers) out.invoices.push_back(ledger.invoice(n, today));
+    for (const auto& n : numbers) out.invoices.push_back(find_invoice(ledger, n, today));
     out.payment = payment_by_id(impl, p.id);
-    out.credit = ledger.credit(p.customer, today);
+    out.credit = customer_credit(ledger, p.customer, today);
     return nlohmann::json{{"id", p.id},
                           {"invoice", p.invoice},
                           {"amount", format_amount(p.amount)},
@@ -475,7 +475,7 @@ std::vector<Payment> payments(Ledger& ledger, const PaymentFilter& filter, Date 
 
 void each_payment(Ledger& ledger, const PaymentFilter& filter, Date as_of,
                   const std::function<void(const Payment&)>& fn) {
-  Ledger::Impl& impl = ledger.impl();
+  Ledger::Impl& impl = impl_of(ledger);
   std::string sql = std::string(kPaymentSelect) + "WHERE p.date <= ?1";
   std::int64_t customer_id = 0, invoice_id = 0;
   if (filter.customer) {

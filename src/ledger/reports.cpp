@@ -240,7 +240,7 @@ Cents sum_of(SQLite::Statement& q, const char* column) {
 
 // opening + invoiced - credit notes - received + reversals = closing.
 void receivables(Ledger& ledger, CloseReport& r) {
-  Ledger::Impl& impl = ledger.impl();
+  Ledger::Impl& impl = impl_of(ledger);
   ReceivablesRollForward& f = r.receivables;
   // The balances as aging sums them invoice by invoice (indexed by what is
   // open; an invoice balance is never below 0), against the month's movements.
@@ -316,12 +316,12 @@ void cash_by_month(Ledger::Impl& impl, CloseReport& r) {
 
 }  // namespace
 
-AgingReport aging_report(Ledger& ledger, Date as_of) { return aging_on(ledger.impl(), as_of, ledger.policy_at(as_of)); }
+AgingReport aging_report(Ledger& ledger, Date as_of) { return aging_on(impl_of(ledger), as_of, policy_at(ledger, as_of)); }
 
 BalanceReport balance_report(Ledger& ledger, Date as_of) {
   // One pass over the documents, allocations and credit movements dated by
   // as_of, summed per customer.
-  auto& q = ledger.impl().stmt(R"sql(
+  auto& q = impl_of(ledger).stmt(R"sql(
 WITH m(customer_id, invoiced, fees, penalties, credited, paid, credit) AS (
   SELECT customer_id,
          CASE WHEN credit_note = 0 AND kind NOT IN ('fee', 'penalty') THEN total_ttc ELSE 0 END,
@@ -459,7 +459,7 @@ std::vector<SuspenseLine> suspense_lines(Ledger& ledger, Date as_of, SuspenseFil
 
 void each_suspense_line(Ledger& ledger, Date as_of, const std::function<void(const SuspenseLine&)>& fn,
                         SuspenseFilter filter) {
-  auto& q = ledger.impl().stmt(std::string(kSuspenseSelect) + "WHERE s.date <= ?1 ORDER BY s.date, s.id");
+  auto& q = impl_of(ledger).stmt(std::string(kSuspenseSelect) + "WHERE s.date <= ?1 ORDER BY s.date, s.id");
   q.bind(1, db_date(as_of));
   while (q.executeStep()) {
     const SuspenseLine l = read_suspense(q);
@@ -469,7 +469,7 @@ void each_suspense_line(Ledger& ledger, Date as_of, const std::function<void(con
 }
 
 SuspenseLine suspense_line(Ledger& ledger, std::int64_t id, Date as_of) {
-  auto& q = ledger.impl().stmt(std::string(kSuspenseSelect) + "WHERE s.id = ?2");
+  auto& q = impl_of(ledger).stmt(std::string(kSuspenseSelect) + "WHERE s.id = ?2");
   q.bind(1, db_date(as_of));
   q.bind(2, id);
   if (!q.executeStep()) {
@@ -482,7 +482,7 @@ SuspenseLine suspense_line(Ledger& ledger, std::int64_t id, Date as_of) {
 }
 
 SuspenseTotal suspense_total(Ledger& ledger, Date as_of) {
-  auto& q = ledger.impl().stmt(
+  auto& q = impl_of(ledger).stmt(
       "SELECT COUNT(*), COALESCE(SUM(amount), 0), COALESCE(SUM(open > 0), 0), COALESCE(SUM(open), 0) FROM ("
       "SELECT s.amount, s.amount - COALESCE((SELECT SUM(a.amount) FROM suspense_action a "
       "WHERE a.suspense_id = s.id AND a.date <= ?1), 0) AS open FROM suspense s WHERE s.date <= ?1)");
@@ -495,7 +495,7 @@ SuspenseTotal suspense_total(Ledger& ledger, Date as_of) {
 }
 
 std::optional<std::string> locked_through(Ledger& ledger) {
-  auto& q = ledger.impl().stmt("SELECT MAX(month) FROM period_lock");
+  auto& q = impl_of(ledger).stmt("SELECT MAX(month) FROM period_lock");
   if (!q.executeStep() || q.getColumn(0).isNull()) return std::nullopt;
   return q.getColumn(0).getString();
 }
@@ -505,7 +505,7 @@ CloseReport close_report(Ledger& ledger, Date month, Date as_of) {
     throw usage_error("invalid month '{}': it starts after the business date {}", format_month(month),
                       format_date(as_of))
         .with(Hint::month);
-  Ledger::Impl& impl = ledger.impl();
+  Ledger::Impl& impl = impl_of(ledger);
   CloseReport r;
   r.month = month_first(month);
   r.complete = as_of > month_last(month);
@@ -539,7 +539,7 @@ bool lock_month(Ledger& ledger, Date month, Date as_of) {
   bool locked = false;
   ledger.write("period.lock", [&] {
     if (!already()) {  // a concurrent close may have locked it meanwhile
-      auto& ins = ledger.impl().stmt("INSERT INTO period_lock(month, locked_at) VALUES (?, ?)");
+      auto& ins = impl_of(ledger).stmt("INSERT INTO period_lock(month, locked_at) VALUES (?, ?)");
       ins.bind(1, m);
       ins.bind(2, db_date(as_of));
       ins.exec();

@@ -74,21 +74,21 @@ std::vector<Invoice> settle_invoiced_cycles(Ledger& ledger, const Customer& c, P
                                             const std::vector<Period>& before, const std::vector<Period>& after,
                                             Date today, const std::string& why) {
   std::vector<Invoice> issued;
-  const auto cycles = invoiced_cycles(ledger.impl(), c.id, span);
+  const auto cycles = invoiced_cycles(impl_of(ledger), c.id, span);
   if (cycles.empty()) return issued;
-  const auto subs = ledger.subscriptions(c.code);
+  const auto subs = list_subscriptions(ledger, c.code);
   for (const InvoicedCycle& ic : cycles) {
     const auto s =
         std::find_if(subs.begin(), subs.end(), [&](const Subscription& x) { return x.id == ic.subscription_id; });
     // The policy the billing run priced the cycle with: the one of its first month (I5).
-    const Policy policy = ledger.policy_at(month_first(ic.period.first));
+    const Policy policy = policy_at(ledger, month_first(ic.period.first));
     auto bill = [&](const std::vector<Period>& periods) {
       return invoice_totals(subscription_cycle_lines(s->amount_ht, s->cycle, ic.period, s->end_date, c.vat_rate,
                                                      periods, policy))
           .ht;
     };
     const CycleSettlement d =
-        settle_cycle(ledger.impl(), ledger.invoice(ic.number, today), c.vat_rate, bill(before), bill(after));
+        settle_cycle(impl_of(ledger), find_invoice(ledger, ic.number, today), c.vat_rate, bill(before), bill(after));
     if (d.credit_ht == 0 && d.invoice_ht == 0) continue;
     const int days = days_between(ic.period.first, ic.period.last) + 1;
     const std::string what =
@@ -98,7 +98,7 @@ std::vector<Invoice> settle_invoiced_cycles(Ledger& ledger, const Customer& c, P
     const Cents amount = d.credit_ht > 0 ? d.credit_ht : d.invoice_ht;
     const InvoiceLine line{what, 100, amount, amount, c.vat_rate, "S3", ""};
     if (d.credit_ht > 0) {
-      issued.push_back(ledger.issue_credit_note(ic.number, {line}, today, "S3: " + why, today));
+      issued.push_back(issue_credit_note(ledger, ic.number, {line}, today, "S3: " + why, today));
     } else {
       NewInvoice n;
       n.customer = c.code;
@@ -108,7 +108,7 @@ std::vector<Invoice> settle_invoiced_cycles(Ledger& ledger, const Customer& c, P
       n.subscription_id = s->id;
       n.lines.push_back(line);
       n.lines.back().description = fmt::format("{} ({}, cycle invoiced on {})", what, why, ic.number);
-      issued.push_back(ledger.issue_invoice(n));
+      issued.push_back(issue_invoice(ledger, n));
     }
   }
   return issued;
@@ -134,7 +134,7 @@ std::optional<Date> contract_end(const std::vector<Subscription>& subs) {
 }  // namespace
 
 StandbyResult start_standby(Ledger& ledger, const StandbyRequest& r) {
-  const Customer c = ledger.customer(r.customer);
+  const Customer c = find_customer(ledger, r.customer);
   const StandbyReason reason = parse_standby_reason(r.reason);
   if (r.requested > r.today)
     throw usage_error("invalid request date {}: a request cannot be dated after the business date {}",
@@ -143,12 +143,12 @@ StandbyResult start_standby(Ledger& ledger, const StandbyRequest& r) {
   StandbyResult out;
   // Checked inside the write, so that a concurrent writer cannot slip in between.
   ledger.write("standby.start", [&] {
-    auto& impl = ledger.impl();
-    const auto subs = ledger.subscriptions(c.code);
-    const Policy policy = ledger.policy_at(r.first_day);
+    auto& impl = impl_of(ledger);
+    const auto subs = list_subscriptions(ledger, c.code);
+    const Policy policy = policy_at(ledger, r.first_day);
     const Date last = decide_standby_last_day(c.code, subs.size(), r.first_day, r.last_day,
                                               standby_max_last_day(r.first_day, policy), contract_end(subs));
-    const auto before = ledger.standby_periods(c.code);
+    const auto before = standby_periods(ledger, c.code);
     const Period request{r.first_day, last};
     check_standby(request, before, policy);
     impl.check_open_period(r.first_day, "standby");
@@ -176,7 +176,7 @@ StandbyResult start_standby(Ledger& ledger, const StandbyRequest& r) {
 }
 
 StandbyResult end_standby(Ledger& ledger, std::string_view customer, Date last_day, Date today) {
-  const Customer c = ledger.customer(customer);
+  const Customer c = find_customer(ledger, customer);
   const auto all = standbys(ledger, c.code);
   const auto it = std::find_if(all.begin(), all.end(), [&](const Standby& s) {
     return s.first_day <= last_day && last_day <= s.billed_last();
@@ -189,15 +189,15 @@ StandbyResult end_standby(Ledger& ledger, std::string_view customer, Date last_d
   if (last_day == it->billed_last()) return out;  // already ends that day: nothing to change
   const Period changed{last_day + date::days{1}, it->billed_last()};
   ledger.write("standby.end", [&] {
-    auto& impl = ledger.impl();
+    auto& impl = impl_of(ledger);
     impl.check_open_period(changed.first, "standby end");
-    const auto before = ledger.standby_periods(c.code);
+    const auto before = standby_periods(ledger, c.code);
     auto& up = impl.stmt("UPDATE standby SET ended_early = ? WHERE id = ?");
     up.bind(1, db_date(last_day));
     up.bind(2, it->id);
     up.exec();
     out.standby.ended_early = last_day;
-    out.documents = settle_invoiced_cycles(ledger, c, changed, before, ledger.standby_periods(c.code), today,
+    out.documents = settle_invoiced_cycles(ledger, c, changed, before, standby_periods(ledger, c.code), today,
                                            fmt::format("standby ended early on {}", format_date(last_day)));
     auto ev = event_of(out.standby);
     ev["documents"] = numbers(out.documents);
@@ -207,7 +207,7 @@ StandbyResult end_standby(Ledger& ledger, std::string_view customer, Date last_d
 }
 
 std::vector<Standby> standbys(Ledger& ledger, std::optional<std::string> customer) {
-  auto& impl = ledger.impl();
+  auto& impl = impl_of(ledger);
   std::vector<Standby> out;
   if (customer) {
     const auto cid = impl.customer_id(*customer);

@@ -58,7 +58,7 @@ SuspenseAssignment assign_suspense(Ledger& ledger, std::int64_t id, std::string_
     r.ref = ref;
     r.detail = l.label.empty() ? l.reference : l.label;
     out.payment = pay(ledger, r);
-    insert_action(ledger.impl(), id, "assign", today, part, out.payment.payment.id, "");
+    insert_action(impl_of(ledger), id, "assign", today, part, out.payment.payment.id, "");
     out.line = suspense_line(ledger, id, today);
     return nlohmann::json{{"line", id},
                           {"reference", l.reference},
@@ -77,8 +77,8 @@ SuspenseLine dismiss_suspense(Ledger& ledger, std::int64_t id, std::string reaso
   SuspenseLine out;
   ledger.write("suspense.dismiss", [&] {
     const SuspenseLine l = open_line(ledger, id, today, "dismiss");
-    ledger.impl().check_open_period(today, "suspense dismissal");
-    insert_action(ledger.impl(), id, "dismiss", today, l.open_amount, std::nullopt, reason);
+    impl_of(ledger).check_open_period(today, "suspense dismissal");
+    insert_action(impl_of(ledger), id, "dismiss", today, l.open_amount, std::nullopt, reason);
     out = suspense_line(ledger, id, today);
     return nlohmann::json{{"line", id},
                           {"reference", l.reference},

@@ -882,13 +882,13 @@ Anchor parse_anchor(std::string_view text) {
 std::string format_anchor(const Anchor& a) { return fmt::format("{}:{}", a.event, a.hash); }
 
 std::optional<Anchor> journal_anchor(Ledger& ledger) {
-  SQLite::Statement q(ledger.impl().db, "SELECT id, hash FROM journal ORDER BY id DESC LIMIT 1");
+  SQLite::Statement q(impl_of(ledger).db, "SELECT id, hash FROM journal ORDER BY id DESC LIMIT 1");
   if (!q.executeStep()) return std::nullopt;
   return Anchor{q.getColumn(0).getInt64(), q.getColumn(1).getString()};
 }
 
 IntegrityReport verify(Ledger& ledger, const std::vector<Anchor>& anchors, const VerifyProgress& progress) {
-  SQLite::Database& db = ledger.impl().db;
+  SQLite::Database& db = impl_of(ledger).db;
   IntegrityReport r;
   // One snapshot for every check: writers may go on meanwhile (WAL).
   SQLite::Transaction snapshot(db);

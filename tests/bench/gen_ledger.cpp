@@ -106,7 +106,7 @@ int main(int argc, char** argv) try {
       c.email = fmt::format("billing@c{:05}.example", k);
       c.vat_rate = Rate{2000};
       c.terms_days = chance(800) ? 30 : (chance(500) ? 45 : 15);
-      ledger.add_customer(c, opened);
+      add_customer(ledger, c, opened);
       poor[static_cast<std::size_t>(k)] = chance(100);
       Subscription s;
       s.customer = c.code;
@@ -114,7 +114,7 @@ int main(int argc, char** argv) try {
       const int cycle = uniform(1, 100);
       s.cycle = cycle <= 80 ? Cycle::monthly : cycle <= 95 ? Cycle::quarterly : Cycle::annual;
       s.start = add_months(first, -uniform(0, 11));
-      ledger.add_subscription(s);
+      add_subscription(ledger, s);
       if (chance(20) && months > 4)
         standby_starts[add_months(first, uniform(1, months - 3))].push_back(c.code);
     }
@@ -134,7 +134,7 @@ int main(int argc, char** argv) try {
           // refused (a customer past a late-payment stage...): no standby
         }
       }
-      for (const Invoice& inv : ledger.run_billing(month, month)) {
+      for (const Invoice& inv : run_billing(ledger, month, month)) {
         ++invoices;
         const bool bad = poor[static_cast<std::size_t>(std::stoi(inv.customer.substr(1)))];
         const int fate = uniform(1, 1000);

@@ -42,7 +42,7 @@ inline Ledger ledger_with_acme() {
   c.name = "ACME";
   c.vat_rate = percent(20);
   c.terms_days = 30;
-  l.add_customer(c, parse_date("2026-01-01"));
+  add_customer(l, c, parse_date("2026-01-01"));
   return l;
 }
 

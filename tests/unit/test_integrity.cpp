@@ -7,7 +7,7 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "ledger/impl.hpp"
+#include "ledger/testing.hpp"
 #include "tally/errors.hpp"
 #include "tally/integrity.hpp"
 #include "tally/payments.hpp"
@@ -48,14 +48,14 @@ Ledger sample() {
   c.code = "acme";
   c.name = "ACME";
   c.vat_rate = percent(20);
-  l.add_customer(c, d("2026-01-01"));
-  l.issue_invoice(services(d("2026-01-05"), 100000));                     // F2026-000001: 1200.00 TTC
-  l.issue_invoice(services(d("2026-01-06"), 50000));                      // F2026-000002: 600.00 TTC
+  add_customer(l, c, d("2026-01-01"));
+  issue_invoice(l, services(d("2026-01-05"), 100000));                     // F2026-000001: 1200.00 TTC
+  issue_invoice(l, services(d("2026-01-06"), 50000));                      // F2026-000002: 600.00 TTC
   pay(l, payment("F2026-000001", Method::transfer, 130000, "2026-01-10"));  // 1200.00 + 100.00 credit
-  l.void_invoice("F2026-000002", "duplicate", d("2026-01-11"));             // AV2026-000001
-  l.issue_invoice(services(d("2026-01-12"), 5000));                       // F2026-000003: 60.00 TTC
+  void_invoice(l, "F2026-000002", "duplicate", d("2026-01-11"));             // AV2026-000001
+  issue_invoice(l, services(d("2026-01-12"), 5000));                       // F2026-000003: 60.00 TTC
   pay_from_credit(l, "F2026-000003", std::nullopt, d("2026-01-13"), d("2026-01-31"));  // credit 100 - 60 = 40
-  l.issue_invoice(services(d("2026-01-14"), 10000));                      // F2026-000004: 120.00 TTC
+  issue_invoice(l, services(d("2026-01-14"), 10000));                      // F2026-000004: 120.00 TTC
   const auto sepa = pay(l, payment("F2026-000004", Method::sepa, 12000, "2026-01-15"));
   reverse_payment(l, sepa.payment.id, "returned debit", d("2026-01-20"), d("2026-01-31"));
   return l;
@@ -90,28 +90,28 @@ TEST_CASE("verify: an intact ledger passes every check", "[integrity]") {
   CHECK(r.checks[0].name == "sqlite_integrity");
   // The sample's own state, by hand: F1 paid 1200.00 of 1300.00, 100.00 to
   // credit, 60.00 of it used on F3 -> 40.00; F4 reopened by the reversal.
-  CHECK(l.credit("acme", d("2026-01-31")) == 4000);
-  CHECK(l.invoice("F2026-000004", d("2026-01-31")).balance == 12000);
+  CHECK(customer_credit(l, "acme", d("2026-01-31")) == 4000);
+  CHECK(find_invoice(l, "F2026-000004", d("2026-01-31")).balance == 12000);
   CHECK(check_named(r, "journal_chain").summary == "11 events, hash chain intact");
 }
 
-// Migration 5: the customer's cached owed and moved_on, and Ledger::balance
+// Migration 5: the customer's cached owed and moved_on, and customer_balance
 // from them when nothing moved after the day asked, from the movements before.
 TEST_CASE("customer balance: cached for today, recomputed for an earlier day", "[integrity][ledger]") {
   Ledger l = sample();
   // By hand: F1 1200.00 paid, F2 600.00 voided by AV1, F3 60.00 paid from
   // credit, F4 120.00 paid on 01-15 and reversed on 01-20: 120.00 owed; the
   // last movement is the reversal.
-  SQLite::Statement q(l.impl().db, "SELECT owed, moved_on FROM customer WHERE code = 'acme'");
+  SQLite::Statement q(testing::database(l), "SELECT owed, moved_on FROM customer WHERE code = 'acme'");
   REQUIRE(q.executeStep());
   CHECK(q.getColumn(0).getInt64() == 12000);
   CHECK(q.getColumn(1).getString() == "2026-01-20");
-  CHECK(l.balance("acme", d("2026-01-31")) == 12000);  // cached
-  CHECK(l.balance("acme", d("2026-01-20")) == 12000);  // cached: the reversal's own day
-  CHECK(l.balance("acme", d("2026-01-16")) == 0);      // F4 paid, the reversal still to come
-  CHECK(l.balance("acme", d("2026-01-14")) == 12000);  // F4 issued, not yet paid
-  CHECK(l.balance("acme", d("2026-01-07")) == 180000); // F1 1200.00 + F2 600.00, nothing paid yet
-  CHECK(l.balance("acme", d("2026-01-04")) == 0);      // nothing issued
+  CHECK(customer_balance(l, "acme", d("2026-01-31")) == 12000);  // cached
+  CHECK(customer_balance(l, "acme", d("2026-01-20")) == 12000);  // cached: the reversal's own day
+  CHECK(customer_balance(l, "acme", d("2026-01-16")) == 0);      // F4 paid, the reversal still to come
+  CHECK(customer_balance(l, "acme", d("2026-01-14")) == 12000);  // F4 issued, not yet paid
+  CHECK(customer_balance(l, "acme", d("2026-01-07")) == 180000); // F1 1200.00 + F2 600.00, nothing paid yet
+  CHECK(customer_balance(l, "acme", d("2026-01-04")) == 0);      // nothing issued
 }
 
 // Each row alters the sample behind the ledger's back, as `sqlite3` would.
@@ -179,7 +179,7 @@ TEST_CASE("verify: every kind of tampering is caught and named", "[integrity][I2
   for (const auto& t : cases) {
     SECTION(t.what) {
       Ledger l = sample();
-      l.impl().db.exec(t.sql);
+      testing::database(l).exec(t.sql);
       const IntegrityReport r = verify(l);
       const IntegrityCheck& c = check_named(r, t.check);
       INFO(t.what << " -> " << c.name << ": " << c.detail());
@@ -240,7 +240,7 @@ TEST_CASE("verify: every row is on the record, field by field", "[integrity][iss
       Ledger l = sample();
       lock_month(l, d("2026-01-01"), d("2026-02-01"));
       REQUIRE(verify(l).ok());
-      l.impl().db.exec(t.sql);
+      testing::database(l).exec(t.sql);
       const IntegrityReport r = verify(l);
       const IntegrityCheck& c = check_named(r, t.check);
       INFO(t.what << " -> " << c.name << ": " << c.detail());
@@ -258,7 +258,7 @@ TEST_CASE("verify: every row is on the record, field by field", "[integrity][iss
 
 TEST_CASE("journal: each event carries the rows its write changed", "[integrity][issue19][journal]") {
   Ledger l = sample();
-  const auto events = l.journal();
+  const auto events = read_journal(l);
   REQUIRE(events.size() == 11);
   CHECK(events[0].kind == "ledger.init");
   for (const auto& e : events) {
@@ -269,23 +269,23 @@ TEST_CASE("journal: each event carries the rows its write changed", "[integrity]
   // A dry run records nothing and leaves no recording behind: the next write
   // carries only its own changes (one customer row).
   l.set_dry_run(true);
-  l.issue_invoice(services(d("2026-01-25"), 1000));
+  issue_invoice(l, services(d("2026-01-25"), 1000));
   l.set_dry_run(false);
-  CHECK(l.journal().size() == 11);
-  CHECK(l.impl().session == nullptr);
+  CHECK(read_journal(l).size() == 11);
+  CHECK_FALSE(testing::recording(l));
   Customer c;
   c.code = "beta";
   c.name = "Beta";
   c.vat_rate = percent(20);
-  l.add_customer(c, d("2026-01-25"));
+  add_customer(l, c, d("2026-01-25"));
   CHECK(verify(l).ok());
-  const auto last = l.journal().back();
+  const auto last = read_journal(l).back();
   REQUIRE(last.changes);
   CHECK(last.changes->find("F2026-000005") == std::string::npos);
   CHECK(last.changes->find("beta") != std::string::npos);
   // A failed write leaves nothing either.
-  CHECK_THROWS_AS(l.add_customer(c, d("2026-01-25")), Error);
-  CHECK(l.impl().session == nullptr);
+  CHECK_THROWS_AS(add_customer(l, c, d("2026-01-25")), Error);
+  CHECK_FALSE(testing::recording(l));
   CHECK(verify(l).ok());
 }
 
@@ -293,7 +293,7 @@ TEST_CASE("verify: findings past the cap are counted, the first named", "[integr
   Ledger l = sample();
   // 25 loose credit movements: 20 kept, 5 counted.
   for (int i = 0; i < 25; ++i)
-    l.impl().db.exec("INSERT INTO credit_movement(customer_id, date, amount) VALUES (1, '2026-01-30', 1)");
+    testing::database(l).exec("INSERT INTO credit_movement(customer_id, date, amount) VALUES (1, '2026-01-30', 1)");
   const IntegrityReport r = verify(l);
   const IntegrityCheck& c = check_named(r, "payments");
   CHECK(c.findings.size() == kMaxFindings);
@@ -309,13 +309,13 @@ TEST_CASE("backup: a consistent copy that verifies, never overwriting", "[integr
   SECTION("the copy holds the whole journal and passes verify") {
     const BackupResult r = backup(l, path);
     CHECK(r.journal_events == 11);
-    CHECK(r.last_hash == l.journal().back().hash);
+    CHECK(r.last_hash == read_journal(l).back().hash);
     CHECK(r.bytes == static_cast<std::int64_t>(std::filesystem::file_size(path)));
     CHECK_FALSE(std::filesystem::exists(path + ".backup-tmp"));
     CHECK_FALSE(std::filesystem::exists(path + "-wal"));
     Ledger copy = Ledger::open(path);
     CHECK(verify(copy).ok());
-    CHECK(copy.invoice("F2026-000001", d("2026-01-31")).paid == 120000);
+    CHECK(find_invoice(copy, "F2026-000001", d("2026-01-31")).paid == 120000);
     // An existing file is refused, unless asked to replace it.
     try {
       backup(l, path);

@@ -5,7 +5,7 @@
 // the comment beside it.
 #include <catch2/catch.hpp>
 
-#include "ledger/impl.hpp"
+#include "ledger/testing.hpp"
 #include "tally/errors.hpp"
 #include "tally/import.hpp"
 #include "tally/overdue.hpp"
@@ -27,7 +27,7 @@ Ledger two_customers() {
     c.code = code;
     c.name = code;
     c.vat_rate = percent(vat);
-    l.add_customer(c, d("2026-01-01"));
+    add_customer(l, c, d("2026-01-01"));
   }
   return l;
 }
@@ -37,8 +37,8 @@ Invoice issue(Ledger& l, const char* customer, InvoiceKind kind, Cents ht, const
   n.customer = customer;
   n.kind = kind;
   n.issue_date = d(date);
-  n.lines.push_back(InvoiceLine{"work", 100, ht, ht, l.customer(customer).vat_rate, "I1", ""});
-  return l.issue_invoice(n);
+  n.lines.push_back(InvoiceLine{"work", 100, ht, ht, find_customer(l, customer).vat_rate, "I1", ""});
+  return issue_invoice(l, n);
 }
 
 PaymentResult pay_on(Ledger& l, const std::string& number, Method m, Cents amount, const char* date) {
@@ -51,7 +51,7 @@ PaymentResult pay_on(Ledger& l, const std::string& number, Method m, Cents amoun
   return pay(l, r);
 }
 
-std::int64_t count(Ledger& l, const std::string& sql) { return l.impl().db.execAndGet(sql).getInt64(); }
+std::int64_t count(Ledger& l, const std::string& sql) { return testing::database(l).execAndGet(sql).getInt64(); }
 
 using Buckets = std::array<Cents, 5>;  // not_due, late_0_1, late_1_2, late_2_6, late_6_plus
 
@@ -136,7 +136,7 @@ TEST_CASE("Aging and balance reports as of any day, from the dated records", "[r
   CHECK(p.fees.empty());
   record_reversal(l, p.payment.id, "returned", d("2026-05-01"), d("2026-05-01"));
   // A credit note of 100.00 HT = 120.00 TTC on A2 on 04-10.
-  l.issue_credit_note(a2.number, {InvoiceLine{"discount", 100, 10'000, 10'000, percent(20), "I3", ""}},
+  issue_credit_note(l, a2.number, {InvoiceLine{"discount", 100, 10'000, 10'000, percent(20), "I3", ""}},
                       d("2026-04-10"), "discount");
 
   SECTION("on 2026-06-30") {
@@ -212,7 +212,7 @@ Ledger march() {
   const auto card = pay_on(l, "F2026-000002", Method::card, 120'000, "2026-03-10");
   REQUIRE(card.fees.size() == 1);
   const auto transfer = pay_on(l, "F2026-000003", Method::transfer, 50'000, "2026-03-12");  // setup: no fee
-  l.issue_credit_note("F2026-000001", {InvoiceLine{"discount", 100, 5'000, 5'000, percent(20), "I3", ""}},
+  issue_credit_note(l, "F2026-000001", {InvoiceLine{"discount", 100, 5'000, 5'000, percent(20), "I3", ""}},
                       d("2026-03-20"), "discount");  // AV-000001 50.00 + 10.00 = 60.00
   record_reversal(l, transfer.payment.id, "returned", d("2026-03-25"), d("2026-03-25"));
   apply_overdue(l, d("2026-03-31"));  // F-000005, the penalties of acme (below)
@@ -349,8 +349,9 @@ TEST_CASE("Close: a month still running counts up to the business date", "[repor
 TEST_CASE("Close: a missing number breaks the sequence (I2)", "[report][close][I2]") {
   Ledger l = two_customers();
   for (const char* date : {"2026-01-05", "2026-01-06", "2026-01-07"}) issue(l, "acme", InvoiceKind::setup, 100, date);
-  l.impl().db.exec("DELETE FROM invoice_line WHERE invoice_id = (SELECT id FROM invoice WHERE number = 'F2026-000002');"
-                   "DELETE FROM invoice WHERE number = 'F2026-000002'");
+  testing::database(l).exec(
+      "DELETE FROM invoice_line WHERE invoice_id = (SELECT id FROM invoice WHERE number = 'F2026-000002');"
+      "DELETE FROM invoice WHERE number = 'F2026-000002'");
   const CloseReport r = close_report(l, d("2026-01-01"), d("2026-02-01"));
   CHECK(r.invoice_numbers.last == 3);
   CHECK(r.invoice_numbers.count == 2);
@@ -365,14 +366,14 @@ TEST_CASE("Lock: a locked month refuses anything dated in it or before", "[repor
   // Not before the month has ended.
   CHECK(code_of([&] { lock_month(l, d("2026-03-01"), d("2026-03-31")); }) == ExitCode::refused);
   CHECK_FALSE(locked_through(l));
-  const auto journal = l.journal().size();
+  const auto journal = read_journal(l).size();
   CHECK(lock_month(l, d("2026-03-15"), d("2026-04-01")));
-  CHECK(l.journal().size() == journal + 1);
+  CHECK(read_journal(l).size() == journal + 1);
   CHECK(locked_through(l) == "2026-03");
   // Again, or an earlier month: already locked, nothing written.
   CHECK_FALSE(lock_month(l, d("2026-03-01"), d("2026-04-05")));
   CHECK_FALSE(lock_month(l, d("2026-02-01"), d("2026-04-05")));
-  CHECK(l.journal().size() == journal + 1);
+  CHECK(read_journal(l).size() == journal + 1);
   CHECK(close_report(l, d("2026-03-01"), d("2026-04-05")).locked);
   CHECK(close_report(l, d("2026-02-01"), d("2026-04-05")).locked);
 
@@ -393,9 +394,9 @@ TEST_CASE("Lock: a locked month refuses anything dated in it or before", "[repor
           PaymentRequest r{"F2026-000003", Method::transfer, 100, d("2026-03-31"), d("2026-04-05"), "", "", ""};
           pay(l, r);
         }) == ExitCode::refused);
-  CHECK(refusal([&] { l.void_invoice("F2026-000003", "x", d("2026-03-31")); }) == ExitCode::refused);
+  CHECK(refusal([&] { void_invoice(l, "F2026-000003", "x", d("2026-03-31")); }) == ExitCode::refused);
   CHECK(refusal([&] { record_reversal(l, 1, "late return", d("2026-03-31"), d("2026-04-05")); }) == ExitCode::refused);
-  CHECK(refusal([&] { l.set_policy("indemnity", "50", d("2026-03-01")); }) == ExitCode::refused);
+  CHECK(refusal([&] { set_policy(l, "indemnity", "50", d("2026-03-01")); }) == ExitCode::refused);
   CHECK(issue(l, "acme", InvoiceKind::setup, 100, "2026-04-01").number == "F2026-000006");
 }
 
@@ -413,8 +414,8 @@ Ledger to_import() {
   s.amount_ht = 50'000;
   s.cycle = Cycle::monthly;
   s.start = d("2026-03-01");
-  l.add_subscription(s);
-  REQUIRE(l.run_billing(d("2026-03-01"), d("2026-03-01")).size() == 1);
+  add_subscription(l, s);
+  REQUIRE(run_billing(l, d("2026-03-01"), d("2026-03-01")).size() == 1);
   return l;
 }
 
@@ -444,12 +445,12 @@ TEST_CASE("Import: lines paid with the rules of pay, the rest in suspense, all i
   // Line 3: a transfer on a monthly subscription: fee 20.00 HT + 4.00 VAT = 24.00, invoice F-000004 (P2),
   // left open: the 600.00 only settle the invoice.
   CHECK(r.lines[1].fee_invoice == "F2026-000004");
-  CHECK(l.invoice("F2026-000004", d("2026-03-31")).balance == 2'400);
-  CHECK(l.invoice("F2026-000003", d("2026-03-31")).status == "paid");
+  CHECK(find_invoice(l, "F2026-000004", d("2026-03-31")).balance == 2'400);
+  CHECK(find_invoice(l, "F2026-000003", d("2026-03-31")).status == "paid");
   // Line 6: 130.00 on 120.00: 10.00 to customer credit (P3).
   CHECK(r.lines[4].status == ImportStatus::recorded);
   CHECK(r.lines[4].to_credit == 1'000);
-  CHECK(l.credit("acme", d("2026-03-31")) == 1'000);
+  CHECK(customer_credit(l, "acme", d("2026-03-31")) == 1'000);
   // Suspense: no number, unknown invoice, already paid (refused, P6), several numbers.
   CHECK_THAT(r.lines[2].reason, Catch::Contains("no invoice number"));
   CHECK_THAT(r.lines[3].reason, Catch::Contains("B2: refers to no invoice: F2026-000099 is not in the ledger"));
@@ -469,15 +470,15 @@ TEST_CASE("Import: lines paid with the rules of pay, the rest in suspense, all i
   CHECK(suspense_lines(l, d("2026-03-12")).size() == 1);  // as of a day: the lines dated by then
 
   SECTION("importing again records nothing and writes nothing (P4)") {
-    const auto journal = l.journal().size();
+    const auto journal = read_journal(l).size();
     const ImportResult again = import_payments(l, kStatement, "bank.csv", d("2026-03-31"));
     CHECK(again.count(ImportStatus::duplicate) == 7);
     CHECK(again.lines[0].payment_id == r.lines[0].payment_id);
     CHECK(again.lines[2].payment_id == 0);  // a duplicate of a suspense line
-    CHECK(l.journal().size() == journal);
+    CHECK(read_journal(l).size() == journal);
   }
   SECTION("a known reference with other details is a conflict: nothing of the file is written") {
-    const auto journal = l.journal().size();
+    const auto journal = read_journal(l).size();
     const std::string text =
         "date,amount,reference,label\n"
         "2026-03-20,1.00,BANK-NEW,F2026-000004\n"
@@ -491,7 +492,7 @@ TEST_CASE("Import: lines paid with the rules of pay, the rest in suspense, all i
       CHECK_THAT(e.what(), Catch::Contains("line 3: reference 'BANK-001' is already payment"));
       CHECK_THAT(e.what(), Catch::Contains("amount 1200.00 (file 1200.01)"));
     }
-    CHECK(l.journal().size() == journal);
+    CHECK(read_journal(l).size() == journal);
     CHECK(count(l, "SELECT COUNT(*) FROM payment WHERE ref = 'BANK-NEW'") == 0);
   }
   SECTION("a payment recorded by hand with the reference is a duplicate, even without the number") {
@@ -521,20 +522,20 @@ TEST_CASE("Import: lines paid with the rules of pay, the rest in suspense, all i
 
 TEST_CASE("Import: malformed lines or a dry run write nothing", "[import][M1]") {
   Ledger l = to_import();
-  const auto journal = l.journal().size();
+  const auto journal = read_journal(l).size();
   const ImportResult bad = import_payments(
       l, "date,amount,reference,label\n2026-03-10,1200.00,B1,F2026-000001\n2026-03-10,12.345,B2,x\n", "b.csv",
       d("2026-03-31"));
   REQUIRE(bad.rejected.size() == 1);
   CHECK(bad.rejected[0].line == 3);
   CHECK(bad.lines.empty());
-  CHECK(l.journal().size() == journal);
+  CHECK(read_journal(l).size() == journal);
 
   l.set_dry_run(true);
   const ImportResult dry = import_payments(l, kStatement, "bank.csv", d("2026-03-31"));
   CHECK(dry.count(ImportStatus::recorded) == 3);
   CHECK(dry.count(ImportStatus::suspense) == 4);
-  CHECK(l.journal().size() == journal);
+  CHECK(read_journal(l).size() == journal);
   CHECK(count(l, "SELECT COUNT(*) FROM payment") == 0);
   CHECK(count(l, "SELECT COUNT(*) FROM suspense") == 0);
 }

@@ -24,6 +24,11 @@ StandbyResult start_standby(Ledger& ledger, const StandbyRequest& request);
 // the customer holds that day.
 StandbyResult end_standby(Ledger& ledger, std::string_view customer, Date last_day, Date today);
 
+// The standby periods of a customer as billed: first day to last day in
+// standby (an early end shortens it), ordered by first day. Throws
+// Error(not_found) for an unknown customer.
+std::vector<Period> standby_periods(Ledger& ledger, std::string_view customer_code);
+
 // Every standby (of one customer when given), by customer then first day.
 std::vector<Standby> standbys(Ledger& ledger, std::optional<std::string> customer = {});
 
