@@ -57,6 +57,18 @@ struct Totals {
 // the cent half away from zero.
 Totals invoice_totals(const std::vector<InvoiceLine>& lines);
 
+// K3 (I3 with M3): the totals of a stored document whose VAT is `stored_vat`.
+// M3 rounds the VAT of each rate of each document; a credit note that
+// completes the crediting of its invoice carries instead exactly the VAT its
+// invoice has left uncredited (decide_credit), which may differ from M3 by a
+// cent or so. That difference is put on the document's last (highest) rate.
+// Every other document has stored_vat == invoice_totals(lines).vat and gets
+// exactly invoice_totals(lines).
+Totals stored_totals(const std::vector<InvoiceLine>& lines, Cents stored_vat);
+// The same on a document's buckets already summed by rate, each with M3's
+// VAT: puts stored_vat minus their VAT on the last bucket.
+void apply_stored_vat(std::vector<VatBucket>& by_rate, Cents stored_vat);
+
 // I4: the due date, issue date plus the payment terms.
 Date due_date(Date issue, int terms_days);
 

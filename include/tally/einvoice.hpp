@@ -145,6 +145,10 @@ struct InvoiceDocument {
   std::string currency = "EUR";          // BT-5
   std::vector<DocumentLine> lines;
   Cents prepaid = 0;  // BT-113: already paid when the document is produced
+  // BT-110 as the ledger stored it, when known. K3: a credit note completing
+  // its invoice's crediting carries the VAT left, which may differ from M3's
+  // by a cent per rate; document_totals puts that on the last breakdown.
+  std::optional<Cents> stored_vat;
   // L4/L5, for the late-payment mentions of Code de commerce L441-9.
   Rate late_interest_rate = percent(10);
   Cents recovery_indemnity = 4000;
@@ -155,7 +159,7 @@ struct VatBreakdown {
   VatCategory category = VatCategory::standard;
   Rate rate;
   Cents base = 0;  // BT-116: sum of the line nets of that category and rate
-  Cents vat = 0;   // BT-117: base x rate, rounded half away from zero (M2, M3)
+  Cents vat = 0;   // BT-117: base x rate, rounded half away from zero (M2, M3; K3)
 };
 
 // The amounts of a document, computed in cents.

@@ -53,6 +53,12 @@ struct CreditDecision {
   Cents ttc = 0;                 // the credit note's total
   Cents applied = 0;             // lowers the invoice's balance: min(balance, ttc)
   Cents to_customer_credit = 0;  // the rest, already paid, becomes customer credit (P3)
+  // K3: the credit note's VAT minus M3's VAT of its lines. Not 0 only for a
+  // note that leaves no HT of its invoice uncredited: it carries exactly the
+  // VAT left (per-note rounding of earlier partial notes may have left a cent
+  // more or less), so that a void always credits the whole invoice. Stored in
+  // the note's VAT; readers get its per-rate VAT from stored_totals().
+  Cents vat_adjust = 0;
   std::string rule = "I3";
   std::string why;
 };
@@ -92,12 +98,13 @@ Cents lowest_balance_ahead(Cents balance, const std::vector<BalanceMove>& later,
 // the invoice of `inv`. Throws Error(refused, "I3") when inv is a credit note,
 // when `date` is before its issue date, or when the note credits more than
 // remains uncredited (the HT of a VAT rate or the TTC); Error(usage) when it
-// credits nothing.
+// credits nothing. K3: a note crediting all the HT left at every rate credits
+// all the TTC left (vat_adjust, at most a cent per rate).
 CreditDecision decide_credit(const CreditSnapshot& inv, const std::vector<InvoiceLine>& lines, Date date);
 
 // I3: the lines of a full credit note (void): every line as issued when
 // nothing was credited yet, else one line per VAT rate for what remains
-// uncredited. Throws Error(conflict) when nothing remains (already void),
+// uncredited (decide_credit then credits the VAT left to the cent, K3). Throws Error(conflict) when nothing remains (already void),
 // Error(refused, "I3") for a credit note.
 std::vector<InvoiceLine> void_lines(const CreditSnapshot& inv, const std::vector<InvoiceLine>& issued_lines);
 

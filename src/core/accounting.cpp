@@ -127,9 +127,23 @@ Entry document_entry(const DocumentFacts& d) {
     push(e, p);
     total += amount;
   }
+  // K3: a credit note completing its invoice carries the VAT left, which may
+  // differ from M3's by a cent: the stored total says which (stored_totals).
+  // Anything more is a document whose lines do not add up (refused below).
+  std::vector<VatBucket> buckets;
+  Cents m3_ttc = 0, m3_vat = 0;
   for (const auto& [bp, amount] : ht_by_rate) {
-    Posting p = credit(Account::vat, apply_rate(amount, Rate{bp}));
-    p.vat_rate = Rate{bp};
+    buckets.push_back(VatBucket{Rate{bp}, amount, apply_rate(amount, Rate{bp})});
+    m3_vat += buckets.back().vat;
+    m3_ttc += amount + buckets.back().vat;
+  }
+  const Cents rounding = d.total_ttc - m3_ttc;
+  const auto rates = static_cast<Cents>(buckets.size());
+  if (d.credit_note && rounding != 0 && rounding <= rates && -rounding <= rates)
+    apply_stored_vat(buckets, m3_vat + rounding);
+  for (const auto& b : buckets) {
+    Posting p = credit(Account::vat, b.vat);
+    p.vat_rate = b.rate;
     push(e, p);
     total += p.credit;
   }

@@ -69,6 +69,22 @@ Totals invoice_totals(const std::vector<InvoiceLine>& lines) {
   return t;
 }
 
+void apply_stored_vat(std::vector<VatBucket>& by_rate, Cents stored_vat) {
+  Cents m3 = 0;
+  for (const auto& b : by_rate) m3 += b.vat;
+  if (stored_vat != m3 && !by_rate.empty()) by_rate.back().vat += stored_vat - m3;
+}
+
+Totals stored_totals(const std::vector<InvoiceLine>& lines, Cents stored_vat) {
+  Totals t = invoice_totals(lines);
+  apply_stored_vat(t.by_rate, stored_vat);
+  if (!t.by_rate.empty()) {
+    t.vat = stored_vat;
+    t.ttc = t.ht + t.vat;
+  }
+  return t;
+}
+
 Date due_date(Date issue, int terms_days) { return issue + date::days{terms_days}; }
 
 void check_terms(int terms_days, const Policy& policy) {

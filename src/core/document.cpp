@@ -100,6 +100,7 @@ InvoiceDocument invoice_document(const Invoice& inv, const SellerIdentity& selle
   d.issue_date = inv.issue_date;
   d.due_date = inv.due_date;
   d.service_period = inv.period;
+  if (inv.credit_note) d.stored_vat = inv.vat;
   d.late_interest_rate = policy.interest_rate;
   d.recovery_indemnity = policy.indemnity;
   for (const auto& l : inv.lines) {

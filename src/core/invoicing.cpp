@@ -64,12 +64,32 @@ Cents lowest_balance_ahead(Cents balance, const std::vector<BalanceMove>& later,
   return std::max<Cents>(low, 0);
 }
 
+namespace {
+
+// K3: when the note's lines credit all the HT left at every rate, its TTC is
+// all the TTC left: the VAT differs from M3's by what the rounding of earlier
+// notes left over, at most a cent per rate. 0 otherwise (and for a remainder
+// that is not such a rounding cent, which the TTC bound then judges).
+Cents completing_vat_adjust(const CreditSnapshot& inv, const Totals& t) {
+  for (const auto& [bp, left] : inv.uncredited_ht) {
+    if (left <= 0) continue;
+    const auto b = std::find_if(t.by_rate.begin(), t.by_rate.end(), [bp = bp](const VatBucket& v) { return v.rate.bp == bp; });
+    if (b == t.by_rate.end() || b->ht != left) return 0;
+  }
+  const Cents adjust = inv.uncredited_ttc() - t.ttc;
+  const auto rates = static_cast<Cents>(t.by_rate.size());
+  if (adjust == 0 || adjust > rates || adjust < -rates || t.by_rate.back().vat + adjust < 0) return 0;
+  return adjust;
+}
+
+}  // namespace
+
 CreditDecision decide_credit(const CreditSnapshot& inv, const std::vector<InvoiceLine>& lines, Date date) {
   if (inv.credit_note) throw refused("I3", "'{}' is a credit note: only invoices can be credited", inv.number);
   if (date < inv.issue_date)
     throw refused("I3", "credit note dated {} refused: before the invoice's issue date {}", format_date(date),
                   format_date(inv.issue_date));
-  const Totals t = invoice_totals(lines);
+  Totals t = invoice_totals(lines);
   if (t.ttc <= 0) throw usage_error("a credit note must credit an amount above 0.00 (it credits {})",
                                     format_amount(t.ttc));
   for (const auto& b : t.by_rate) {
@@ -79,10 +99,12 @@ CreditDecision decide_credit(const CreditSnapshot& inv, const std::vector<Invoic
       throw refused("I3", "credit of {} HT at {} % VAT on {} refused: only {} HT at that rate is not yet credited",
                     format_amount(b.ht), format_rate(b.rate), inv.number, format_amount(std::max<Cents>(left, 0)));
   }
+  CreditDecision d;
+  d.vat_adjust = completing_vat_adjust(inv, t);
+  t.ttc += d.vat_adjust;
   if (t.ttc > inv.uncredited_ttc())
     throw refused("I3", "credit of {} on {} refused: only {} of it is not yet credited", format_amount(t.ttc),
                   inv.number, format_amount(inv.uncredited_ttc()));
-  CreditDecision d;
   d.ttc = t.ttc;
   d.applied = std::clamp<Cents>(inv.balance, 0, t.ttc);
   d.to_customer_credit = t.ttc - d.applied;
@@ -107,13 +129,6 @@ std::vector<InvoiceLine> void_lines(const CreditSnapshot& inv, const std::vector
   }
   if (lines.empty() || invoice_totals(lines).ttc <= 0 || inv.uncredited_ttc() <= 0)
     throw conflict("invoice '{}' is already fully credited (void)", inv.number);
-  // Rounding each credit note's VAT may leave the remaining TTC a cent below
-  // the TTC of the remaining HT: the last credit note takes what is left.
-  const Cents over = invoice_totals(lines).ttc - inv.uncredited_ttc();
-  if (over > 0 && lines.size() == 1 && lines.front().amount_ht > over) {
-    lines.front().amount_ht -= over;
-    lines.front().unit_ht = lines.front().amount_ht;
-  }
   return lines;
 }
 

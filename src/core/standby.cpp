@@ -87,8 +87,11 @@ CycleSettlement settle_invoiced_cycle(const InvoicedCycleState& c) {
     return out;
   }
   Cents credit = std::min<Cents>(-delta, std::max<Cents>(c.uncredited_ht, 0));
-  // A one-line credit note's TTC is ht + VAT rounded (M3): never above what remains.
-  while (credit > 0 && credit + apply_rate(credit, c.vat_rate) > c.uncredited_ttc) --credit;
+  // A one-line credit note's TTC is ht + VAT rounded (M3): never above what
+  // remains. One crediting all the HT left at its rate carries the VAT left
+  // instead (decide_credit, K3).
+  if (credit < c.uncredited_ht)
+    while (credit > 0 && credit + apply_rate(credit, c.vat_rate) > c.uncredited_ttc) --credit;
   out.credit_ht = credit;
   out.why = credit == -delta ? fmt::format("{} less to bill", format_amount(credit))
                              : fmt::format("{} less to bill, credited {}: what remains uncredited",

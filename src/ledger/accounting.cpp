@@ -98,7 +98,8 @@ class PaymentCursor {
 VatBucket bucket(Rate rate, Cents ht) { return VatBucket{rate, ht, apply_rate(ht, rate)}; }
 
 // Rows "key, ttc, vat_rate_bp, ht" grouped by key then rate: calls fn(key
-// columns read by `row`, buckets, ttc) once per key.
+// columns read by `row`, buckets, ttc) once per key, the buckets' VAT that of
+// the document (its TTC minus its HT: stored_totals, K3).
 template <typename Row, typename Fn>
 void by_key(SQLite::Statement& q, const char* key, Row row, Fn fn) {
   bool more = q.executeStep();
@@ -107,10 +108,13 @@ void by_key(SQLite::Statement& q, const char* key, Row row, Fn fn) {
     const auto r = row(q);
     const Cents ttc = q.getColumn("total_ttc").getInt64();
     std::vector<VatBucket> buckets;
+    Cents ht = 0;
     do {
       buckets.push_back(bucket(Rate{q.getColumn("vat_rate_bp").getInt64()}, q.getColumn("ht").getInt64()));
+      ht += buckets.back().ht;
       more = q.executeStep();
     } while (more && q.getColumn(key).getInt64() == k);
+    apply_stored_vat(buckets, ttc - ht);  // K3: the document's VAT as stored
     fn(r, buckets, ttc);
   }
   q.reset();

@@ -189,12 +189,13 @@ std::int64_t insert_document(Ledger::Impl& impl, bool credit_note, std::int64_t 
                              Date issue, Date business_date, Date due, const std::vector<InvoiceLine>& lines,
                              std::optional<std::int64_t> cites_id, Cents applied, const std::string& reason,
                              std::optional<std::int64_t> subscription_id, std::optional<Period> period,
-                             std::string& number_out, Totals* totals_out = nullptr) {
+                             std::string& number_out, Totals* totals_out = nullptr, Cents vat_adjust = 0) {
   impl.check_open_period(issue, credit_note ? "credit note" : "invoice");
   const int year = year_of(issue);
   const SeriesTail tail = series_tail(impl, credit_note, year);
   check_chronology(credit_note, issue, tail.issued, business_date);
-  const Totals t = invoice_totals(lines);
+  // K3: a credit note completing its invoice's crediting carries the VAT left.
+  const Totals t = stored_totals(lines, invoice_totals(lines).vat + vat_adjust);
   if (totals_out) *totals_out = t;
   const std::int64_t seq = tail.seq + 1;
   number_out = next_number(credit_note, year, tail.seq);
@@ -438,7 +439,8 @@ Invoice issue_credit_note(Ledger& ledger, std::string_view original, std::vector
     const auto cid = impl.customer_id(orig.customer);
     std::string number;
     const auto id = insert_document(impl, true, cid, orig.kind, date, business_date.value_or(date), date, lines,
-                                    orig.id, d.applied, reason, orig.subscription_id, orig.period, number);
+                                    orig.id, d.applied, reason, orig.subscription_id, orig.period, number,
+                                    nullptr, d.vat_adjust);
     if (d.to_customer_credit > 0) {  // P3: what was already paid becomes customer credit
       auto& mv = impl.stmt(
           "INSERT INTO credit_movement(customer_id, date, amount, invoice_id, note) VALUES (?, ?, ?, ?, ?)");

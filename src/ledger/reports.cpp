@@ -119,26 +119,37 @@ void documents(Ledger::Impl& impl, CloseReport& r) {
 }
 
 // M2: VAT per invoice (or credit note) on the HT total of each rate, rounded
-// per document as invoice_totals does (M3), then summed by rate.
+// per document as invoice_totals does (M3; K3: a credit note completing its
+// invoice carries the VAT left, stored_totals), then summed by rate.
 void vat_by_rate(Ledger::Impl& impl, CloseReport& r) {
   auto& q = impl.stmt(
-      "SELECT i.credit_note, l.vat_rate_bp, SUM(l.amount_ht) FROM invoice_line l JOIN invoice i ON i.id = l.invoice_id "
-      "WHERE i.issue_date BETWEEN ?1 AND ?2 GROUP BY i.id, l.vat_rate_bp");
+      "SELECT i.id AS id, i.credit_note AS credit_note, i.vat AS vat, l.vat_rate_bp AS vat_rate_bp, "
+      "       SUM(l.amount_ht) AS ht "
+      "  FROM invoice_line l JOIN invoice i ON i.id = l.invoice_id "
+      " WHERE i.issue_date BETWEEN ?1 AND ?2 GROUP BY i.id, l.vat_rate_bp ORDER BY i.id, l.vat_rate_bp");
   bind_range(q, r.month, r.end);
   std::map<std::int64_t, VatRateTotals> by_rate;
-  while (q.executeStep()) {
-    const Rate rate{q.getColumn(1).getInt64()};
-    const Cents ht = q.getColumn(2).getInt64();
-    VatRateTotals& t = by_rate[rate.bp];
-    t.rate = rate;
-    if (q.getColumn(0).getInt() != 0) {
-      t.credited_ht += ht;
-      t.credited_vat += apply_rate(ht, rate);
-    } else {
-      t.invoiced_ht += ht;
-      t.invoiced_vat += apply_rate(ht, rate);
+  bool more = q.executeStep();
+  while (more) {
+    const std::int64_t id = q.getColumn("id").getInt64();
+    const bool credit_note = q.getColumn("credit_note").getInt() != 0;
+    const Cents stored_vat = q.getColumn("vat").getInt64();
+    std::vector<VatBucket> buckets;
+    do {
+      const Rate rate{q.getColumn("vat_rate_bp").getInt64()};
+      const Cents ht = q.getColumn("ht").getInt64();
+      buckets.push_back(VatBucket{rate, ht, apply_rate(ht, rate)});
+      more = q.executeStep();
+    } while (more && q.getColumn("id").getInt64() == id);
+    apply_stored_vat(buckets, stored_vat);
+    for (const auto& b : buckets) {
+      VatRateTotals& t = by_rate[b.rate.bp];
+      t.rate = b.rate;
+      (credit_note ? t.credited_ht : t.invoiced_ht) += b.ht;
+      (credit_note ? t.credited_vat : t.invoiced_vat) += b.vat;
     }
   }
+  q.reset();
   for (const auto& [bp, t] : by_rate) r.vat_by_rate.push_back(t);
 }
 

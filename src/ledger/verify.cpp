@@ -403,9 +403,27 @@ IntegrityCheck check_numbering(SQLite::Database& db) {
   return c;
 }
 
-// M2, M3: each document's stored totals equal invoice_totals() of its lines.
-// One pass over the documents joined with their lines, in id order: memory
-// stays that of one document whatever the ledger's size.
+// K3: a credit note whose VAT is not M3's must complete its invoice's
+// crediting: with it and the notes before it, all of the invoice's HT and TTC
+// are credited, and the difference is at most a cent per rate.
+bool completes_crediting(SQLite::Database& db, std::int64_t note_id, const Totals& m3, Cents stored_vat) {
+  const auto rates = static_cast<Cents>(m3.by_rate.size());
+  if (stored_vat - m3.vat > rates || m3.vat - stored_vat > rates) return false;
+  SQLite::Statement q(db,
+                      "SELECT o.total_ht AS ht, o.total_ttc AS ttc, "
+                      "       (SELECT SUM(n.total_ht) FROM invoice n WHERE n.cites_id = o.id AND n.id <= ?1) AS credited_ht, "
+                      "       (SELECT SUM(n.total_ttc) FROM invoice n WHERE n.cites_id = o.id AND n.id <= ?1) AS credited_ttc "
+                      "  FROM invoice c JOIN invoice o ON o.id = c.cites_id WHERE c.id = ?1 AND c.credit_note = 1");
+  q.bind(1, note_id);
+  return q.executeStep() && q.getColumn("credited_ht").getInt64() == q.getColumn("ht").getInt64() &&
+         q.getColumn("credited_ttc").getInt64() == q.getColumn("ttc").getInt64();
+}
+
+// M2, M3: each document's stored totals equal invoice_totals() of its lines
+// (K3: a credit note completing its invoice's crediting may carry the VAT
+// left, completes_crediting). One pass over the documents joined with their
+// lines, in id order: memory stays that of one document whatever the
+// ledger's size.
 IntegrityCheck check_invoice_totals(SQLite::Database& db) {
   IntegrityCheck c{"invoice_totals", "", {}, 0};
   Findings f(c);
@@ -422,7 +440,9 @@ IntegrityCheck check_invoice_totals(SQLite::Database& db) {
       f.add("invoice {}: has no lines", number);
       return;
     }
-    const Totals t = invoice_totals(lines);
+    Totals t = invoice_totals(lines);
+    if (t.ht == ht && t.vat != vat && ttc == ht + vat && completes_crediting(db, current, t, vat))
+      t = stored_totals(lines, vat);
     if (t.ht != ht || t.vat != vat || t.ttc != ttc)
       f.add("invoice {}: stored totals {} HT, {} VAT, {} TTC != {} HT, {} VAT, {} TTC recomputed from its lines",
             number, format_amount(ht), format_amount(vat), format_amount(ttc), format_amount(t.ht),

@@ -37,8 +37,8 @@ sequence so far as a shell script, and writes the sequence as JSON
 prints the minimal sequence.
 
 In ctest (tests/CMakeLists.txt) `model: short` runs 3 seeds x 60 steps: seeds
-1, 2 and 3 (3, 4 and 5 found K1 and K2, fixed since; long runs still find K3,
-below). A long
+1, 2 and 3 (3, 4 and 5 found K1 and K2, 3 and 19 at 120 steps K3, all fixed
+since). A long
 run: the environment variables TALLY_MODEL_SEEDS (a count N for seeds 1..N, or
 a range A-B, or a list 1,5,9) and TALLY_MODEL_STEPS override the defaults, e.g.
   TALLY_MODEL_SEEDS=1-200 TALLY_MODEL_STEPS=400 ctest --test-dir build -R model
@@ -50,10 +50,9 @@ dated the series' last date (I2) while its fee was allocated on the payment
 date; K2 a backdated payment or credit note split on today's balance settled
 an invoice on days it was already settled (balance below zero). Both now wait
 as credit until the day they can settle (settlement_schedule, src/core).
-Known defect it still finds (not fixed: it needs a decision on VAT rounding):
-  K3 a partial credit note then a void can leave 0.01 TTC that nothing can
-     credit (per-note VAT rounding): the voided invoice becomes late for a cent
-     (`void left F... credited 1900.29 of 1900.30 TTC`; long runs).
+K3 a partial credit note then a void left 0.01 TTC that nothing could credit
+(per-note VAT rounding): the note crediting all the HT left now carries the
+VAT left (decide_credit, src/core/invoicing.cpp).
 """
 import argparse
 import concurrent.futures

@@ -154,6 +154,59 @@ TEST_CASE("I3: partial credit line and void lines", "[invoicing][I3]") {
   CHECK(invoice_totals(rest).ttc == 90000);
 }
 
+TEST_CASE("K3: the note completing an invoice's crediting carries the VAT left, table of cases",
+          "[invoicing][I3][K3]") {
+  // An invoice at 20 % VAT, a first partial note (its VAT by M3), then the
+  // note crediting all the HT left.
+  static const struct {
+    Cents ht;        // the invoice: VAT = ht x 20 % rounded (M3)
+    Cents first_ht;  // the partial note before
+    Cents vat_adjust, ttc;  // of the completing note
+  } cases[] = {
+      // 1000.04 HT: 200.008 -> 200.01 VAT, 1200.05 TTC. 500.02 credited: 100.004 ->
+      // 100.00, 600.02 TTC. Left: 500.02 HT and 600.03 TTC; M3 gives 100.00 of VAT,
+      // a cent short: the note carries 100.01 (was: 0.01 never credited).
+      {100004, 50002, 1, 60003},
+      // 1000.06 HT: 200.012 -> 200.01, 1200.07 TTC. 500.03 credited: 100.006 ->
+      // 100.01, 600.04. Left: 500.03 HT and 600.03 TTC; M3 would give 100.01, a
+      // cent too much: the note carries 100.00.
+      {100006, 50003, -1, 60003},
+      // 1000.00 HT, 1200.00 TTC; 250.00 credited (300.00): 750.00 HT and 900.00 TTC
+      // left, M3 exact.
+      {100000, 25000, 0, 90000},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.ht, c.first_ht);
+    const Cents vat = apply_rate(c.ht, percent(20)), first_ttc = c.first_ht + apply_rate(c.first_ht, percent(20));
+    const CreditSnapshot s = snapshot(c.ht, c.ht + vat, c.ht + vat - first_ttc, first_ttc, c.first_ht);
+    const auto lines = void_lines(s, {line(c.ht)});
+    REQUIRE(lines.size() == 1);
+    CHECK(lines[0].amount_ht == c.ht - c.first_ht);
+    const CreditDecision got = decide_credit(s, lines, d("2026-03-05"));
+    CHECK(got.vat_adjust == c.vat_adjust);
+    CHECK(got.ttc == c.ttc);
+    CHECK(got.applied == c.ttc);  // unpaid: all of it lowers the balance, to 0.00
+    // The stored note: M3's VAT plus the adjustment, on its only rate.
+    const Totals t = stored_totals(lines, invoice_totals(lines).vat + got.vat_adjust);
+    CHECK(t.ttc == c.ttc);
+    CHECK(t.by_rate.back().vat == c.ttc - (c.ht - c.first_ht));
+    // A cent less than all the HT left does not complete it: M3, no adjustment.
+    const CreditDecision part = decide_credit(s, {line(c.ht - c.first_ht - 1)}, d("2026-03-05"));
+    CHECK(part.vat_adjust == 0);
+  }
+  // Every other document: stored_totals is invoice_totals.
+  const std::vector<InvoiceLine> two{line(1000), InvoiceLine{"x", 100, 333, 333, percent(10), "I1", ""}};
+  const Totals m3 = invoice_totals(two), same = stored_totals(two, m3.vat);
+  CHECK(same.vat == m3.vat);
+  CHECK(same.by_rate[0].vat == 33);   // 3.33 x 10 % = 0.333 -> 0.33
+  CHECK(same.by_rate[1].vat == 200);  // 10.00 x 20 %
+  // A cent more than M3 goes on the last (highest) rate.
+  const Totals more = stored_totals(two, m3.vat + 1);
+  CHECK(more.by_rate[0].vat == 33);
+  CHECK(more.by_rate[1].vat == 201);
+  CHECK(more.ttc == 1000 + 333 + 234);
+}
+
 TEST_CASE("P3, P5 (K2): a backdated payment settles only what stays owed, table of cases", "[invoicing][P3][K2]") {
   // An invoice of 1200.00 owed today; the moves dated after the payment's day
   // (an allocation -, its reversal +, a credit note's applied part -).
@@ -216,8 +269,12 @@ TEST_CASE("S3, I3: settling an invoiced cycle, table of cases", "[invoicing][S3]
       {64516, 100000, 0, 0, true, 0, 0},
       // 800.00 HT credited by hand: at most the 200.00 HT (240.00 TTC) left.
       {100000, 64516, 20000, 24000, true, 20000, 0},
-      // VAT rounding: 0.03 HT + 0.01 VAT would be 0.04, one cent above the 0.03 TTC left.
-      {100000, 99997, 3, 3, true, 2, 0},
+      // VAT rounding (K3): 0.03 HT + 0.01 VAT would be 0.04, one cent above the
+      // 0.03 TTC left; all the HT left is credited, decide_credit then carries
+      // only the VAT left (0.00).
+      {100000, 99997, 3, 3, true, 3, 0},
+      // Less than all the HT left: lowered until its TTC fits (0.03 + 0.01 > 0.03).
+      {100000, 99997, 4, 3, true, 2, 0},
       {100000, 100000, 100000, 120000, false, 0, 0},  // no change
   };
   for (const auto& c : cases) {
