@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "ledger/impl.hpp"
+#include "ledger/rows.hpp"
 #include "tally/errors.hpp"
 
 namespace tally {
@@ -37,58 +38,61 @@ constexpr const char* kReversalRows = TALLY_PAYMENT_COLUMNS
 
 class DocumentCursor {
  public:
-  explicit DocumentCursor(SQLite::Statement& q) : q_(q) { more_ = q_.executeStep(); }
+  explicit DocumentCursor(SQLite::Statement& q) : q_(q), r_(q) { more_ = q_.executeStep(); }
   bool done() const { return !more_; }
-  Date date() const { return parse_date(q_.getColumn("issue_date").getString()); }
+  Date date() const { return r_.date("issue_date"); }
   // The document at the cursor with all its lines; moves past it.
   DocumentFacts take() {
     DocumentFacts d;
-    const std::int64_t id = q_.getColumn("id").getInt64();
-    d.number = q_.getColumn("number").getString();
-    d.credit_note = q_.getColumn("credit_note").getInt() != 0;
-    d.kind = parse_invoice_kind(q_.getColumn("kind").getString());
+    const std::int64_t id = r_.int64("id");
+    d.number = r_.text("number");
+    d.credit_note = r_.flag("credit_note");
+    d.kind = parse_invoice_kind(r_.text("kind"));
     d.issue_date = date();
-    d.total_ttc = q_.getColumn("total_ttc").getInt64();
-    d.applied = q_.getColumn("applied").getInt64();
-    d.customer = q_.getColumn("customer").getString();
-    d.customer_name = q_.getColumn("customer_name").getString();
-    d.cites = q_.getColumn("cites").getString();
+    d.total_ttc = r_.cents("total_ttc");
+    d.applied = r_.cents("applied");
+    d.customer = r_.text("customer");
+    d.customer_name = r_.text("customer_name");
+    d.cites = r_.text("cites");
     do {
-      d.lines.push_back(BookedLine{q_.getColumn("amount_ht").getInt64(), Rate{q_.getColumn("vat_rate_bp").getInt64()},
-                                     q_.getColumn("rule").getString()});
+      d.lines.push_back(BookedLine{r_.cents("amount_ht"), Rate{r_.int64("vat_rate_bp")}, r_.text("rule")});
       more_ = q_.executeStep();
-    } while (more_ && q_.getColumn("id").getInt64() == id);
+    } while (more_ && r_.int64("id") == id);
     return d;
   }
 
  private:
   SQLite::Statement& q_;
+  const Row r_;
   bool more_ = false;
 };
 
 class PaymentCursor {
  public:
-  PaymentCursor(SQLite::Statement& q, bool reversals) : q_(q), reversals_(reversals) { more_ = q_.executeStep(); }
+  PaymentCursor(SQLite::Statement& q, bool reversals) : q_(q), r_(q), reversals_(reversals) {
+    more_ = q_.executeStep();
+  }
   bool done() const { return !more_; }
-  Date date() const { return parse_date(q_.getColumn(reversals_ ? "reversed_on" : "date").getString()); }
+  Date date() const { return reversals_ ? r_.date("reversed_on") : r_.date("date"); }
   PaymentFacts take() {
     PaymentFacts p;
-    p.id = q_.getColumn("id").getInt64();
-    p.method = parse_method(q_.getColumn("method").getString(), true);
-    p.date = parse_date(q_.getColumn("date").getString());
-    p.amount = q_.getColumn("amount").getInt64();
-    p.ref = q_.getColumn("ref").getString();
-    if (!q_.getColumn("reversed_on").isNull()) p.reversed_on = parse_date(q_.getColumn("reversed_on").getString());
-    p.customer = q_.getColumn("customer").getString();
-    p.customer_name = q_.getColumn("customer_name").getString();
-    p.invoice = q_.getColumn("invoice").getString();
-    p.allocated = q_.getColumn("allocated").getInt64();
+    p.id = r_.int64("id");
+    p.method = parse_method(r_.text("method"), true);
+    p.date = r_.date("date");
+    p.amount = r_.cents("amount");
+    p.ref = r_.text("ref");
+    if (const auto reversed = r_.optional_date("reversed_on")) p.reversed_on = *reversed;
+    p.customer = r_.text("customer");
+    p.customer_name = r_.text("customer_name");
+    p.invoice = r_.text("invoice");
+    p.allocated = r_.cents("allocated");
     more_ = q_.executeStep();
     return p;
   }
 
  private:
   SQLite::Statement& q_;
+  const Row r_;
   bool reversals_;
   bool more_ = false;
 };
@@ -97,23 +101,24 @@ class PaymentCursor {
 // from rows grouped by document (or allocation) and rate.
 VatBucket bucket(Rate rate, Cents ht) { return VatBucket{rate, ht, apply_rate(ht, rate)}; }
 
-// Rows "key, ttc, vat_rate_bp, ht" grouped by key then rate: calls fn(key
-// columns read by `row`, buckets, ttc) once per key, the buckets' VAT that of
-// the document (its TTC minus its HT: stored_totals, K3).
-template <typename Row, typename Fn>
-void by_key(SQLite::Statement& q, const char* key, Row row, Fn fn) {
+// Rows "key, total_ttc, vat_rate_bp, ht" grouped by key then rate: calls
+// fn(key columns read by `read`, buckets, ttc) once per key, the buckets' VAT
+// that of the document (its TTC minus its HT: stored_totals, K3).
+template <typename Read, typename Fn>
+void by_key(SQLite::Statement& q, Name key, Read read, Fn fn) {
+  const Row row(q);
   bool more = q.executeStep();
   while (more) {
-    const std::int64_t k = q.getColumn(key).getInt64();
-    const auto r = row(q);
-    const Cents ttc = q.getColumn("total_ttc").getInt64();
+    const std::int64_t k = row.int64(key);
+    const auto r = read(row);
+    const Cents ttc = row.cents("total_ttc");
     std::vector<VatBucket> buckets;
     Cents ht = 0;
     do {
-      buckets.push_back(bucket(Rate{q.getColumn("vat_rate_bp").getInt64()}, q.getColumn("ht").getInt64()));
+      buckets.push_back(bucket(Rate{row.int64("vat_rate_bp")}, row.cents("ht")));
       ht += buckets.back().ht;
       more = q.executeStep();
-    } while (more && q.getColumn(key).getInt64() == k);
+    } while (more && row.int64(key) == k);
     apply_stored_vat(buckets, ttc - ht);  // K3: the document's VAT as stored
     fn(r, buckets, ttc);
   }
@@ -144,10 +149,7 @@ SELECT a.id AS allocation, a.amount AS amount, a.date BETWEEN ?1 AND ?2 AS recei
   };
   by_key(
       q, "allocation",
-      [](SQLite::Statement& s) {
-        return Alloc{s.getColumn("amount").getInt64(), s.getColumn("prior").getInt64(),
-                     s.getColumn("received_in").getInt() != 0, s.getColumn("reversed_in").getInt() != 0};
-      },
+      [](const Row& s) { return Alloc{s.cents("amount"), s.cents("prior"), s.flag("received_in"), s.flag("reversed_in")}; },
       [&r](const Alloc& a, const std::vector<VatBucket>& buckets, Cents ttc) {
         if (a.received) {
           r.received += a.amount;
@@ -170,7 +172,7 @@ SELECT n.id AS id, n.total_ttc - n.applied AS to_credit, n.total_ttc AS total_tt
   n.bind(1, db_date(r.month));
   n.bind(2, db_date(r.end));
   by_key(
-      n, "id", [](SQLite::Statement& s) { return s.getColumn("to_credit").getInt64(); },
+      n, "id", [](const Row& s) { return s.cents("to_credit"); },
       [&r](Cents to_credit, const std::vector<VatBucket>& buckets, Cents ttc) {
         r.credited_paid += to_credit;
         add_shares(r, -to_credit, buckets, ttc);
@@ -189,7 +191,7 @@ SELECT i.id AS id, i.credit_note AS credit_note, i.total_ttc AS total_ttc, l.vat
   q.bind(1, db_date(r.month));
   q.bind(2, db_date(r.end));
   by_key(
-      q, "id", [](SQLite::Statement& s) { return s.getColumn("credit_note").getInt() != 0; },
+      q, "id", [](const Row& s) { return s.flag("credit_note"); },
       [&r](bool credit_note, const std::vector<VatBucket>& buckets, Cents ttc) {
         (credit_note ? r.credit_notes_ttc : r.invoiced_ttc) += ttc;
         for (const auto& b : buckets)
@@ -230,7 +232,8 @@ void each_entry(Ledger& ledger, Date last, const std::function<void(const Entry&
 std::vector<Rate> vat_rates(Ledger& ledger) {
   auto& q = impl_of(ledger).stmt("SELECT DISTINCT vat_rate_bp AS bp FROM invoice_line ORDER BY bp");
   std::vector<Rate> out;
-  while (q.executeStep()) out.push_back(Rate{q.getColumn("bp").getInt64()});
+  const Row r(q);
+  while (q.executeStep()) out.push_back(Rate{r.int64("bp")});
   q.reset();
   return out;
 }

@@ -8,6 +8,7 @@
 #include <SQLiteCpp/Backup.h>
 
 #include "ledger/impl.hpp"
+#include "ledger/rows.hpp"
 #include "tally/errors.hpp"
 #include "tally/files.hpp"
 #include "tally/integrity.hpp"
@@ -19,8 +20,9 @@ namespace {
 void describe(SQLite::Database& db, BackupResult& r) {
   SQLite::Statement q(db, "SELECT id, hash FROM journal ORDER BY id DESC LIMIT 1");
   if (q.executeStep()) {
-    r.journal_events = q.getColumn(0).getInt64();
-    r.last_hash = q.getColumn(1).getString();
+    const Row last(q);
+    r.journal_events = last.int64("id");
+    r.last_hash = last.text("hash");
   }
   r.bytes = db.execAndGet("PRAGMA page_count").getInt64() * db.execAndGet("PRAGMA page_size").getInt64();
 }

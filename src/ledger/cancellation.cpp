@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ledger/impl.hpp"
+#include "ledger/rows.hpp"
 #include "tally/document.hpp"
 #include "tally/errors.hpp"
 #include "tally/overdue.hpp"
@@ -23,7 +24,8 @@ std::map<std::int64_t, std::vector<Date>> invoiced_cycle_starts(Ledger::Impl& im
   q.bind(1, customer_id);
   q.bind(2, db_date(d));
   std::map<std::int64_t, std::vector<Date>> out;
-  while (q.executeStep()) out[q.getColumn(0).getInt64()].push_back(parse_date(q.getColumn(1).getString()));
+  const Row r(q);
+  while (q.executeStep()) out[r.int64("subscription_id")].push_back(r.date("period_first"));
   return out;
 }
 
@@ -49,9 +51,8 @@ std::vector<EndCredit> credit_days_after_end(Ledger& ledger, const Customer& c, 
   q.bind(1, s.id);
   q.bind(2, db_date(*s.end_date));
   std::vector<std::pair<std::string, Period>> cycles;
-  while (q.executeStep())
-    cycles.emplace_back(q.getColumn(0).getString(),
-                        Period{parse_date(q.getColumn(1).getString()), parse_date(q.getColumn(2).getString())});
+  const Row r(q);
+  while (q.executeStep()) cycles.emplace_back(r.text("number"), Period{r.date("period_first"), r.date("period_last")});
   q.reset();
   std::vector<EndCredit> out;
   if (cycles.empty()) return out;

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ledger/impl.hpp"
+#include "ledger/rows.hpp"
 #include "tally/errors.hpp"
 #include "tally/export.hpp"
 
@@ -55,19 +56,19 @@ class DocumentWriter {
   bool first_ = true;
 };
 
-// Steps `child` (rows ordered by their parent's id in column 0) alongside
-// the parent rows: the children of `parent_id`, as JSON, in order.
+// Steps `child` (rows ordered by their parent's id, column `parent`)
+// alongside the parent rows: the children of `parent_id`, as JSON, in order.
 class Children {
  public:
-  Children(SQLite::Database& db, const char* sql, std::function<Json(SQLite::Statement&)> row)
-      : q_(db, sql), row_(std::move(row)) {
+  Children(SQLite::Database& db, const char* sql, Name parent, std::function<Json(const Row&)> row)
+      : q_(db, sql), r_(q_), parent_(r_.index(parent)), row_(std::move(row)) {
     more_ = q_.executeStep();
   }
   Json of(std::int64_t parent_id) {
     Json out = Json::array();
-    while (more_ && q_.getColumn(0).getInt64() < parent_id) more_ = q_.executeStep();
-    while (more_ && q_.getColumn(0).getInt64() == parent_id) {
-      out.push_back(row_(q_));
+    while (more_ && q_.getColumn(parent_).getInt64() < parent_id) more_ = q_.executeStep();
+    while (more_ && q_.getColumn(parent_).getInt64() == parent_id) {
+      out.push_back(row_(r_));
       ++count;
       more_ = q_.executeStep();
     }
@@ -77,15 +78,18 @@ class Children {
 
  private:
   SQLite::Statement q_;
-  std::function<Json(SQLite::Statement&)> row_;
+  Row r_;
+  int parent_;
+  std::function<Json(const Row&)> row_;
   bool more_ = false;
 };
 
 // Each row of `sql` as JSON.
 void each_row(SQLite::Database& db, const char* sql, const std::function<void(const Json&)>& sink,
-              const std::function<Json(SQLite::Statement&)>& row) {
+              const std::function<Json(const Row&)>& row) {
   SQLite::Statement q(db, sql);
-  while (q.executeStep()) sink(row(q));
+  const Row r(q);
+  while (q.executeStep()) sink(row(r));
 }
 
 // A deferred read transaction: every query of the export reads the same
@@ -121,27 +125,27 @@ JsonExportCounts export_json(Ledger& ledger, const JsonExportInfo& info,
   doc.field("generated_at", info.generated_at);
 
   n.customers = doc.array("customers", [&](const auto& sink) {
-    Children ibans(db, "SELECT customer_id, iban, added FROM customer_iban ORDER BY customer_id, id",
-                   [](SQLite::Statement& q) { return Json{{"iban", q.getColumn(1).getString()}, {"added", q.getColumn(2).getString()}}; });
+    Children ibans(db, "SELECT customer_id, iban, added FROM customer_iban ORDER BY customer_id, id", "customer_id",
+                   [](const Row& r) { return Json{{"iban", r.text("iban")}, {"added", r.text("added")}}; });
     each_row(db,
              "SELECT id, code, name, email, vat_rate_bp, terms_days, created, legal_name, street, postcode, city, "
              "country, siren, vat_number, iban FROM customer ORDER BY id",
-             sink, [&](SQLite::Statement& q) {
-               return Json{{"code", q.getColumn(1).getString()},
-                           {"name", q.getColumn(2).getString()},
-                           {"email", q.getColumn(3).getString()},
-                           {"vat_rate", rate(q.getColumn(4))},
-                           {"terms_days", q.getColumn(5).getInt64()},
-                           {"created", q.getColumn(6).getString()},
-                           {"identity", Json{{"legal_name", q.getColumn(7).getString()},
-                                             {"street", q.getColumn(8).getString()},
-                                             {"postcode", q.getColumn(9).getString()},
-                                             {"city", q.getColumn(10).getString()},
-                                             {"country", q.getColumn(11).getString()},
-                                             {"siren", q.getColumn(12).getString()},
-                                             {"vat_number", q.getColumn(13).getString()},
-                                             {"iban", q.getColumn(14).getString()}}},
-                           {"payer_ibans", ibans.of(q.getColumn(0).getInt64())}};
+             sink, [&](const Row& r) {
+               return Json{{"code", r.text("code")},
+                           {"name", r.text("name")},
+                           {"email", r.text("email")},
+                           {"vat_rate", rate(r.column("vat_rate_bp"))},
+                           {"terms_days", r.int64("terms_days")},
+                           {"created", r.text("created")},
+                           {"identity", Json{{"legal_name", r.text("legal_name")},
+                                             {"street", r.text("street")},
+                                             {"postcode", r.text("postcode")},
+                                             {"city", r.text("city")},
+                                             {"country", r.text("country")},
+                                             {"siren", r.text("siren")},
+                                             {"vat_number", r.text("vat_number")},
+                                             {"iban", r.text("iban")}}},
+                           {"payer_ibans", ibans.of(r.int64("id"))}};
              });
   });
 
@@ -150,17 +154,17 @@ JsonExportCounts export_json(Ledger& ledger, const JsonExportInfo& info,
              "SELECT s.id, c.code, s.amount_ht, s.cycle, s.start, s.commitment_months, s.notice_months, "
              "s.letter_date, s.letter_ref, s.end_date FROM subscription s JOIN customer c ON c.id = s.customer_id "
              "ORDER BY s.id",
-             sink, [](SQLite::Statement& q) {
-               return Json{{"id", q.getColumn(0).getInt64()},
-                           {"customer", q.getColumn(1).getString()},
-                           {"amount_ht", amount(q.getColumn(2))},
-                           {"cycle", q.getColumn(3).getString()},
-                           {"start", q.getColumn(4).getString()},
-                           {"commitment_months", q.getColumn(5).getInt64()},
-                           {"notice_months", q.getColumn(6).getInt64()},
-                           {"letter_date", text_or_null(q.getColumn(7))},
-                           {"letter_ref", text_or_null(q.getColumn(8))},
-                           {"end_date", text_or_null(q.getColumn(9))}};
+             sink, [](const Row& r) {
+               return Json{{"id", r.int64("id")},
+                           {"customer", r.text("code")},
+                           {"amount_ht", amount(r.column("amount_ht"))},
+                           {"cycle", r.text("cycle")},
+                           {"start", r.text("start")},
+                           {"commitment_months", r.int64("commitment_months")},
+                           {"notice_months", r.int64("notice_months")},
+                           {"letter_date", text_or_null(r.column("letter_date"))},
+                           {"letter_ref", text_or_null(r.column("letter_ref"))},
+                           {"end_date", text_or_null(r.column("end_date"))}};
              });
   });
 
@@ -169,47 +173,48 @@ JsonExportCounts export_json(Ledger& ledger, const JsonExportInfo& info,
   Children lines(db,
                  "SELECT invoice_id, description, item, qty, unit_ht, amount_ht, vat_rate_bp, rule FROM invoice_line "
                  "ORDER BY invoice_id, position",
-                 [](SQLite::Statement& q) {
-                   return Json{{"description", q.getColumn(1).getString()},
-                               {"item", nonempty_or_null(q.getColumn(2))},
-                               {"qty", format_quantity(q.getColumn(3).getInt64())},
-                               {"unit_ht", amount(q.getColumn(4))},
-                               {"amount_ht", amount(q.getColumn(5))},
-                               {"vat_rate", rate(q.getColumn(6))},
-                               {"rule", q.getColumn(7).getString()}};
+                 "invoice_id",
+                 [](const Row& r) {
+                   return Json{{"description", r.text("description")},
+                               {"item", nonempty_or_null(r.column("item"))},
+                               {"qty", format_quantity(r.int64("qty"))},
+                               {"unit_ht", amount(r.column("unit_ht"))},
+                               {"amount_ht", amount(r.column("amount_ht"))},
+                               {"vat_rate", rate(r.column("vat_rate_bp"))},
+                               {"rule", r.text("rule")}};
                  });
   n.documents = doc.array("documents", [&](const auto& sink) {
     each_row(db,
              "SELECT i.id, i.number, i.credit_note, c.code, i.kind, i.issue_date, i.due_date, i.total_ht, i.vat, "
-             "i.total_ttc, o.number, i.applied, i.reason, i.subscription_id, i.period_first, i.period_last, i.paid, "
-             "i.credited, i.settled_on FROM invoice i JOIN customer c ON c.id = i.customer_id "
+             "i.total_ttc, o.number AS cites, i.applied, i.reason, i.subscription_id, i.period_first, i.period_last, "
+             "i.paid, i.credited, i.settled_on FROM invoice i JOIN customer c ON c.id = i.customer_id "
              "LEFT JOIN invoice o ON o.id = i.cites_id ORDER BY i.id",
-             sink, [&](SQLite::Statement& q) {
-               const bool note = q.getColumn(2).getInt() != 0;
-               Json j{{"number", q.getColumn(1).getString()},
+             sink, [&](const Row& r) {
+               const bool note = r.flag("credit_note");
+               Json j{{"number", r.text("number")},
                       {"type", note ? "credit-note" : "invoice"},
-                      {"customer", q.getColumn(3).getString()},
-                      {"kind", q.getColumn(4).getString()},
-                      {"issue_date", q.getColumn(5).getString()},
-                      {"due_date", q.getColumn(6).getString()},
-                      {"total_ht", amount(q.getColumn(7))},
-                      {"vat", amount(q.getColumn(8))},
-                      {"total_ttc", amount(q.getColumn(9))},
-                      {"cites", text_or_null(q.getColumn(10))},
-                      {"applied", note ? amount(q.getColumn(11)) : Json(nullptr)},
-                      {"reason", nonempty_or_null(q.getColumn(12))},
-                      {"subscription", id_or_null(q.getColumn(13))},
-                      {"period", q.getColumn(14).isNull() ? Json(nullptr)
-                                                          : Json{{"first", q.getColumn(14).getString()},
-                                                                 {"last", q.getColumn(15).getString()}}}};
+                      {"customer", r.text("code")},
+                      {"kind", r.text("kind")},
+                      {"issue_date", r.text("issue_date")},
+                      {"due_date", r.text("due_date")},
+                      {"total_ht", amount(r.column("total_ht"))},
+                      {"vat", amount(r.column("vat"))},
+                      {"total_ttc", amount(r.column("total_ttc"))},
+                      {"cites", text_or_null(r.column("cites"))},
+                      {"applied", note ? amount(r.column("applied")) : Json(nullptr)},
+                      {"reason", nonempty_or_null(r.column("reason"))},
+                      {"subscription", id_or_null(r.column("subscription_id"))},
+                      {"period", r.is_null("period_first") ? Json(nullptr)
+                                                           : Json{{"first", r.text("period_first")},
+                                                                  {"last", r.text("period_last")}}}};
                // What every recorded movement left on it (the columns verify recomputes).
-               const std::int64_t paid = note ? 0 : q.getColumn(16).getInt64();
-               const std::int64_t credited = note ? 0 : q.getColumn(17).getInt64();
+               const std::int64_t paid = note ? 0 : r.cents("paid");
+               const std::int64_t credited = note ? 0 : r.cents("credited");
                j["paid"] = format_amount(paid);
                j["credited"] = format_amount(credited);
-               j["balance"] = format_amount(note ? 0 : q.getColumn(9).getInt64() - paid - credited);
-               j["settled_on"] = note ? Json(nullptr) : text_or_null(q.getColumn(18));
-               j["lines"] = lines.of(q.getColumn(0).getInt64());
+               j["balance"] = format_amount(note ? 0 : r.cents("total_ttc") - paid - credited);
+               j["settled_on"] = note ? Json(nullptr) : text_or_null(r.column("settled_on"));
+               j["lines"] = lines.of(r.int64("id"));
                return j;
              });
   });
@@ -219,31 +224,33 @@ JsonExportCounts export_json(Ledger& ledger, const JsonExportInfo& info,
   Children allocations(db,
                        "SELECT a.payment_id, i.number, a.amount, a.date, a.reversed_on FROM allocation a "
                        "JOIN invoice i ON i.id = a.invoice_id ORDER BY a.payment_id, a.id",
-                       [](SQLite::Statement& q) {
-                         return Json{{"invoice", q.getColumn(1).getString()},
-                                     {"amount", amount(q.getColumn(2))},
-                                     {"date", q.getColumn(3).getString()},
-                                     {"reversed_on", text_or_null(q.getColumn(4))}};
+                       "payment_id",
+                       [](const Row& r) {
+                         return Json{{"invoice", r.text("number")},
+                                     {"amount", amount(r.column("amount"))},
+                                     {"date", r.text("date")},
+                                     {"reversed_on", text_or_null(r.column("reversed_on"))}};
                        });
   n.payments = doc.array("payments", [&](const auto& sink) {
     each_row(db,
-             "SELECT p.id, c.code, i.number, p.amount, p.method, p.date, p.ref, p.detail, p.waive_reason, f.number, "
-             "p.reversed_on, p.reverse_reason FROM payment p JOIN customer c ON c.id = p.customer_id "
-             "LEFT JOIN invoice i ON i.id = p.invoice_id LEFT JOIN invoice f ON f.id = p.fee_invoice_id ORDER BY p.id",
-             sink, [&](SQLite::Statement& q) {
-               return Json{{"id", q.getColumn(0).getInt64()},
-                           {"customer", q.getColumn(1).getString()},
-                           {"invoice", text_or_null(q.getColumn(2))},
-                           {"amount", amount(q.getColumn(3))},
-                           {"method", q.getColumn(4).getString()},
-                           {"date", q.getColumn(5).getString()},
-                           {"ref", nonempty_or_null(q.getColumn(6))},
-                           {"detail", nonempty_or_null(q.getColumn(7))},
-                           {"waive_reason", nonempty_or_null(q.getColumn(8))},
-                           {"fee_invoice", text_or_null(q.getColumn(9))},
-                           {"reversed_on", text_or_null(q.getColumn(10))},
-                           {"reverse_reason", nonempty_or_null(q.getColumn(11))},
-                           {"allocations", allocations.of(q.getColumn(0).getInt64())}};
+             "SELECT p.id, c.code, i.number AS invoice, p.amount, p.method, p.date, p.ref, p.detail, p.waive_reason, "
+             "f.number AS fee_invoice, p.reversed_on, p.reverse_reason FROM payment p "
+             "JOIN customer c ON c.id = p.customer_id LEFT JOIN invoice i ON i.id = p.invoice_id "
+             "LEFT JOIN invoice f ON f.id = p.fee_invoice_id ORDER BY p.id",
+             sink, [&](const Row& r) {
+               return Json{{"id", r.int64("id")},
+                           {"customer", r.text("code")},
+                           {"invoice", text_or_null(r.column("invoice"))},
+                           {"amount", amount(r.column("amount"))},
+                           {"method", r.text("method")},
+                           {"date", r.text("date")},
+                           {"ref", nonempty_or_null(r.column("ref"))},
+                           {"detail", nonempty_or_null(r.column("detail"))},
+                           {"waive_reason", nonempty_or_null(r.column("waive_reason"))},
+                           {"fee_invoice", text_or_null(r.column("fee_invoice"))},
+                           {"reversed_on", text_or_null(r.column("reversed_on"))},
+                           {"reverse_reason", nonempty_or_null(r.column("reverse_reason"))},
+                           {"allocations", allocations.of(r.int64("id"))}};
              });
   });
   n.allocations = allocations.count;
@@ -252,14 +259,14 @@ JsonExportCounts export_json(Ledger& ledger, const JsonExportInfo& info,
     each_row(db,
              "SELECT m.id, c.code, m.date, m.amount, m.payment_id, i.number, m.note FROM credit_movement m "
              "JOIN customer c ON c.id = m.customer_id LEFT JOIN invoice i ON i.id = m.invoice_id ORDER BY m.id",
-             sink, [](SQLite::Statement& q) {
-               return Json{{"id", q.getColumn(0).getInt64()},
-                           {"customer", q.getColumn(1).getString()},
-                           {"date", q.getColumn(2).getString()},
-                           {"amount", amount(q.getColumn(3))},
-                           {"payment", id_or_null(q.getColumn(4))},
-                           {"invoice", text_or_null(q.getColumn(5))},
-                           {"note", q.getColumn(6).getString()}};
+             sink, [](const Row& r) {
+               return Json{{"id", r.int64("id")},
+                           {"customer", r.text("code")},
+                           {"date", r.text("date")},
+                           {"amount", amount(r.column("amount"))},
+                           {"payment", id_or_null(r.column("payment_id"))},
+                           {"invoice", text_or_null(r.column("number"))},
+                           {"note", r.text("note")}};
              });
   });
 
@@ -269,13 +276,13 @@ JsonExportCounts export_json(Ledger& ledger, const JsonExportInfo& info,
              "SELECT p.id, c.code, i.number, p.date, p.method, p.waive_reason FROM payment p "
              "JOIN customer c ON c.id = p.customer_id LEFT JOIN invoice i ON i.id = p.invoice_id "
              "WHERE p.waive_reason IS NOT NULL AND p.waive_reason <> '' ORDER BY p.id",
-             sink, [](SQLite::Statement& q) {
-               return Json{{"payment", q.getColumn(0).getInt64()},
-                           {"customer", q.getColumn(1).getString()},
-                           {"invoice", text_or_null(q.getColumn(2))},
-                           {"date", q.getColumn(3).getString()},
-                           {"method", q.getColumn(4).getString()},
-                           {"reason", q.getColumn(5).getString()}};
+             sink, [](const Row& r) {
+               return Json{{"payment", r.int64("id")},
+                           {"customer", r.text("code")},
+                           {"invoice", text_or_null(r.column("number"))},
+                           {"date", r.text("date")},
+                           {"method", r.text("method")},
+                           {"reason", r.text("waive_reason")}};
              });
   });
 
@@ -283,15 +290,15 @@ JsonExportCounts export_json(Ledger& ledger, const JsonExportInfo& info,
     each_row(db,
              "SELECT s.id, c.code, s.reason, s.requested, s.first_day, s.last_day, s.ended_early, s.decision "
              "FROM standby s JOIN customer c ON c.id = s.customer_id ORDER BY s.id",
-             sink, [](SQLite::Statement& q) {
-               return Json{{"id", q.getColumn(0).getInt64()},
-                           {"customer", q.getColumn(1).getString()},
-                           {"reason", q.getColumn(2).getString()},
-                           {"requested", q.getColumn(3).getString()},
-                           {"first_day", q.getColumn(4).getString()},
-                           {"last_day", q.getColumn(5).getString()},
-                           {"ended_early", text_or_null(q.getColumn(6))},
-                           {"decision", q.getColumn(7).getString()}};
+             sink, [](const Row& r) {
+               return Json{{"id", r.int64("id")},
+                           {"customer", r.text("code")},
+                           {"reason", r.text("reason")},
+                           {"requested", r.text("requested")},
+                           {"first_day", r.text("first_day")},
+                           {"last_day", r.text("last_day")},
+                           {"ended_early", text_or_null(r.column("ended_early"))},
+                           {"decision", r.text("decision")}};
              });
   });
 
@@ -300,12 +307,12 @@ JsonExportCounts export_json(Ledger& ledger, const JsonExportInfo& info,
     each_row(db,
              "SELECT s.id, c.code, s.letter_date, s.letter_ref, s.end_date FROM subscription s "
              "JOIN customer c ON c.id = s.customer_id WHERE s.letter_date IS NOT NULL ORDER BY s.id",
-             sink, [](SQLite::Statement& q) {
-               return Json{{"subscription", q.getColumn(0).getInt64()},
-                           {"customer", q.getColumn(1).getString()},
-                           {"letter_date", q.getColumn(2).getString()},
-                           {"letter_ref", text_or_null(q.getColumn(3))},
-                           {"effective_date", text_or_null(q.getColumn(4))}};
+             sink, [](const Row& r) {
+               return Json{{"subscription", r.int64("id")},
+                           {"customer", r.text("code")},
+                           {"letter_date", r.text("letter_date")},
+                           {"letter_ref", text_or_null(r.column("letter_ref"))},
+                           {"effective_date", text_or_null(r.column("end_date"))}};
              });
   });
 
@@ -313,24 +320,25 @@ JsonExportCounts export_json(Ledger& ledger, const JsonExportInfo& info,
     each_row(db,
              "SELECT c.code, t.from_stage, t.to_stage, t.date FROM stage_transition t "
              "JOIN customer c ON c.id = t.customer_id ORDER BY t.id",
-             sink, [](SQLite::Statement& q) {
-               return Json{{"customer", q.getColumn(0).getString()},
-                           {"from", q.getColumn(1).getString()},
-                           {"to", q.getColumn(2).getString()},
-                           {"date", q.getColumn(3).getString()}};
+             sink, [](const Row& r) {
+               return Json{{"customer", r.text("code")},
+                           {"from", r.text("from_stage")},
+                           {"to", r.text("to_stage")},
+                           {"date", r.text("date")}};
              });
   });
 
   n.penalty_billings = doc.array("penalty_billings", [&](const auto& sink) {
     each_row(db,
-             "SELECT i.number, p.number, b.through, b.interest, b.indemnity FROM penalty_billing b "
-             "JOIN invoice i ON i.id = b.invoice_id JOIN invoice p ON p.id = b.penalty_invoice_id ORDER BY b.id",
-             sink, [](SQLite::Statement& q) {
-               return Json{{"invoice", q.getColumn(0).getString()},
-                           {"penalty_invoice", q.getColumn(1).getString()},
-                           {"through", q.getColumn(2).getString()},
-                           {"interest", amount(q.getColumn(3))},
-                           {"indemnity", amount(q.getColumn(4))}};
+             "SELECT i.number AS invoice, p.number AS penalty_invoice, b.through, b.interest, b.indemnity "
+             "FROM penalty_billing b JOIN invoice i ON i.id = b.invoice_id "
+             "JOIN invoice p ON p.id = b.penalty_invoice_id ORDER BY b.id",
+             sink, [](const Row& r) {
+               return Json{{"invoice", r.text("invoice")},
+                           {"penalty_invoice", r.text("penalty_invoice")},
+                           {"through", r.text("through")},
+                           {"interest", amount(r.column("interest"))},
+                           {"indemnity", amount(r.column("indemnity"))}};
              });
   });
 
@@ -340,44 +348,43 @@ JsonExportCounts export_json(Ledger& ledger, const JsonExportInfo& info,
                      "SELECT a.suspense_id, a.action, a.date, a.amount, a.payment_id, i.number, a.reason "
                      "FROM suspense_action a LEFT JOIN payment p ON p.id = a.payment_id "
                      "LEFT JOIN invoice i ON i.id = p.invoice_id ORDER BY a.suspense_id, a.id",
-                     [](SQLite::Statement& q) {
-                       return Json{{"action", q.getColumn(1).getString()},
-                                   {"date", q.getColumn(2).getString()},
-                                   {"amount", amount(q.getColumn(3))},
-                                   {"payment", id_or_null(q.getColumn(4))},
-                                   {"invoice", text_or_null(q.getColumn(5))},
-                                   {"reason", nonempty_or_null(q.getColumn(6))}};
+                     "suspense_id",
+                     [](const Row& r) {
+                       return Json{{"action", r.text("action")},
+                                   {"date", r.text("date")},
+                                   {"amount", amount(r.column("amount"))},
+                                   {"payment", id_or_null(r.column("payment_id"))},
+                                   {"invoice", text_or_null(r.column("number"))},
+                                   {"reason", nonempty_or_null(r.column("reason"))}};
                      });
     each_row(db,
              "SELECT id, date, amount, reference, label, method, reason, payer, payer_iban, payment_id "
              "FROM suspense ORDER BY id",
-             sink, [&](SQLite::Statement& q) {
-               return Json{{"id", q.getColumn(0).getInt64()},
-                           {"date", q.getColumn(1).getString()},
-                           {"amount", amount(q.getColumn(2))},
-                           {"reference", q.getColumn(3).getString()},
-                           {"label", q.getColumn(4).getString()},
-                           {"method", q.getColumn(5).getString()},
-                           {"reason", q.getColumn(6).getString()},
-                           {"payer", q.getColumn(7).getString()},
-                           {"payer_iban", q.getColumn(8).getString()},
-                           {"payment", id_or_null(q.getColumn(9))},
-                           {"actions", actions.of(q.getColumn(0).getInt64())}};
+             sink, [&](const Row& r) {
+               return Json{{"id", r.int64("id")},
+                           {"date", r.text("date")},
+                           {"amount", amount(r.column("amount"))},
+                           {"reference", r.text("reference")},
+                           {"label", r.text("label")},
+                           {"method", r.text("method")},
+                           {"reason", r.text("reason")},
+                           {"payer", r.text("payer")},
+                           {"payer_iban", r.text("payer_iban")},
+                           {"payment", id_or_null(r.column("payment_id"))},
+                           {"actions", actions.of(r.int64("id"))}};
              });
   });
 
   n.period_locks = doc.array("period_locks", [&](const auto& sink) {
-    each_row(db, "SELECT month, locked_at FROM period_lock ORDER BY month", sink, [](SQLite::Statement& q) {
-      return Json{{"month", q.getColumn(0).getString()}, {"locked_at", q.getColumn(1).getString()}};
+    each_row(db, "SELECT month, locked_at FROM period_lock ORDER BY month", sink, [](const Row& r) {
+      return Json{{"month", r.text("month")}, {"locked_at", r.text("locked_at")}};
     });
   });
 
   const auto versions = [&](const char* sql) {
     return [&db, sql](const auto& sink) {
-      each_row(db, sql, sink, [](SQLite::Statement& q) {
-        return Json{{"key", q.getColumn(0).getString()},
-                    {"value", q.getColumn(1).getString()},
-                    {"effective", q.getColumn(2).getString()}};
+      each_row(db, sql, sink, [](const Row& r) {
+        return Json{{"key", r.text("key")}, {"value", r.text("value")}, {"effective", r.text("effective")}};
       });
     };
   };
@@ -387,10 +394,11 @@ JsonExportCounts export_json(Ledger& ledger, const JsonExportInfo& info,
   // The journal itself stays in the ledger (tally verify); its anchor says
   // which state of it this export is.
   {
-    SQLite::Statement q(db, "SELECT id, hash, (SELECT COUNT(*) FROM journal) FROM journal ORDER BY id DESC LIMIT 1");
+    SQLite::Statement q(db, "SELECT id, hash, (SELECT COUNT(*) FROM journal) AS events FROM journal ORDER BY id DESC LIMIT 1");
+    const Row r(q);
     if (q.executeStep()) {
-      n.anchor = std::to_string(q.getColumn(0).getInt64()) + ":" + q.getColumn(1).getString();
-      n.journal_events = q.getColumn(2).getInt64();
+      n.anchor = std::to_string(r.int64("id")) + ":" + r.text("hash");
+      n.journal_events = r.int64("events");
     }
   }
   doc.field("journal", Json{{"events", n.journal_events}, {"anchor", n.anchor.empty() ? Json(nullptr) : Json(n.anchor)}});

@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ledger/impl.hpp"
+#include "ledger/rows.hpp"
 #include "tally/errors.hpp"
 
 namespace tally {
@@ -159,8 +160,9 @@ void insert_event(SQLite::Database& db, std::string_view kind, const std::string
   {
     SQLite::Statement last(db, "SELECT id, hash FROM journal ORDER BY id DESC LIMIT 1");
     if (last.executeStep()) {
-      id = last.getColumn(0).getInt64() + 1;
-      prev = last.getColumn(1).getString();
+      const Row r(last);
+      id = r.int64("id") + 1;
+      prev = r.text("hash");
     }
   }
   const std::string at = utc_now(), user = os_user(), command = "tally";
@@ -210,17 +212,18 @@ void finish_journal(Ledger::Impl& impl) {
   if (!impl.journal_tail || impl.journal_tail->first == 0)
     throw Error(ExitCode::internal, "a write changed rows without a journal event (a tally bug): rolled back");
   const std::int64_t id = impl.journal_tail->first;
-  auto& q = impl.stmt("SELECT at, os_user, command, kind, payload, prev_hash, changes IS NOT NULL FROM journal "
-                      "WHERE id = ?");
+  auto& q = impl.stmt("SELECT at, os_user, command, kind, payload, prev_hash, changes IS NOT NULL AS has_changes "
+                      "FROM journal WHERE id = ?");
   q.bind(1, id);
-  if (!q.executeStep() || q.getColumn(6).getInt() != 0) {
+  const Row r(q);
+  if (!q.executeStep() || r.flag("has_changes")) {
     q.reset();
     throw Error(ExitCode::internal, "a write changed rows after its last journal event (a tally bug): rolled back");
   }
-  std::string fields[6];
-  for (int i = 0; i < 6; ++i) fields[i] = q.getColumn(i).getString();
+  const std::string at = r.text("at"), user = r.text("os_user"), command = r.text("command"), kind = r.text("kind"),
+                    payload = r.text("payload"), prev_hash = r.text("prev_hash");
   q.reset();
-  std::string hash = event_hash(id, {fields[5], fields[0], fields[1], fields[2], fields[3], fields[4]}, changes);
+  std::string hash = event_hash(id, {prev_hash, at, user, command, kind, payload}, changes);
   auto& up = impl.stmt("UPDATE journal SET changes = ?, hash = ? WHERE id = ?");
   up.bindNoCopy(1, left.data, left.size);
   up.bind(2, hash);
@@ -237,7 +240,8 @@ void journal_existing_rows(SQLite::Database& db, std::string_view kind, std::str
     SQLite::Statement q(db,
                         "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
                         "AND name <> 'journal' ORDER BY name");
-    while (q.executeStep()) tables.push_back(q.getColumn(0).getString());
+    const Row r(q);
+    while (q.executeStep()) tables.push_back(r.text("name"));
   }
   for (const auto& table : tables) {
     std::string header = "T";
@@ -246,8 +250,9 @@ void journal_existing_rows(SQLite::Database& db, std::string_view kind, std::str
       bool keyed = false;
       SQLite::Statement cols(db, "SELECT pk FROM pragma_table_info(?) ORDER BY cid");
       cols.bind(1, table);
+      const Row r(cols);
       while (cols.executeStep()) {
-        const int pk = cols.getColumn(0).getInt();
+        const int pk = r.column("pk").getInt();
         keyed = keyed || pk > 0;
         flags += static_cast<char>(pk);
       }
@@ -318,8 +323,9 @@ void begin_journal(Ledger::Impl& impl) {
 void append_journal(Ledger::Impl& impl, std::string_view kind, const std::string& payload) {
   if (!impl.journal_tail) {
     auto& last = impl.stmt("SELECT id, hash FROM journal ORDER BY id DESC LIMIT 1");
+    const Row r(last);
     if (last.executeStep())
-      impl.journal_tail.emplace(last.getColumn(0).getInt64(), last.getColumn(1).getString());
+      impl.journal_tail.emplace(r.int64("id"), r.text("hash"));
     else
       impl.journal_tail.emplace(0, std::string(64, '0'));
     last.reset();
@@ -351,17 +357,20 @@ void append_journal(Ledger::Impl& impl, std::string_view kind, const std::string
   impl.journal_tail.emplace(id, std::move(hash));
 }
 
+JournalEvent read_journal_event(const Row& r) {
+  return JournalEvent{r.int64("id"),      r.text("at"),        r.text("os_user"), r.text("command"), r.text("kind"),
+                      r.text("payload"), r.text("prev_hash"), r.text("hash"),    std::nullopt};
+}
+
 std::vector<JournalEvent> read_journal(Ledger& ledger) {
   std::vector<JournalEvent> out;
   SQLite::Statement q(impl_of(ledger).db,
                       "SELECT id, at, os_user, command, kind, payload, prev_hash, hash, changes FROM journal "
                       "ORDER BY id");
+  const Row r(q);
   while (q.executeStep()) {
-    out.push_back(JournalEvent{q.getColumn(0).getInt64(), q.getColumn(1).getString(),
-                               q.getColumn(2).getString(), q.getColumn(3).getString(),
-                               q.getColumn(4).getString(), q.getColumn(5).getString(),
-                               q.getColumn(6).getString(), q.getColumn(7).getString(), std::nullopt});
-    if (!q.getColumn(8).isNull()) out.back().changes = q.getColumn(8).getString();
+    out.push_back(read_journal_event(r));
+    out.back().changes = r.optional_text("changes");
   }
   return out;
 }

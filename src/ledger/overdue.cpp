@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ledger/impl.hpp"
+#include "ledger/rows.hpp"
 #include "tally/errors.hpp"
 #include "tally/late.hpp"
 
@@ -60,7 +61,7 @@ std::optional<std::int64_t> scope_id(Ledger::Impl& impl, const std::optional<std
 // movements cost as much as the lookups themselves.
 std::vector<BalanceChange> movements(Ledger::Impl& impl, std::int64_t invoice_id, Date d) {
   auto& q = impl.stmt(R"sql(
-SELECT date, -amount FROM allocation WHERE invoice_id = ?1 AND date <= ?2
+SELECT date, -amount AS change FROM allocation WHERE invoice_id = ?1 AND date <= ?2
 UNION ALL
 SELECT reversed_on, amount FROM allocation
  WHERE invoice_id = ?1 AND date <= ?2 AND reversed_on IS NOT NULL AND reversed_on <= ?2
@@ -70,7 +71,8 @@ SELECT issue_date, -applied FROM invoice WHERE cites_id = ?1 AND credit_note = 1
   q.bind(1, invoice_id);
   q.bind(2, db_date(d));
   std::vector<BalanceChange> out;
-  while (q.executeStep()) out.push_back({parse_date(q.getColumn(0).getString()), q.getColumn(1).getInt64()});
+  const Row r(q);
+  while (q.executeStep()) out.push_back({r.date("date"), r.cents("change")});
   q.reset();
   return out;
 }
@@ -89,9 +91,10 @@ Recorded recorded_stages(Ledger::Impl& impl, Date d, const std::optional<std::st
                                  "WHERE t.date <= ?1 ORDER BY t.date, t.id");
   bind_scope(q, d, scope_id(impl, customer));
   Recorded r;
+  const Row in(q);
   while (q.executeStep()) {
-    const std::string code = q.getColumn(0).getString();
-    const Stage s = parse_stage(q.getColumn(1).getString());
+    const std::string code = in.text("code");
+    const Stage s = parse_stage(in.text("to_stage"));
     r.last[code] = s;
     if (s == Stage::data_deleted) r.deleted.insert(code);
   }
@@ -119,14 +122,14 @@ std::vector<CustomerStage> stages(Ledger& ledger, Date d, const std::optional<st
 // L6: refuses an application dated before one already made (for the scope).
 void check_application_order(Ledger::Impl& impl, Date d, std::optional<std::int64_t> customer_id) {
   auto& q = impl.stmt(
-      "SELECT MAX(x) FROM ("
+      "SELECT MAX(x) AS last FROM ("
       " SELECT b.through AS x FROM penalty_billing b JOIN invoice i ON i.id = b.invoice_id"
       "  WHERE ?2 IS NULL OR i.customer_id = ?2"
       " UNION ALL SELECT date FROM stage_transition WHERE ?2 IS NULL OR customer_id = ?2)"
       " WHERE x > ?1");
   bind_scope(q, d, customer_id);
   std::optional<Date> last;
-  if (q.executeStep() && !q.getColumn(0).isNull()) last = parse_date(q.getColumn(0).getString());
+  if (q.executeStep()) last = Row(q).optional_date("last");
   q.reset();
   check_apply_order(d, last);
 }
@@ -222,27 +225,30 @@ std::vector<LateInvoice> late_invoices(Ledger& ledger, Date as_of, std::optional
   // monthly for years has dozens of rows: 2.5x slower on the 1M ledger).
   auto& q = impl.stmt(candidates(cid.has_value()) + R"sql(
 SELECT i.id, i.number, c.code, i.kind, i.issue_date, i.due_date, i.total_ttc,
-       (SELECT COALESCE(SUM(b.interest), 0) FROM penalty_billing b WHERE b.invoice_id = i.id AND b.through <= ?1),
-       (SELECT COALESCE(SUM(b.indemnity), 0) FROM penalty_billing b WHERE b.invoice_id = i.id AND b.through <= ?1),
-       (SELECT MAX(b.through) FROM penalty_billing b WHERE b.invoice_id = i.id AND b.through <= ?1)
+       (SELECT COALESCE(SUM(b.interest), 0) FROM penalty_billing b WHERE b.invoice_id = i.id AND b.through <= ?1)
+         AS interest_billed,
+       (SELECT COALESCE(SUM(b.indemnity), 0) FROM penalty_billing b WHERE b.invoice_id = i.id AND b.through <= ?1)
+         AS indemnity_billed,
+       (SELECT MAX(b.through) FROM penalty_billing b WHERE b.invoice_id = i.id AND b.through <= ?1) AS billed_through
   FROM cand JOIN invoice i ON i.id = cand.id JOIN customer c ON c.id = i.customer_id
  ORDER BY c.code, i.due_date, i.id
 )sql");
   bind_scope(q, as_of, cid);
   std::vector<LateInvoice> out;
   std::int64_t last_id = 0;
+  const Row r(q);
   while (q.executeStep()) {
     // The same invoice from two branches of the candidates comes twice in a row.
-    if (q.getColumn(0).getInt64() == last_id) continue;
-    last_id = q.getColumn(0).getInt64();
+    if (r.int64("id") == last_id) continue;
+    last_id = r.int64("id");
     LateInvoice li;
     li.id = last_id;
-    li.number = q.getColumn(1).getString();
-    li.customer = q.getColumn(2).getString();
-    li.kind = parse_invoice_kind(q.getColumn(3).getString());
-    li.due_date = parse_date(q.getColumn(5).getString());
+    li.number = r.text("number");
+    li.customer = r.text("code");
+    li.kind = parse_invoice_kind(r.text("kind"));
+    li.due_date = r.date("due_date");
     std::vector<BalanceChange> timeline = movements(impl, li.id, as_of);
-    timeline.push_back({parse_date(q.getColumn(4).getString()), q.getColumn(6).getInt64()});
+    timeline.push_back({r.date("issue_date"), r.cents("total_ttc")});
     auto pit = policies.find(li.due_date);
     if (pit == policies.end()) pit = policies.emplace(li.due_date, policy_at(ledger, li.due_date)).first;
     const Policy& policy = pit->second;
@@ -253,9 +259,9 @@ SELECT i.id, i.number, c.code, i.kind, i.issue_date, i.due_date, i.total_ttc,
     li.balance = l.balance;
     li.interest_accrued = l.interest.amount;
     li.indemnity = l.indemnity.amount;
-    li.interest_billed = q.getColumn(7).getInt64();
-    li.indemnity_billed = q.getColumn(8).getInt64();
-    if (!q.getColumn(9).isNull()) li.billed_through = parse_date(q.getColumn(9).getString());
+    li.interest_billed = r.cents("interest_billed");
+    li.indemnity_billed = r.cents("indemnity_billed");
+    li.billed_through = r.optional_date("billed_through");
     li.interest_rate = policy.interest_rate;
     li.interest_mode = policy.interest_mode;
     if (li.late || li.interest_unbilled() > 0 || li.indemnity_unbilled() > 0 || li.interest_overbilled() > 0 ||
@@ -301,7 +307,7 @@ struct Plan {
 std::vector<PenaltySource> penalty_sources(Ledger::Impl& impl, std::int64_t invoice_id, Date d,
                                            std::map<std::int64_t, Cents>& left) {
   auto& q = impl.stmt(R"sql(
-SELECT COALESCE(n.cites_id, b.penalty_invoice_id) AS pid, SUM(b.interest), SUM(b.indemnity)
+SELECT COALESCE(n.cites_id, b.penalty_invoice_id) AS pid, SUM(b.interest) AS interest, SUM(b.indemnity) AS indemnity
   FROM penalty_billing b JOIN invoice n ON n.id = b.penalty_invoice_id
  WHERE b.invoice_id = ?1 AND b.through <= ?2
  GROUP BY pid ORDER BY pid DESC
@@ -309,18 +315,18 @@ SELECT COALESCE(n.cites_id, b.penalty_invoice_id) AS pid, SUM(b.interest), SUM(b
   q.bind(1, invoice_id);
   q.bind(2, db_date(d));
   std::vector<PenaltySource> out;
-  while (q.executeStep())
-    out.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getInt64(), q.getColumn(2).getInt64(), 0});
+  const Row r(q);
+  while (q.executeStep()) out.push_back({r.int64("pid"), r.cents("interest"), r.cents("indemnity"), 0});
   q.reset();
   auto& u = impl.stmt(
       "SELECT i.total_ttc - (SELECT COALESCE(SUM(n.total_ttc), 0) FROM invoice n "
-      "WHERE n.cites_id = i.id AND n.credit_note = 1) FROM invoice i WHERE i.id = ?");
+      "WHERE n.cites_id = i.id AND n.credit_note = 1) AS uncredited FROM invoice i WHERE i.id = ?");
   for (PenaltySource& s : out) {
     auto it = left.find(s.penalty_invoice_id);
     if (it == left.end()) {
       u.bind(1, s.penalty_invoice_id);
       u.executeStep();
-      it = left.emplace(s.penalty_invoice_id, u.getColumn(0).getInt64()).first;
+      it = left.emplace(s.penalty_invoice_id, Row(u).cents("uncredited")).first;
       u.reset();
     }
     s.uncredited = it->second;
@@ -343,7 +349,7 @@ void plan_credits(Ledger& ledger, const LateInvoice& i, Date d, std::map<std::in
       auto& q = impl_of(ledger).stmt("SELECT number FROM invoice WHERE id = ?");
       q.bind(1, c.penalty_invoice_id);
       q.executeStep();
-      note.penalty_number = q.getColumn(0).getString();
+      note.penalty_number = Row(q).text("number");
       q.reset();
     }
     if (c.interest > 0)
@@ -437,14 +443,15 @@ CustomerStatus customer_status(Ledger& ledger, std::string_view customer, Date a
   s.stage = overdue(ledger, as_of, c.code).customers.front().stage;
 
   auto& sb = impl_of(ledger).stmt(
-      "SELECT reason, first_day, COALESCE(ended_early, last_day) FROM standby "
+      "SELECT reason, first_day, COALESCE(ended_early, last_day) AS ends FROM standby "
       "WHERE customer_id = ?1 AND decision = 'accepted' AND first_day <= ?2 AND COALESCE(ended_early, last_day) >= ?2 "
       "ORDER BY first_day LIMIT 1");
   sb.bind(1, c.id);
   sb.bind(2, db_date(as_of));
-  if (sb.executeStep())
-    s.standby = StandbyState{sb.getColumn(0).getString(),
-                             Period{parse_date(sb.getColumn(1).getString()), parse_date(sb.getColumn(2).getString())}};
+  if (sb.executeStep()) {
+    const Row r(sb);
+    s.standby = StandbyState{r.text("reason"), Period{r.date("first_day"), r.date("ends")}};
+  }
 
   // Cancelled once every subscription has its letter by then: the latest letter and end.
   const auto subs = list_subscriptions(ledger, c.code);

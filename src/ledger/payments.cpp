@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ledger/impl.hpp"
+#include "ledger/rows.hpp"
 #include "tally/errors.hpp"
 #include "tally/payment_rules.hpp"
 
@@ -14,29 +15,29 @@ namespace tally {
 namespace {
 
 constexpr const char* kPaymentSelect =
-    "SELECT p.id, COALESCE(i.number, ''), c.code, p.amount, p.method, p.date, COALESCE(p.ref, ''), p.detail, "
-    "COALESCE(p.waive_reason, ''), COALESCE(f.number, ''), p.reversed_on, COALESCE(p.reverse_reason, '') "
+    "SELECT p.id, COALESCE(i.number, '') AS invoice, c.code, p.amount, p.method, p.date, COALESCE(p.ref, '') AS ref, "
+    "p.detail, COALESCE(p.waive_reason, '') AS waive_reason, COALESCE(f.number, '') AS fee_invoice, p.reversed_on, "
+    "COALESCE(p.reverse_reason, '') AS reverse_reason "
     "FROM payment p JOIN customer c ON c.id = p.customer_id "
     "LEFT JOIN invoice i ON i.id = p.invoice_id LEFT JOIN invoice f ON f.id = p.fee_invoice_id ";
 
 // A row of kPaymentSelect. A reversal dated after as_of is not shown.
-Payment read_payment(SQLite::Statement& q, std::optional<Date> as_of) {
+Payment read_payment(const Row& r, std::optional<Date> as_of) {
   Payment p;
-  p.id = q.getColumn(0).getInt64();
-  p.invoice = q.getColumn(1).getString();
-  p.customer = q.getColumn(2).getString();
-  p.amount = q.getColumn(3).getInt64();
-  p.method = parse_method(q.getColumn(4).getString(), true);
-  p.date = parse_date(q.getColumn(5).getString());
-  p.ref = q.getColumn(6).getString();
-  p.detail = q.getColumn(7).getString();
-  p.waive_reason = q.getColumn(8).getString();
-  p.fee_invoice = q.getColumn(9).getString();
-  if (!q.getColumn(10).isNull()) {
-    const Date reversed = parse_date(q.getColumn(10).getString());
-    if (!as_of || reversed <= *as_of) {
-      p.reversed_on = reversed;
-      p.reverse_reason = q.getColumn(11).getString();
+  p.id = r.int64("id");
+  p.invoice = r.text("invoice");
+  p.customer = r.text("code");
+  p.amount = r.cents("amount");
+  p.method = parse_method(r.text("method"), true);
+  p.date = r.date("date");
+  p.ref = r.text("ref");
+  p.detail = r.text("detail");
+  p.waive_reason = r.text("waive_reason");
+  p.fee_invoice = r.text("fee_invoice");
+  if (const auto reversed = r.optional_date("reversed_on")) {
+    if (!as_of || *reversed <= *as_of) {
+      p.reversed_on = *reversed;
+      p.reverse_reason = r.text("reverse_reason");
     }
   }
   return p;
@@ -47,7 +48,7 @@ Payment payment_by_id(Ledger::Impl& impl, std::int64_t id) {
   auto& q = impl.stmt(std::string(kPaymentSelect) + "WHERE p.id = ?");
   q.bind(1, id);
   if (!q.executeStep()) throw not_found("unknown payment '{}'", id).with(Hint::payment_list);
-  Payment p = read_payment(q, std::nullopt);
+  Payment p = read_payment(Row(q), std::nullopt);
   q.reset();
   return p;
 }
@@ -56,7 +57,7 @@ std::optional<Payment> payment_by_ref(Ledger::Impl& impl, const std::string& ref
   auto& q = impl.stmt(std::string(kPaymentSelect) + "WHERE p.ref = ?");
   q.bind(1, ref);
   if (!q.executeStep()) return std::nullopt;
-  Payment p = read_payment(q, std::nullopt);
+  Payment p = read_payment(Row(q), std::nullopt);
   q.reset();
   return p;
 }
@@ -110,7 +111,7 @@ struct DuplicateFound {
 // The invoice to pay, in one indexed read. Throws Error(not_found) naming the number.
 PayTarget pay_target(Ledger::Impl& impl, std::string_view number) {
   auto& q = impl.stmt(
-      "SELECT i.id, i.credit_note, c.id, c.code, c.vat_rate_bp, i.kind, i.issue_date, s.cycle, i.total_ttc, "
+      "SELECT i.id, i.credit_note, c.id AS customer_id, c.code, c.vat_rate_bp, i.kind, i.issue_date, s.cycle, i.total_ttc, "
       "i.paid, i.credited FROM invoice i JOIN customer c ON c.id = i.customer_id "
       "LEFT JOIN subscription s ON s.id = i.subscription_id WHERE i.number = ?");
   q.bind(1, std::string(number));
@@ -120,18 +121,19 @@ PayTarget pay_target(Ledger::Impl& impl, std::string_view number) {
     throw Error(ExitCode::internal, fmt::format("invoice '{}' has no customer row", number));
   }
   PayTarget t;
-  t.id = q.getColumn(0).getInt64();
+  const Row r(q);
+  t.id = r.int64("id");
   t.number = std::string(number);
-  t.credit_note = q.getColumn(1).getInt() != 0;
-  t.customer_id = q.getColumn(2).getInt64();
-  t.customer = q.getColumn(3).getString();
-  t.vat_rate = Rate{q.getColumn(4).getInt64()};
-  t.kind = parse_invoice_kind(q.getColumn(5).getString());
-  t.issue_date = parse_date(q.getColumn(6).getString());
-  if (!q.getColumn(7).isNull()) t.cycle = parse_cycle(q.getColumn(7).getString());
-  t.ttc = q.getColumn(8).getInt64();
-  t.paid = q.getColumn(9).getInt64();
-  t.credited = q.getColumn(10).getInt64();
+  t.credit_note = r.flag("credit_note");
+  t.customer_id = r.int64("customer_id");
+  t.customer = r.text("code");
+  t.vat_rate = Rate{r.int64("vat_rate_bp")};
+  t.kind = parse_invoice_kind(r.text("kind"));
+  t.issue_date = r.date("issue_date");
+  if (const auto cycle = r.optional_text("cycle")) t.cycle = parse_cycle(*cycle);
+  t.ttc = r.cents("total_ttc");
+  t.paid = r.cents("paid");
+  t.credited = r.cents("credited");
   q.reset();
   return t;
 }
@@ -243,13 +245,14 @@ Cents credit_available(Ledger::Impl& impl, std::int64_t customer_id, Date date) 
   auto& q = impl.stmt(
       "WITH daily AS (SELECT date, SUM(amount) AS s FROM credit_movement WHERE customer_id = ?1 GROUP BY date), "
       "running AS (SELECT date, SUM(s) OVER (ORDER BY date) AS run FROM daily) "
-      "SELECT (SELECT COALESCE(SUM(s), 0) FROM daily WHERE date <= ?2), "
-      "       (SELECT MIN(run) FROM running WHERE date > ?2)");
+      "SELECT (SELECT COALESCE(SUM(s), 0) FROM daily WHERE date <= ?2) AS held, "
+      "       (SELECT MIN(run) FROM running WHERE date > ?2) AS lowest_after");
   q.bind(1, customer_id);
   q.bind(2, db_date(date));
   q.executeStep();
-  Cents available = q.getColumn(0).getInt64();
-  if (!q.getColumn(1).isNull()) available = std::min(available, q.getColumn(1).getInt64());
+  const Row r(q);
+  Cents available = r.cents("held");
+  if (const auto lowest = r.optional_int64("lowest_after")) available = std::min(available, *lowest);
   q.reset();
   return available;
 }
@@ -438,9 +441,10 @@ ReversalResult record_reversal(Ledger& ledger, std::int64_t payment_id, std::str
         "WHERE a.payment_id = ? ORDER BY a.invoice_id");
     touched.bind(1, p.id);
     std::vector<std::int64_t> ids;
+    const Row r(touched);
     while (touched.executeStep()) {
-      ids.push_back(touched.getColumn(0).getInt64());
-      numbers.push_back(touched.getColumn(1).getString());
+      ids.push_back(r.int64("invoice_id"));
+      numbers.push_back(r.text("number"));
     }
     touched.reset();
     for (auto id : ids) {
@@ -495,7 +499,8 @@ void each_payment(Ledger& ledger, const PaymentFilter& filter, Date as_of,
   if (filter.customer) q.bind(2, customer_id);
   if (filter.invoice) q.bind(3, invoice_id);
   if (filter.method) q.bind(4, std::string(to_string(*filter.method)));
-  while (q.executeStep()) fn(read_payment(q, as_of));
+  const Row r(q);
+  while (q.executeStep()) fn(read_payment(r, as_of));
   q.reset();
 }
 

@@ -7,12 +7,17 @@
 #include <nlohmann/json.hpp>
 
 #include "ledger/impl.hpp"
+#include "ledger/rows.hpp"
 #include "tally/errors.hpp"
 #include "tally/text.hpp"
 #include "tally/period_lock.hpp"
 
 namespace tally {
 namespace {
+
+// The column of each aging bucket in aging_on's query, in kAgingBuckets order.
+constexpr std::array<Name, kAgingBuckets.size()> kBucketColumns = {"not_due", "late_0_1", "late_1_2", "late_2_6",
+                                                                   "late_6_plus"};
 
 AgingReport aging_on(Ledger::Impl& impl, Date as_of, const Policy& policy) {
   // owed: the balance incl. VAT of every invoice on ?1 with its customer and
@@ -42,13 +47,13 @@ owed(code, due_date, balance) AS MATERIALIZED (
          + (SELECT COALESCE(SUM(n.applied), 0) FROM invoice n WHERE n.cites_id = c.id AND n.issue_date <= ?1) END
     FROM cand c)
 SELECT o.code,
-       SUM(CASE WHEN o.due_date >= ?1 THEN o.balance ELSE 0 END),
+       SUM(CASE WHEN o.due_date >= ?1 THEN o.balance ELSE 0 END) AS not_due,
        SUM(CASE WHEN o.due_date < ?1 AND o.due_date > ?2 AND o.due_date > ?3 AND o.due_date > ?4
-                THEN o.balance ELSE 0 END),
+                THEN o.balance ELSE 0 END) AS late_0_1,
        SUM(CASE WHEN o.due_date < ?1 AND o.due_date <= ?2 AND o.due_date > ?3 AND o.due_date > ?4
-                THEN o.balance ELSE 0 END),
-       SUM(CASE WHEN o.due_date < ?1 AND o.due_date <= ?3 AND o.due_date > ?4 THEN o.balance ELSE 0 END),
-       SUM(CASE WHEN o.due_date < ?1 AND o.due_date <= ?4 THEN o.balance ELSE 0 END)
+                THEN o.balance ELSE 0 END) AS late_1_2,
+       SUM(CASE WHEN o.due_date < ?1 AND o.due_date <= ?3 AND o.due_date > ?4 THEN o.balance ELSE 0 END) AS late_2_6,
+       SUM(CASE WHEN o.due_date < ?1 AND o.due_date <= ?4 THEN o.balance ELSE 0 END) AS late_6_plus
   FROM owed o
  WHERE o.balance > 0
  GROUP BY o.code
@@ -60,10 +65,11 @@ SELECT o.code,
   q.bind(4, db_date(latest_due_months_late(as_of, policy.data_deletion_months)));
   AgingReport r;
   r.as_of = as_of;
+  const Row in(q);
   while (q.executeStep()) {
-    AgingRow row{q.getColumn(0).getString(), {}};
+    AgingRow row{in.text("code"), {}};
     for (std::size_t b = 0; b < kAgingBuckets.size(); ++b) {
-      row.amounts.by_bucket[b] = q.getColumn(static_cast<int>(b) + 1).getInt64();
+      row.amounts.by_bucket[b] = in.cents(kBucketColumns[b]);
       r.total.by_bucket[b] += row.amounts.by_bucket[b];
     }
     r.customers.push_back(std::move(row));
@@ -79,9 +85,9 @@ void bind_range(SQLite::Statement& q, Date first, Date end) {
   q.bind(2, db_date(end));
 }
 
-DocumentTotals read_totals(SQLite::Statement& q, int col) {
-  return DocumentTotals{q.getColumn(col).getInt64(), q.getColumn(col + 1).getInt64(), q.getColumn(col + 2).getInt64(),
-                        q.getColumn(col + 3).getInt64()};
+// The columns count, ht, vat and ttc of a row.
+DocumentTotals read_totals(const Row& r) {
+  return DocumentTotals{r.int64("count"), r.cents("ht"), r.cents("vat"), r.cents("ttc")};
 }
 
 void add(DocumentTotals& to, const DocumentTotals& t) {
@@ -97,22 +103,24 @@ void documents(Ledger::Impl& impl, CloseReport& r) {
                         InvoiceKind::penalty})
     r.invoiced.emplace_back(k, DocumentTotals{});
   auto& q = impl.stmt(
-      "SELECT credit_note, kind, COUNT(*), SUM(total_ht), SUM(vat), SUM(total_ttc), MIN(number), MAX(number) "
-      "FROM invoice WHERE issue_date BETWEEN ?1 AND ?2 GROUP BY credit_note, kind");
+      "SELECT credit_note, kind, COUNT(*) AS count, SUM(total_ht) AS ht, SUM(vat) AS vat, SUM(total_ttc) AS ttc, "
+      "MIN(number) AS first, MAX(number) AS last FROM invoice WHERE issue_date BETWEEN ?1 AND ?2 "
+      "GROUP BY credit_note, kind");
   bind_range(q, r.month, r.end);
+  const Row in(q);
   while (q.executeStep()) {
-    const DocumentTotals t = read_totals(q, 2);
-    if (q.getColumn(0).getInt() != 0) {
+    const DocumentTotals t = read_totals(in);
+    if (in.flag("credit_note")) {
       add(r.credit_notes, t);
       continue;
     }
-    const InvoiceKind kind = parse_invoice_kind(q.getColumn(1).getString());
+    const InvoiceKind kind = parse_invoice_kind(in.text("kind"));
     for (auto& [k, totals] : r.invoiced)
       if (k == kind) totals = t;
     add(r.invoiced_total, t);
     if (kind == InvoiceKind::fee) r.fees = t;
     // Numbers have a fixed width within a year: text order is number order.
-    const std::string first = q.getColumn(6).getString(), last = q.getColumn(7).getString();
+    const std::string first = in.text("first"), last = in.text("last");
     if (r.first_number.empty() || first < r.first_number) r.first_number = first;
     if (last > r.last_number) r.last_number = last;
   }
@@ -129,18 +137,19 @@ void vat_by_rate(Ledger::Impl& impl, CloseReport& r) {
       " WHERE i.issue_date BETWEEN ?1 AND ?2 GROUP BY i.id, l.vat_rate_bp ORDER BY i.id, l.vat_rate_bp");
   bind_range(q, r.month, r.end);
   std::map<std::int64_t, VatRateTotals> by_rate;
+  const Row in(q);
   bool more = q.executeStep();
   while (more) {
-    const std::int64_t id = q.getColumn("id").getInt64();
-    const bool credit_note = q.getColumn("credit_note").getInt() != 0;
-    const Cents stored_vat = q.getColumn("vat").getInt64();
+    const std::int64_t id = in.int64("id");
+    const bool credit_note = in.flag("credit_note");
+    const Cents stored_vat = in.cents("vat");
     std::vector<VatBucket> buckets;
     do {
-      const Rate rate{q.getColumn("vat_rate_bp").getInt64()};
-      const Cents ht = q.getColumn("ht").getInt64();
+      const Rate rate{in.int64("vat_rate_bp")};
+      const Cents ht = in.cents("ht");
       buckets.push_back(VatBucket{rate, ht, apply_rate(ht, rate)});
       more = q.executeStep();
-    } while (more && q.getColumn("id").getInt64() == id);
+    } while (more && in.int64("id") == id);
     apply_stored_vat(buckets, stored_vat);
     for (const auto& b : buckets) {
       VatRateTotals& t = by_rate[b.rate.bp];
@@ -158,15 +167,16 @@ void collected(Ledger::Impl& impl, CloseReport& r) {
   for (Method m : {Method::transfer, Method::card, Method::sepa, Method::other})
     r.collected.emplace_back(m, CollectedTotals{});
   auto& q = impl.stmt(
-      "SELECT method, SUM(CASE WHEN date BETWEEN ?1 AND ?2 THEN amount ELSE 0 END), "
-      "       SUM(CASE WHEN reversed_on BETWEEN ?1 AND ?2 THEN amount ELSE 0 END), "
-      "       SUM(CASE WHEN date BETWEEN ?1 AND ?2 AND waive_reason IS NOT NULL THEN 1 ELSE 0 END) "
+      "SELECT method, SUM(CASE WHEN date BETWEEN ?1 AND ?2 THEN amount ELSE 0 END) AS received, "
+      "       SUM(CASE WHEN reversed_on BETWEEN ?1 AND ?2 THEN amount ELSE 0 END) AS reversed, "
+      "       SUM(CASE WHEN date BETWEEN ?1 AND ?2 AND waive_reason IS NOT NULL THEN 1 ELSE 0 END) AS waived "
       "FROM payment WHERE date BETWEEN ?1 AND ?2 OR reversed_on BETWEEN ?1 AND ?2 GROUP BY method");
   bind_range(q, r.month, r.end);
+  const Row in(q);
   while (q.executeStep()) {
-    const Method method = parse_method(q.getColumn(0).getString(), true);
-    const CollectedTotals t{q.getColumn(1).getInt64(), q.getColumn(2).getInt64()};
-    r.fees_waived += q.getColumn(3).getInt64();
+    const Method method = parse_method(in.text("method"), true);
+    const CollectedTotals t{in.cents("received"), in.cents("reversed")};
+    r.fees_waived += in.int64("waived");
     if (method == Method::credit) {
       r.credit_settled = t.net();
       continue;
@@ -181,15 +191,16 @@ void collected(Ledger::Impl& impl, CloseReport& r) {
 // L4, L5: what the penalty invoices of the month billed.
 void penalties(Ledger::Impl& impl, CloseReport& r) {
   auto& q = impl.stmt(
-      "SELECT COUNT(DISTINCT i.id), COALESCE(SUM(b.interest), 0), COALESCE(SUM(b.indemnity), 0), "
+      "SELECT COUNT(DISTINCT i.id) AS invoices, COALESCE(SUM(b.interest), 0) AS interest, "
+      "       COALESCE(SUM(b.indemnity), 0) AS indemnity, "
       "       (SELECT COALESCE(SUM(total_ttc), 0) FROM invoice WHERE kind = 'penalty' AND credit_note = 0 "
-      "         AND issue_date BETWEEN ?1 AND ?2) "
+      "         AND issue_date BETWEEN ?1 AND ?2) AS ttc "
       "FROM invoice i JOIN penalty_billing b ON b.penalty_invoice_id = i.id "
       "WHERE i.kind = 'penalty' AND i.credit_note = 0 AND i.issue_date BETWEEN ?1 AND ?2");
   bind_range(q, r.month, r.end);
   q.executeStep();
-  r.penalties = PenaltyTotals{q.getColumn(0).getInt64(), q.getColumn(1).getInt64(), q.getColumn(2).getInt64(),
-                              q.getColumn(3).getInt64()};
+  const Row in(q);
+  r.penalties = PenaltyTotals{in.int64("invoices"), in.cents("interest"), in.cents("indemnity"), in.cents("ttc")};
 }
 
 // I2: the series 1..last of the year, last being the highest number issued on
@@ -199,19 +210,19 @@ NumberSequence sequence(Ledger::Impl& impl, bool credit_note, Date end) {
   s.year = year_of(end);
   s.prefix = credit_note ? "AV" : "F";
   auto& q = impl.stmt(
-      "SELECT COALESCE(MAX(seq), 0) FROM invoice WHERE credit_note = ?1 AND year = ?2 AND issue_date <= ?3");
+      "SELECT COALESCE(MAX(seq), 0) AS last FROM invoice WHERE credit_note = ?1 AND year = ?2 AND issue_date <= ?3");
   q.bind(1, credit_note ? 1 : 0);
   q.bind(2, s.year);
   q.bind(3, db_date(end));
   q.executeStep();
-  s.last = q.getColumn(0).getInt64();
+  s.last = Row(q).int64("last");
   q.reset();
-  auto& count = impl.stmt("SELECT COUNT(*) FROM invoice WHERE credit_note = ?1 AND year = ?2 AND seq <= ?3");
+  auto& count = impl.stmt("SELECT COUNT(*) AS count FROM invoice WHERE credit_note = ?1 AND year = ?2 AND seq <= ?3");
   count.bind(1, credit_note ? 1 : 0);
   count.bind(2, s.year);
   count.bind(3, s.last);
   count.executeStep();
-  s.count = count.getColumn(0).getInt64();
+  s.count = Row(count).int64("count");
   count.reset();
   if (s.gapless()) return s;
   auto& seqs = impl.stmt("SELECT seq FROM invoice WHERE credit_note = ?1 AND year = ?2 AND seq <= ?3 ORDER BY seq");
@@ -224,7 +235,8 @@ NumberSequence sequence(Ledger::Impl& impl, bool credit_note, Date end) {
       s.missing.push_back(fmt::format("{}{}-{:06}", s.prefix, s.year, expected));
     expected = stop + 1;
   };
-  while (seqs.executeStep()) list_up_to(seqs.getColumn(0).getInt64());
+  const Row in(seqs);
+  while (seqs.executeStep()) list_up_to(in.int64("seq"));
   list_up_to(s.last + 1);
   return s;
 }
@@ -235,9 +247,10 @@ std::vector<StageTransition> transitions(Ledger::Impl& impl, Date first, Date en
       "WHERE t.date BETWEEN ?1 AND ?2 ORDER BY t.date, t.id");
   bind_range(q, first, end);
   std::vector<StageTransition> out;
+  const Row in(q);
   while (q.executeStep())
-    out.push_back({q.getColumn(0).getString(), parse_stage(q.getColumn(1).getString()),
-                   parse_stage(q.getColumn(2).getString()), parse_date(q.getColumn(3).getString())});
+    out.push_back({in.text("code"), parse_stage(in.text("from_stage")), parse_stage(in.text("to_stage")),
+                   in.date("date")});
   return out;
 }
 
@@ -349,8 +362,9 @@ WITH m(customer_id, invoiced, fees, penalties, credited, paid, credit) AS (
 t AS (SELECT customer_id, SUM(invoiced) AS invoiced, SUM(fees) AS fees, SUM(penalties) AS penalties,
              SUM(credited) AS credited, SUM(paid) AS paid, SUM(credit) AS credit
         FROM m GROUP BY customer_id)
-SELECT c.code, COALESCE(t.invoiced, 0), COALESCE(t.fees, 0), COALESCE(t.penalties, 0), COALESCE(t.credited, 0),
-       COALESCE(t.paid, 0), COALESCE(t.credit, 0)
+SELECT c.code, COALESCE(t.invoiced, 0) AS invoiced, COALESCE(t.fees, 0) AS fees,
+       COALESCE(t.penalties, 0) AS penalties, COALESCE(t.credited, 0) AS credited, COALESCE(t.paid, 0) AS paid,
+       COALESCE(t.credit, 0) AS credit
   FROM customer c LEFT JOIN t ON t.customer_id = c.id
  WHERE c.created <= ?1 OR t.customer_id IS NOT NULL
  ORDER BY c.code
@@ -358,15 +372,16 @@ SELECT c.code, COALESCE(t.invoiced, 0), COALESCE(t.fees, 0), COALESCE(t.penaltie
   q.bind(1, db_date(as_of));
   BalanceReport r;
   r.as_of = as_of;
+  const Row in(q);
   while (q.executeStep()) {
     BalanceRow row;
-    row.customer = q.getColumn(0).getString();
-    row.invoiced = q.getColumn(1).getInt64();
-    row.fees = q.getColumn(2).getInt64();
-    row.penalties = q.getColumn(3).getInt64();
-    row.credited = q.getColumn(4).getInt64();
-    row.paid = q.getColumn(5).getInt64();
-    row.credit = q.getColumn(6).getInt64();
+    row.customer = in.text("code");
+    row.invoiced = in.cents("invoiced");
+    row.fees = in.cents("fees");
+    row.penalties = in.cents("penalties");
+    row.credited = in.cents("credited");
+    row.paid = in.cents("paid");
+    row.credit = in.cents("credit");
     row.balance = row.invoiced + row.fees + row.penalties - row.credited - row.paid;
     for (auto [to, from] : {std::pair{&r.total.invoiced, row.invoiced}, {&r.total.fees, row.fees},
                             {&r.total.penalties, row.penalties}, {&r.total.credited, row.credited},
@@ -403,7 +418,7 @@ constexpr const char* kSuspenseSelect =
     "(SELECT group_concat(r, char(30)) FROM (SELECT a.action || char(31) || a.date || char(31) || a.amount || "
     "char(31) || COALESCE(a.payment_id, 0) || char(31) || COALESCE(i.number, '') || char(31) || a.reason AS r "
     "FROM suspense_action a LEFT JOIN payment p ON p.id = a.payment_id LEFT JOIN invoice i ON i.id = p.invoice_id "
-    "WHERE a.suspense_id = s.id AND a.date <= ?1 ORDER BY a.id)) "
+    "WHERE a.suspense_id = s.id AND a.date <= ?1 ORDER BY a.id)) AS actions "
     "FROM suspense s ";
 
 std::vector<std::string_view> split(std::string_view text, char sep) {
@@ -417,21 +432,21 @@ std::vector<std::string_view> split(std::string_view text, char sep) {
   }
 }
 
-SuspenseLine read_suspense(SQLite::Statement& q) {
+// A row of kSuspenseSelect.
+SuspenseLine read_suspense(const Row& r) {
   SuspenseLine l;
-  l.id = q.getColumn(0).getInt64();
-  l.date = parse_date(q.getColumn(1).getString());
-  l.amount = q.getColumn(2).getInt64();
-  l.reference = q.getColumn(3).getString();
-  l.label = q.getColumn(4).getString();
-  l.method = parse_method(q.getColumn(5).getString());
-  l.reason = q.getColumn(6).getString();
-  l.payer = q.getColumn(7).getString();
-  l.payer_iban = q.getColumn(8).getString();
+  l.id = r.int64("id");
+  l.date = r.date("date");
+  l.amount = r.cents("amount");
+  l.reference = r.text("reference");
+  l.label = r.text("label");
+  l.method = parse_method(r.text("method"));
+  l.reason = r.text("reason");
+  l.payer = r.text("payer");
+  l.payer_iban = r.text("payer_iban");
   l.open_amount = l.amount;
-  if (!q.getColumn(9).isNull()) {
-    const std::string actions = q.getColumn(9).getString();
-    for (std::string_view rec : split(actions, '\x1E')) {
+  if (const auto actions = r.optional_text("actions")) {
+    for (std::string_view rec : split(*actions, '\x1E')) {
       const auto f = split(rec, '\x1F');
       if (f.size() != 6) continue;
       SuspenseAction a;
@@ -472,8 +487,9 @@ void each_suspense_line(Ledger& ledger, Date as_of, const std::function<void(con
                         SuspenseFilter filter) {
   auto& q = impl_of(ledger).stmt(std::string(kSuspenseSelect) + "WHERE s.date <= ?1 ORDER BY s.date, s.id");
   q.bind(1, db_date(as_of));
+  const Row in(q);
   while (q.executeStep()) {
-    const SuspenseLine l = read_suspense(q);
+    const SuspenseLine l = read_suspense(in);
     if (shown(l, filter)) fn(l);
   }
   q.reset();
@@ -487,28 +503,29 @@ SuspenseLine suspense_line(Ledger& ledger, std::int64_t id, Date as_of) {
     q.reset();
     throw not_found("unknown suspense line '{}'", id).with(Hint::suspense_report);
   }
-  SuspenseLine l = read_suspense(q);
+  SuspenseLine l = read_suspense(Row(q));
   q.reset();
   return l;
 }
 
 SuspenseTotal suspense_total(Ledger& ledger, Date as_of) {
   auto& q = impl_of(ledger).stmt(
-      "SELECT COUNT(*), COALESCE(SUM(amount), 0), COALESCE(SUM(open > 0), 0), COALESCE(SUM(open), 0) FROM ("
+      "SELECT COUNT(*) AS lines, COALESCE(SUM(amount), 0) AS amount, COALESCE(SUM(open > 0), 0) AS open_lines, "
+      "COALESCE(SUM(open), 0) AS open FROM ("
       "SELECT s.amount, s.amount - COALESCE((SELECT SUM(a.amount) FROM suspense_action a "
       "WHERE a.suspense_id = s.id AND a.date <= ?1), 0) AS open FROM suspense s WHERE s.date <= ?1)");
   q.bind(1, db_date(as_of));
   q.executeStep();
-  const SuspenseTotal t{q.getColumn(0).getInt64(), q.getColumn(1).getInt64(), q.getColumn(2).getInt64(),
-                        q.getColumn(3).getInt64()};
+  const Row in(q);
+  const SuspenseTotal t{in.int64("lines"), in.cents("amount"), in.int64("open_lines"), in.cents("open")};
   q.reset();
   return t;
 }
 
 std::optional<std::string> locked_through(Ledger& ledger) {
-  auto& q = impl_of(ledger).stmt("SELECT MAX(month) FROM period_lock");
-  if (!q.executeStep() || q.getColumn(0).isNull()) return std::nullopt;
-  return q.getColumn(0).getString();
+  auto& q = impl_of(ledger).stmt("SELECT MAX(month) AS month FROM period_lock");
+  if (!q.executeStep()) return std::nullopt;
+  return Row(q).optional_text("month");
 }
 
 CloseReport close_report(Ledger& ledger, Date month, Date as_of) {

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ledger/impl.hpp"
+#include "ledger/rows.hpp"
 #include "tally/errors.hpp"
 
 namespace tally {
@@ -16,16 +17,17 @@ constexpr const char* kStandbySelect =
     "SELECT s.id, c.code, s.reason, s.requested, s.first_day, s.last_day, s.ended_early, s.decision "
     "FROM standby s JOIN customer c ON c.id = s.customer_id ";
 
-Standby read_standby(SQLite::Statement& q) {
+// A row of kStandbySelect.
+Standby read_standby(const Row& r) {
   Standby s;
-  s.id = q.getColumn(0).getInt64();
-  s.customer = q.getColumn(1).getString();
-  s.reason = parse_standby_reason(q.getColumn(2).getString());
-  s.requested = parse_date(q.getColumn(3).getString());
-  s.first_day = parse_date(q.getColumn(4).getString());
-  s.last_day = parse_date(q.getColumn(5).getString());
-  if (!q.getColumn(6).isNull()) s.ended_early = parse_date(q.getColumn(6).getString());
-  s.decision = q.getColumn(7).getString();
+  s.id = r.int64("id");
+  s.customer = r.text("code");
+  s.reason = parse_standby_reason(r.text("reason"));
+  s.requested = r.date("requested");
+  s.first_day = r.date("first_day");
+  s.last_day = r.date("last_day");
+  s.ended_early = r.optional_date("ended_early");
+  s.decision = r.text("decision");
   return s;
 }
 
@@ -57,10 +59,10 @@ std::vector<InvoicedCycle> invoiced_cycles(Ledger::Impl& impl, std::int64_t cust
   q.bind(2, db_date(span.last));
   q.bind(3, db_date(span.first));
   std::vector<InvoicedCycle> out;
+  const Row r(q);
   while (q.executeStep())
-    out.push_back(InvoicedCycle{q.getColumn(0).getString(), q.getColumn(1).getInt64(),
-                                Period{parse_date(q.getColumn(2).getString()), parse_date(q.getColumn(3).getString())},
-                                parse_date(q.getColumn(4).getString())});
+    out.push_back(InvoicedCycle{r.text("number"), r.int64("subscription_id"),
+                                Period{r.date("period_first"), r.date("period_last")}, r.date("issue_date")});
   return out;
 }
 
@@ -213,10 +215,12 @@ std::vector<Standby> standbys(Ledger& ledger, std::optional<std::string> custome
     const auto cid = impl.customer_id(*customer);
     auto& q = impl.stmt(std::string(kStandbySelect) + "WHERE s.customer_id = ? ORDER BY s.first_day");
     q.bind(1, cid);
-    while (q.executeStep()) out.push_back(read_standby(q));
+    const Row r(q);
+    while (q.executeStep()) out.push_back(read_standby(r));
   } else {
     auto& q = impl.stmt(std::string(kStandbySelect) + "ORDER BY c.code, s.first_day");
-    while (q.executeStep()) out.push_back(read_standby(q));
+    const Row r(q);
+    while (q.executeStep()) out.push_back(read_standby(r));
   }
   return out;
 }

@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ledger/impl.hpp"
+#include "ledger/rows.hpp"
 #include "tally/errors.hpp"
 #include "tally/integrity.hpp"
 
@@ -126,19 +127,21 @@ class Mirror {
       SQLite::Statement q(db_,
                           "SELECT name FROM main.sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
                           "AND name <> 'journal' ORDER BY name");
-      while (q.executeStep()) names.push_back(q.getColumn(0).getString());
+      const Row r(q);
+      while (q.executeStep()) names.push_back(r.text("name"));
     }
     for (const auto& name : names) {
       Table t;
       t.name = name;
       t.mirror = "verify_row_" + name;
       std::vector<std::string> types;
-      SQLite::Statement cols(db_, "SELECT name, pk, upper(type) FROM pragma_table_info(?, 'main') ORDER BY cid");
+      SQLite::Statement cols(db_, "SELECT name, pk, upper(type) AS type FROM pragma_table_info(?, 'main') ORDER BY cid");
+      const Row r(cols);
       cols.bind(1, name);
       while (cols.executeStep()) {
-        t.cols.push_back(cols.getColumn(0).getString());
-        t.key.push_back(cols.getColumn(1).getInt() > 0);
-        types.push_back(cols.getColumn(2).getString());
+        t.cols.push_back(r.text("name"));
+        t.key.push_back(r.column("pk").getInt() > 0);
+        types.push_back(r.text("type"));
       }
       const auto keys = std::count(t.key.begin(), t.key.end(), true);
       if (keys == 0) continue;  // the session module records only tables with a primary key
@@ -303,8 +306,9 @@ IntegrityCheck check_sqlite(SQLite::Database& db) {
   IntegrityCheck c{"sqlite_integrity", "PRAGMA integrity_check", {}, 0};
   Findings f(c);
   SQLite::Statement q(db, "PRAGMA integrity_check");
+  const Row r(q);
   while (q.executeStep()) {
-    const std::string row = q.getColumn(0).getString();
+    const std::string row = r.text("integrity_check");
     if (row != "ok") f.add("sqlite: {}", row);
   }
   return c;
@@ -314,9 +318,9 @@ IntegrityCheck check_foreign_keys(SQLite::Database& db) {
   IntegrityCheck c{"foreign_keys", "PRAGMA foreign_key_check", {}, 0};
   Findings f(c);
   SQLite::Statement q(db, "PRAGMA foreign_key_check");
+  const Row r(q);
   while (q.executeStep())
-    f.add("{} row {}: refers to a missing {} row", q.getColumn(0).getString(), q.getColumn(1).getString(),
-          q.getColumn(2).getString());
+    f.add("{} row {}: refers to a missing {} row", r.text("table"), r.text("rowid"), r.text("parent"));
   return c;
 }
 
@@ -333,13 +337,12 @@ IntegrityCheck check_journal_chain(SQLite::Database& db, JournalIndex& index, Mi
   std::int64_t expected_id = 1;
   std::string prev_hash(64, '0');
   std::int64_t events = 0;
+  const Row r(q);
   while (q.executeStep()) {
-    JournalEvent e{q.getColumn(0).getInt64(), q.getColumn(1).getString(), q.getColumn(2).getString(),
-                   q.getColumn(3).getString(), q.getColumn(4).getString(), q.getColumn(5).getString(),
-                   q.getColumn(6).getString(), q.getColumn(7).getString(), std::nullopt};
+    const JournalEvent e = read_journal_event(r);
     ++events;
     if (progress && events % 256 == 0) progress(std::min(events, total), total);
-    const SQLite::Column changes = q.getColumn(8);
+    const SQLite::Column changes = r.column("changes");
     std::optional<std::string_view> blob;
     if (!changes.isNull())
       blob = std::string_view(static_cast<const char*>(changes.getBlob()), static_cast<std::size_t>(changes.getBytes()));
@@ -376,13 +379,14 @@ IntegrityCheck check_numbering(SQLite::Database& db) {
   int group_note = -1;
   int group_year = 0;
   std::int64_t last_seq = 0;
+  const Row r(q);
   while (q.executeStep()) {
     ++documents;
-    const int note = q.getColumn(0).getInt();
-    const int year = q.getColumn(1).getInt();
-    const std::int64_t seq = q.getColumn(2).getInt64();
-    const std::string number = q.getColumn(3).getString();
-    const std::string issued = q.getColumn(4).getString();
+    const int note = r.column("credit_note").getInt();
+    const int year = r.column("year").getInt();
+    const std::int64_t seq = r.int64("seq");
+    const std::string number = r.text("number");
+    const std::string issued = r.text("issue_date");
     const char* prefix = note ? "AV" : "F";
     if (note != group_note || year != group_year) {
       group_note = note;
@@ -409,14 +413,16 @@ IntegrityCheck check_numbering(SQLite::Database& db) {
 bool completes_crediting(SQLite::Database& db, std::int64_t note_id, const Totals& m3, Cents stored_vat) {
   const auto rates = static_cast<Cents>(m3.by_rate.size());
   if (stored_vat - m3.vat > rates || m3.vat - stored_vat > rates) return false;
-  SQLite::Statement q(db,
-                      "SELECT o.total_ht AS ht, o.total_ttc AS ttc, "
-                      "       (SELECT SUM(n.total_ht) FROM invoice n WHERE n.cites_id = o.id AND n.id <= ?1) AS credited_ht, "
-                      "       (SELECT SUM(n.total_ttc) FROM invoice n WHERE n.cites_id = o.id AND n.id <= ?1) AS credited_ttc "
-                      "  FROM invoice c JOIN invoice o ON o.id = c.cites_id WHERE c.id = ?1 AND c.credit_note = 1");
+  SQLite::Statement q(db, R"sql(
+SELECT o.total_ht AS ht, o.total_ttc AS ttc,
+       (SELECT SUM(n.total_ht) FROM invoice n WHERE n.cites_id = o.id AND n.id <= ?1) AS credited_ht,
+       (SELECT SUM(n.total_ttc) FROM invoice n WHERE n.cites_id = o.id AND n.id <= ?1) AS credited_ttc
+  FROM invoice c JOIN invoice o ON o.id = c.cites_id
+ WHERE c.id = ?1 AND c.credit_note = 1
+)sql");
   q.bind(1, note_id);
-  return q.executeStep() && q.getColumn("credited_ht").getInt64() == q.getColumn("ht").getInt64() &&
-         q.getColumn("credited_ttc").getInt64() == q.getColumn("ttc").getInt64();
+  const Row r(q);
+  return q.executeStep() && r.cents("credited_ht") == r.cents("ht") && r.cents("credited_ttc") == r.cents("ttc");
 }
 
 // M2, M3: each document's stored totals equal invoice_totals() of its lines
@@ -448,21 +454,22 @@ IntegrityCheck check_invoice_totals(SQLite::Database& db) {
             number, format_amount(ht), format_amount(vat), format_amount(ttc), format_amount(t.ht),
             format_amount(t.vat), format_amount(t.ttc));
   };
+  const Row r(q);
   while (q.executeStep()) {
-    if (q.getColumn(0).getInt64() != current) {
+    if (r.int64("id") != current) {
       check();
       ++documents;
-      current = q.getColumn(0).getInt64();
-      number = q.getColumn(1).getString();
-      ht = q.getColumn(2).getInt64();
-      vat = q.getColumn(3).getInt64();
-      ttc = q.getColumn(4).getInt64();
+      current = r.int64("id");
+      number = r.text("number");
+      ht = r.cents("total_ht");
+      vat = r.cents("vat");
+      ttc = r.cents("total_ttc");
       lines.clear();
     }
-    if (q.getColumn(5).isNull()) continue;  // no line at all
+    if (r.is_null("amount_ht")) continue;  // no line at all
     InvoiceLine l;
-    l.amount_ht = q.getColumn(5).getInt64();
-    l.vat_rate = Rate{q.getColumn(6).getInt64()};
+    l.amount_ht = r.cents("amount_ht");
+    l.vat_rate = Rate{r.int64("vat_rate_bp")};
     lines.push_back(l);
   }
   check();
@@ -474,14 +481,20 @@ IntegrityCheck check_invoice_totals(SQLite::Database& db) {
 // same number, customer, kind, date and totals; every payment by one `pay`
 // event with its amount, invoice, method and date. Catches an edit of a row
 // and its lines together, and rows added or removed behind the journal's back.
-// Each stored field against what the journal event recorded (the columns of
-// `q` from `first` on, in the order of `fields`): a difference is a finding.
+// A stored field (as text), and the column of the row holding what the
+// journal event recorded of it.
+struct Recorded {
+  const char* key;
+  std::string stored;
+  Name recorded;
+};
+
+// Each stored field against what the journal event recorded: a difference is a finding.
 template <std::size_t N>
-void compare_recorded(Findings& f, const std::string& what, const std::pair<const char*, std::string> (&fields)[N],
-                      SQLite::Statement& q, int first, std::int64_t event_id) {
-  int k = first;
-  for (const auto& [key, stored] : fields) {
-    const std::string recorded = q.getColumn(k++).getString();
+void compare_recorded(Findings& f, const std::string& what, const Recorded (&fields)[N], const Row& r,
+                      std::int64_t event_id) {
+  for (const auto& [key, stored, column] : fields) {
+    const std::string recorded = r.text(column);
     if (recorded != stored)
       f.add("{}: stored {} {} != {} recorded by journal event {}", what, key, stored, recorded, event_id);
   }
@@ -582,62 +595,71 @@ IntegrityCheck check_journal_records(SQLite::Database& db, const Mirror& mirror,
   Findings f(c);
   SQLite::Statement docs(db,
                          "SELECT i.number, c.code, i.kind, i.issue_date, i.total_ht, i.vat, i.total_ttc, "
-                         "COALESCE(o.number, ''), v.events, v.first_event, v.second_event, v.customer, v.kind, "
-                         "v.issue_date, v.total_ht, v.vat, v.total_ttc, v.cites "
+                         "COALESCE(o.number, '') AS cites, v.events, v.first_event, v.second_event, "
+                         "v.customer AS recorded_customer, v.kind AS recorded_kind, v.issue_date AS recorded_issue_date, "
+                         "v.total_ht AS recorded_total_ht, v.vat AS recorded_vat, v.total_ttc AS recorded_total_ttc, "
+                         "v.cites AS recorded_cites "
                          "FROM invoice i JOIN customer c ON c.id = i.customer_id "
                          "LEFT JOIN invoice o ON o.id = i.cites_id "
                          "LEFT JOIN temp.verify_issued v ON v.number = i.number ORDER BY i.id");
   std::int64_t documents = 0;
+  const Row doc(docs);
   while (docs.executeStep()) {
     ++documents;
-    const std::string number = docs.getColumn(0).getString();
-    if (docs.getColumn(8).isNull()) {
+    const std::string number = doc.text("number");
+    if (doc.is_null("events")) {
       f.add("invoice {}: no journal event issued it", number);
       continue;
     }
-    const std::int64_t event_id = docs.getColumn(9).getInt64();
-    if (docs.getColumn(8).getInt64() > 1)
-      f.add("invoice {}: issued by {} journal events ({} and {})", number, docs.getColumn(8).getInt64(), event_id,
-            docs.getColumn(10).getInt64());
-    const std::pair<const char*, std::string> fields[] = {
-        {"customer", docs.getColumn(1).getString()}, {"kind", docs.getColumn(2).getString()},
-        {"issue_date", docs.getColumn(3).getString()}, {"total_ht", format_amount(docs.getColumn(4).getInt64())},
-        {"vat", format_amount(docs.getColumn(5).getInt64())}, {"total_ttc", format_amount(docs.getColumn(6).getInt64())},
-        {"cites", docs.getColumn(7).getString()}};
-    compare_recorded(f, "invoice " + number, fields, docs, 11, event_id);
+    const std::int64_t event_id = doc.int64("first_event");
+    if (doc.int64("events") > 1)
+      f.add("invoice {}: issued by {} journal events ({} and {})", number, doc.int64("events"), event_id,
+            doc.int64("second_event"));
+    const Recorded fields[] = {{"customer", doc.text("code"), "recorded_customer"},
+                               {"kind", doc.text("kind"), "recorded_kind"},
+                               {"issue_date", doc.text("issue_date"), "recorded_issue_date"},
+                               {"total_ht", format_amount(doc.cents("total_ht")), "recorded_total_ht"},
+                               {"vat", format_amount(doc.cents("vat")), "recorded_vat"},
+                               {"total_ttc", format_amount(doc.cents("total_ttc")), "recorded_total_ttc"},
+                               {"cites", doc.text("cites"), "recorded_cites"}};
+    compare_recorded(f, "invoice " + number, fields, doc, event_id);
   }
   SQLite::Statement ghosts(db,
                            "SELECT v.number, v.first_event FROM temp.verify_issued v "
                            "WHERE NOT EXISTS (SELECT 1 FROM invoice i WHERE i.number = v.number) ORDER BY v.first_event");
+  const Row ghost(ghosts);
   while (ghosts.executeStep())
-    f.add("invoice {}: issued by journal event {} but missing from the ledger", ghosts.getColumn(0).getString(),
-          ghosts.getColumn(1).getInt64());
+    f.add("invoice {}: issued by journal event {} but missing from the ledger", ghost.text("number"),
+          ghost.int64("first_event"));
 
   SQLite::Statement pays(db,
-                         "SELECT p.id, p.amount, p.method, p.date, COALESCE(i.number, ''), v.first_event, v.amount, "
-                         "v.method, v.date, v.invoice FROM payment p LEFT JOIN invoice i ON i.id = p.invoice_id "
+                         "SELECT p.id, p.amount, p.method, p.date, COALESCE(i.number, '') AS invoice, v.first_event, "
+                         "v.amount AS recorded_amount, v.method AS recorded_method, v.date AS recorded_date, "
+                         "v.invoice AS recorded_invoice FROM payment p LEFT JOIN invoice i ON i.id = p.invoice_id "
                          "LEFT JOIN temp.verify_paid v ON v.payment_id = p.id ORDER BY p.id");
   std::int64_t payments = 0;
+  const Row pay(pays);
   while (pays.executeStep()) {
     ++payments;
-    const std::int64_t id = pays.getColumn(0).getInt64();
-    if (pays.getColumn(5).isNull()) {
+    const std::int64_t id = pay.int64("id");
+    if (pay.is_null("first_event")) {
       f.add("payment {}: no journal event recorded it", id);
       continue;
     }
-    const std::int64_t event_id = pays.getColumn(5).getInt64();
-    const std::pair<const char*, std::string> fields[] = {{"amount", format_amount(pays.getColumn(1).getInt64())},
-                                                          {"method", pays.getColumn(2).getString()},
-                                                          {"date", pays.getColumn(3).getString()},
-                                                          {"invoice", pays.getColumn(4).getString()}};
-    compare_recorded(f, fmt::format("payment {}", id), fields, pays, 6, event_id);
+    const std::int64_t event_id = pay.int64("first_event");
+    const Recorded fields[] = {{"amount", format_amount(pay.cents("amount")), "recorded_amount"},
+                               {"method", pay.text("method"), "recorded_method"},
+                               {"date", pay.text("date"), "recorded_date"},
+                               {"invoice", pay.text("invoice"), "recorded_invoice"}};
+    compare_recorded(f, fmt::format("payment {}", id), fields, pay, event_id);
   }
   SQLite::Statement lost(db,
                          "SELECT v.payment_id, v.first_event FROM temp.verify_paid v "
                          "WHERE NOT EXISTS (SELECT 1 FROM payment p WHERE p.id = v.payment_id) ORDER BY v.payment_id");
+  const Row gone(lost);
   while (lost.executeStep())
-    f.add("payment {}: recorded by journal event {} but missing from the ledger", lost.getColumn(0).getInt64(),
-          lost.getColumn(1).getInt64());
+    f.add("payment {}: recorded by journal event {} but missing from the ledger", gone.int64("payment_id"),
+          gone.int64("first_event"));
   for (const auto& p : mirror.problems()) f.add("{}", p);
   c.more += mirror.more_problems();
   compare_tables(db, mirror, f, progress, done, total);
@@ -655,14 +677,15 @@ IntegrityCheck check_settlement(SQLite::Database& db) {
   Findings f(c);
   SQLite::Statement q(db,
                       "SELECT i.number, i.credit_note, i.total_ttc, i.paid, i.credited, i.settled_on, i.issue_date, "
-                      " (SELECT COALESCE(SUM(amount), 0) FROM allocation WHERE invoice_id = i.id AND reversed_on IS NULL), "
-                      " (SELECT COALESCE(SUM(applied), 0) FROM invoice n WHERE n.cites_id = i.id), "
+                      " (SELECT COALESCE(SUM(amount), 0) FROM allocation WHERE invoice_id = i.id AND reversed_on IS NULL)"
+                      "   AS want_paid, "
+                      " (SELECT COALESCE(SUM(applied), 0) FROM invoice n WHERE n.cites_id = i.id) AS want_credited, "
                       " MAX(i.issue_date, "
                       "     COALESCE((SELECT MAX(date) FROM allocation WHERE invoice_id = i.id AND reversed_on IS NULL), ''), "
-                      "     COALESCE((SELECT MAX(issue_date) FROM invoice n WHERE n.cites_id = i.id), '')), "
+                      "     COALESCE((SELECT MAX(issue_date) FROM invoice n WHERE n.cites_id = i.id), '')) AS last_move, "
                       " i.customer_id, "
                       " COALESCE((SELECT MAX(MAX(date), COALESCE(MAX(reversed_on), '')) FROM allocation "
-                      "           WHERE invoice_id = i.id), '') "
+                      "           WHERE invoice_id = i.id), '') AS last_allocation "
                       "FROM invoice i ORDER BY i.id");
   // Each customer's cache (migration 5) is recomputed in the same pass over
   // the invoices: the sum of their stored balances, and the last day one was
@@ -675,23 +698,23 @@ IntegrityCheck check_settlement(SQLite::Database& db) {
   };
   std::map<std::int64_t, Cache> by_customer;
   std::int64_t invoices = 0;
+  const Row r(q);
   while (q.executeStep()) {
     ++invoices;
-    const std::string number = q.getColumn(0).getString();
-    const bool note = q.getColumn(1).getInt() != 0;
-    const Cents ttc = q.getColumn(2).getInt64();
-    const Cents paid = q.getColumn(3).getInt64();
-    const Cents credited = q.getColumn(4).getInt64();
-    Cache& cache = by_customer[q.getColumn(10).getInt64()];
+    const std::string number = r.text("number");
+    const bool note = r.flag("credit_note");
+    const Cents ttc = r.cents("total_ttc");
+    const Cents paid = r.cents("paid");
+    const Cents credited = r.cents("credited");
+    Cache& cache = by_customer[r.int64("customer_id")];
     if (!note) cache.owed += ttc - paid - credited;
-    cache.moved = std::max({cache.moved, q.getColumn(6).getString(), q.getColumn(11).getString()});
-    const std::string settled = q.getColumn(5).isNull() ? "(none)" : q.getColumn(5).getString();
+    cache.moved = std::max({cache.moved, r.text("issue_date"), r.text("last_allocation")});
+    const std::string settled = r.optional_text("settled_on").value_or("(none)");
     // Credit notes are never paid nor credited and settled on issue.
-    const Cents want_paid = note ? 0 : q.getColumn(7).getInt64();
-    const Cents want_credited = note ? 0 : q.getColumn(8).getInt64();
+    const Cents want_paid = note ? 0 : r.cents("want_paid");
+    const Cents want_credited = note ? 0 : r.cents("want_credited");
     const Cents balance = ttc - want_paid - want_credited;
-    const std::string want_settled =
-        note ? q.getColumn(6).getString() : (balance == 0 ? q.getColumn(9).getString() : "(none)");
+    const std::string want_settled = note ? r.text("issue_date") : (balance == 0 ? r.text("last_move") : "(none)");
     if (paid != want_paid)
       f.add("invoice {}: stored paid {} != recomputed {}", number, format_amount(paid), format_amount(want_paid));
     if (credited != want_credited)
@@ -703,15 +726,16 @@ IntegrityCheck check_settlement(SQLite::Database& db) {
       f.add("invoice {}: balance {} below zero (more paid and credited than its total)", number,
             format_amount(balance));
   }
-  SQLite::Statement cq(db, "SELECT id, code, owed, COALESCE(moved_on, '(none)') FROM customer ORDER BY id");
+  SQLite::Statement cq(db, "SELECT id, code, owed, COALESCE(moved_on, '(none)') AS moved_on FROM customer ORDER BY id");
   std::int64_t customers = 0;
+  const Row cr(cq);
   while (cq.executeStep()) {
     ++customers;
-    const auto it = by_customer.find(cq.getColumn(0).getInt64());
+    const auto it = by_customer.find(cr.int64("id"));
     const Cache want = it == by_customer.end() ? Cache{} : it->second;
-    const std::string code = cq.getColumn(1).getString();
-    const Cents owed = cq.getColumn(2).getInt64();
-    const std::string moved = cq.getColumn(3).getString();
+    const std::string code = cr.text("code");
+    const Cents owed = cr.cents("owed");
+    const std::string moved = cr.text("moved_on");
     const std::string want_moved = want.moved.empty() ? "(none)" : want.moved;
     if (owed != want.owed)
       f.add("customer {}: stored owed {} != {} (its invoices' balances)", code, format_amount(owed),
@@ -732,17 +756,18 @@ IntegrityCheck check_credit_notes(SQLite::Database& db) {
   IntegrityCheck c{"credit_notes", "", {}, 0};
   Findings f(c);
   SQLite::Statement q(db,
-                      "SELECT n.number, n.total_ttc, n.applied, o.number, o.credit_note, "
-                      " (SELECT COALESCE(SUM(amount), 0) FROM credit_movement WHERE invoice_id = n.id) "
+                      "SELECT n.number, n.total_ttc, n.applied, o.number AS cites, o.credit_note AS cites_credit_note, "
+                      " (SELECT COALESCE(SUM(amount), 0) FROM credit_movement WHERE invoice_id = n.id) AS to_credit "
                       "FROM invoice n LEFT JOIN invoice o ON o.id = n.cites_id WHERE n.credit_note = 1 ORDER BY n.id");
   std::int64_t notes = 0;
+  const Row r(q);
   while (q.executeStep()) {
     ++notes;
-    const std::string number = q.getColumn(0).getString();
-    const Cents ttc = q.getColumn(1).getInt64();
-    const Cents applied = q.getColumn(2).getInt64();
-    const Cents to_credit = q.getColumn(5).getInt64();
-    if (q.getColumn(3).isNull() || q.getColumn(4).getInt() != 0)
+    const std::string number = r.text("number");
+    const Cents ttc = r.cents("total_ttc");
+    const Cents applied = r.cents("applied");
+    const Cents to_credit = r.cents("to_credit");
+    if (r.is_null("cites") || r.flag("cites_credit_note"))
       f.add("credit note {}: cites no invoice", number);
     if (applied < 0 || applied > ttc)
       f.add("credit note {}: applied {} outside 0.00..{} (its total)", number, format_amount(applied),
@@ -752,11 +777,13 @@ IntegrityCheck check_credit_notes(SQLite::Database& db) {
             format_amount(to_credit), format_amount(ttc - applied), format_amount(ttc), format_amount(applied));
   }
   SQLite::Statement over(db,
-                         "SELECT o.number, o.total_ttc, SUM(n.total_ttc) FROM invoice n JOIN invoice o ON o.id = n.cites_id "
+                         "SELECT o.number, o.total_ttc, SUM(n.total_ttc) AS credited FROM invoice n "
+                         "JOIN invoice o ON o.id = n.cites_id "
                          "WHERE n.credit_note = 1 GROUP BY o.id HAVING SUM(n.total_ttc) > o.total_ttc ORDER BY o.id");
+  const Row o(over);
   while (over.executeStep())
-    f.add("invoice {}: credited {} by credit notes, above its total {}", over.getColumn(0).getString(),
-          format_amount(over.getColumn(2).getInt64()), format_amount(over.getColumn(1).getInt64()));
+    f.add("invoice {}: credited {} by credit notes, above its total {}", o.text("number"),
+          format_amount(o.cents("credited")), format_amount(o.cents("total_ttc")));
   c.summary = fmt::format("{} credit notes within their invoices' totals", notes);
   return c;
 }
@@ -770,25 +797,26 @@ IntegrityCheck check_payments(SQLite::Database& db) {
   Findings f(c);
   SQLite::Statement q(db,
                       "SELECT p.id, p.amount, p.method, p.reversed_on, "
-                      " (SELECT COALESCE(SUM(amount), 0) FROM allocation WHERE payment_id = p.id), "
+                      " (SELECT COALESCE(SUM(amount), 0) FROM allocation WHERE payment_id = p.id) AS allocated, "
                       " (SELECT COALESCE(SUM(amount), 0) FROM credit_movement "
-                      "   WHERE payment_id = p.id AND invoice_id IS NULL AND amount > 0), "
+                      "   WHERE payment_id = p.id AND invoice_id IS NULL AND amount > 0) AS credit_in, "
                       " (SELECT COALESCE(SUM(amount), 0) FROM credit_movement "
-                      "   WHERE payment_id = p.id AND invoice_id IS NULL AND amount < 0), "
+                      "   WHERE payment_id = p.id AND invoice_id IS NULL AND amount < 0) AS credit_out, "
                       " (SELECT COUNT(*) FROM allocation WHERE payment_id = p.id "
-                      "   AND reversed_on IS NOT p.reversed_on), "
-                      " i.number, i.customer_id IS NOT p.customer_id "
+                      "   AND reversed_on IS NOT p.reversed_on) AS reversed_apart, "
+                      " i.number, i.customer_id IS NOT p.customer_id AS other_customer "
                       "FROM payment p LEFT JOIN invoice i ON i.id = p.invoice_id ORDER BY p.id");
   std::int64_t payments = 0;
+  const Row r(q);
   while (q.executeStep()) {
     ++payments;
-    const std::int64_t id = q.getColumn(0).getInt64();
-    const Cents amount = q.getColumn(1).getInt64();
-    const bool from_credit = q.getColumn(2).getString() == "credit";
-    const bool reversed = !q.getColumn(3).isNull();
-    const Cents allocated = q.getColumn(4).getInt64();
-    const Cents credit_in = q.getColumn(5).getInt64();
-    const Cents credit_out = -q.getColumn(6).getInt64();
+    const std::int64_t id = r.int64("id");
+    const Cents amount = r.cents("amount");
+    const bool from_credit = r.text("method") == "credit";
+    const bool reversed = !r.is_null("reversed_on");
+    const Cents allocated = r.cents("allocated");
+    const Cents credit_in = r.cents("credit_in");
+    const Cents credit_out = -r.cents("credit_out");
     // What the payment itself moved; a reversal moves the opposite way.
     const Cents left = from_credit ? credit_in : credit_out;
     const Cents moved = from_credit ? credit_out : credit_in;
@@ -798,28 +826,30 @@ IntegrityCheck check_payments(SQLite::Database& db) {
     if (reversed ? left != moved : left != 0)
       f.add("payment {}: credit movements of {} in and {} out do not match its {}", id, format_amount(credit_in),
             format_amount(credit_out), reversed ? "reversal" : "recording");
-    if (q.getColumn(7).getInt64() > 0)
+    if (r.int64("reversed_apart") > 0)
       f.add("payment {}: {} allocation(s) reversed on another day than the payment ({})", id,
-            q.getColumn(7).getInt64(), reversed ? q.getColumn(3).getString() : "not reversed");
+            r.int64("reversed_apart"), reversed ? r.text("reversed_on") : "not reversed");
     // A customer's payments are listed through its invoices (schema migration 4).
-    if (q.getColumn(9).getInt() != 0)
+    if (r.flag("other_customer"))
       f.add("payment {}: its invoice {} belongs to another customer", id,
-            q.getColumn(8).isNull() ? std::string("(none)") : q.getColumn(8).getString());
+            r.optional_text("number").value_or("(none)"));
   }
   // K1, K2: money a payment held for a later settlement came back out of
   // credit (to its allocation, or by the reversal) in full.
   SQLite::Statement held(db,
-                         "SELECT payment_id, SUM(amount) FROM credit_movement "
+                         "SELECT payment_id, SUM(amount) AS held FROM credit_movement "
                          "WHERE payment_id IS NOT NULL AND invoice_id IS NOT NULL "
                          "GROUP BY payment_id HAVING SUM(amount) <> 0 ORDER BY payment_id");
+  const Row h(held);
   while (held.executeStep())
-    f.add("payment {}: {} held for a later settlement never left credit", held.getColumn(0).getInt64(),
-          format_amount(held.getColumn(1).getInt64()));
+    f.add("payment {}: {} held for a later settlement never left credit", h.int64("payment_id"),
+          format_amount(h.cents("held")));
   SQLite::Statement loose(db,
                           "SELECT id, amount FROM credit_movement WHERE payment_id IS NULL AND invoice_id IS NULL ORDER BY id");
+  const Row l(loose);
   while (loose.executeStep())
-    f.add("credit movement {} of {}: comes from no payment nor credit note", loose.getColumn(0).getInt64(),
-          format_amount(loose.getColumn(1).getInt64()));
+    f.add("credit movement {} of {}: comes from no payment nor credit note", l.int64("id"),
+          format_amount(l.cents("amount")));
   c.summary =
       fmt::format("{} payments: amounts equal allocations and credit, reversals complete, invoices their customer's",
                   payments);
@@ -833,15 +863,16 @@ IntegrityCheck check_anchors(SQLite::Database& db, const std::vector<Anchor>& an
   Findings found(c);
   SQLite::Statement q(db, "SELECT hash FROM journal WHERE id = ?");
   const std::int64_t last = db.execAndGet("SELECT COALESCE(MAX(id), 0) FROM journal").getInt64();
+  const Row r(q);
   for (const Anchor& a : anchors) {
     q.reset();
     q.bind(1, a.event);
     if (!q.executeStep())
       found.add("anchor {}: the journal has no event {} (its last is {}): events were cut from its tail",
                 format_anchor(a), a.event, last);
-    else if (q.getColumn(0).getString() != a.hash)
+    else if (r.text("hash") != a.hash)
       found.add("anchor {}: event {} now has hash {}: the chain was rewritten", format_anchor(a), a.event,
-                q.getColumn(0).getString());
+                r.text("hash"));
   }
   c.summary = anchors.empty() ? "no anchor given"
                               : fmt::format("{} anchor(s) held by the journal", anchors.size());
@@ -903,8 +934,9 @@ std::string format_anchor(const Anchor& a) { return fmt::format("{}:{}", a.event
 
 std::optional<Anchor> journal_anchor(Ledger& ledger) {
   SQLite::Statement q(impl_of(ledger).db, "SELECT id, hash FROM journal ORDER BY id DESC LIMIT 1");
+  const Row r(q);
   if (!q.executeStep()) return std::nullopt;
-  return Anchor{q.getColumn(0).getInt64(), q.getColumn(1).getString()};
+  return Anchor{r.int64("id"), r.text("hash")};
 }
 
 IntegrityReport verify(Ledger& ledger, const std::vector<Anchor>& anchors, const VerifyProgress& progress) {
