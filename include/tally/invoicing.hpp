@@ -104,7 +104,8 @@ CreditDecision decide_credit(const CreditSnapshot& inv, const std::vector<Invoic
 
 // I3: the lines of a full credit note (void): every line as issued when
 // nothing was credited yet, else one line per VAT rate for what remains
-// uncredited (decide_credit then credits the VAT left to the cent, K3). Throws Error(conflict) when nothing remains (already void),
+// uncredited (decide_credit then credits the VAT left to the cent, K3).
+// Throws Error(conflict) when nothing remains (already void),
 // Error(refused, "I3") for a credit note.
 std::vector<InvoiceLine> void_lines(const CreditSnapshot& inv, const std::vector<InvoiceLine>& issued_lines);
 

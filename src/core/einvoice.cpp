@@ -134,9 +134,10 @@ DocumentAmounts document_totals(const InvoiceDocument& doc) {
   // K3: the VAT a completing credit note carries, a cent or so from M3's (a
   // larger difference is not a rounding: check_document's totals judge it).
   const auto rates = static_cast<Cents>(t.breakdown.size());
-  if (doc.stored_vat && *doc.stored_vat != t.vat && *doc.stored_vat - t.vat <= rates && t.vat - *doc.stored_vat <= rates) {
-    t.breakdown.back().vat += *doc.stored_vat - t.vat;
-    t.vat = *doc.stored_vat;
+  const Cents rounding = doc.stored_vat ? *doc.stored_vat - t.vat : 0;
+  if (rounding != 0 && rounding <= rates && -rounding <= rates) {
+    t.breakdown.back().vat += rounding;
+    t.vat += rounding;
   }
   t.grand_total = t.lines + t.vat;
   t.prepaid = doc.prepaid;

@@ -73,7 +73,8 @@ namespace {
 Cents completing_vat_adjust(const CreditSnapshot& inv, const Totals& t) {
   for (const auto& [bp, left] : inv.uncredited_ht) {
     if (left <= 0) continue;
-    const auto b = std::find_if(t.by_rate.begin(), t.by_rate.end(), [bp = bp](const VatBucket& v) { return v.rate.bp == bp; });
+    const auto b =
+        std::find_if(t.by_rate.begin(), t.by_rate.end(), [bp = bp](const VatBucket& v) { return v.rate.bp == bp; });
     if (b == t.by_rate.end() || b->ht != left) return 0;
   }
   const Cents adjust = inv.uncredited_ttc() - t.ttc;
