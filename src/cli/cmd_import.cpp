@@ -122,10 +122,12 @@ class InputFile {
       const std::size_t n = std::min(size, head_.size() - given_);
       std::memcpy(buf, head_.data() + given_, n);
       given_ += n;
-      if (given_ == head_.size()) std::string().swap(head_), given_ = 0, head_done_ = true;
+      if (given_ == head_.size()) {  // given: freed
+        std::string().swap(head_);
+        given_ = 0;
+      }
       return n;
     }
-    if (!head_done_) head_done_ = true;
     if (eof_) return 0;
     const std::size_t n = read_some(fd_, name_, buf, size);
     read_ += n;
@@ -139,8 +141,7 @@ class InputFile {
   int fd_ = -1;
   bool owned_ = false;
   std::string head_;
-  std::size_t given_ = 0;
-  bool head_done_ = false;
+  std::size_t given_ = 0;  // of head_, by next()
   bool eof_ = false;
   std::size_t size_ = 0;
   std::size_t read_ = 0;
