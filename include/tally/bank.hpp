@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -97,6 +98,36 @@ inline constexpr std::size_t kMaxStatementBytes = 64u << 20;
 // left out (they are not in the closing balance).
 std::vector<Statement> read_camt053(std::string_view bytes);
 
+// Streaming reading (issue 23: memory bounded whatever the number of entries).
+// A source of a file's bytes: fills at most `size` bytes of `buffer` and
+// returns how many, 0 at the end; may throw Error.
+using ByteSource = std::function<std::size_t(char* buffer, std::size_t size)>;
+
+// What a streaming reader calls, in file order.
+class StatementSink {
+ public:
+  virtual ~StatementSink() = default;
+  // A statement's header and balances (its entries empty), before its entries.
+  virtual void begin(const Statement& statement) = 0;
+  // Each entry as read, its reference final ("#N", the hash one).
+  virtual void entry(const Statement& statement, Entry&& entry) = 0;
+  // After its last entry.
+  virtual void end(const Statement& statement) = 0;
+};
+
+// read_camt053 one <Ntry> at a time (libxml2's xmlTextReader: each entry's
+// subtree is expanded, read and freed), same checks and messages. The sink
+// sees the entries of a statement before the reader knows whether the rest of
+// the file is well-formed: an error (of the XML, of an entry, or thrown by the
+// sink) is thrown once the rest of the file has been read, the XML's own
+// errors first, so a file has the same error as with read_camt053. The
+// statement's header (Id, Acct, Bal) must come before its first <Ntry>, as
+// the ISO 20022 schema orders them.
+void read_camt053(const ByteSource& source, StatementSink& sink);
+
+// The statements of a whole file given to a sink, statement by statement.
+void send_statements(const std::vector<Statement>& statements, StatementSink& sink);
+
 // CFONB 120 (relevé de compte 120 caractères): records 01, 04, 05, 07 of 120
 // characters (lines ended by LF or CRLF, or no line breaks at all); blank
 // lines are skipped. Several statements and accounts per file.
@@ -143,6 +174,10 @@ std::vector<Statement> read_bank_csv(std::string_view bytes, const CsvRules& rul
 // (OFXHEADER) or holds <OFX>, cfonb120 when its first record is 120 characters
 // starting with "01", else csv.
 Format detect_format(std::string_view bytes);
+// detect_format from a file's first bytes only: the format when they settle
+// it (an XML document whose first element is complete in them, or an OFX
+// header), else nullopt (a CSV or CFONB 120 is only known from the whole).
+std::optional<Format> detect_format_head(std::string_view head);
 
 // Reads with the forced format, else the detected one. A CSV needs `rules`
 // (REQUIRES for csv: rules != nullptr, else Error(usage)).
@@ -174,6 +209,16 @@ std::string hash_entry(const Statement& statement, const Entry& entry, int occur
 
 // ---- B1 ----
 
+// A statement's entries counted as they come (B1 in a stream).
+struct EntryTotals {
+  std::size_t count = 0;
+  std::size_t credits = 0;
+  Cents credit_total = 0;
+  std::size_t debits = 0;
+  Cents debit_total = 0;  // as a positive sum
+  void add(const Entry& e);
+};
+
 struct Reconciliation {
   std::size_t count = 0;            // entries in the statement
   std::size_t credits = 0;          // candidate payments (B1)
@@ -193,5 +238,8 @@ struct Reconciliation {
 // missing line cannot be detected there. Throws Error(refused, rule "B1")
 // naming the statement, the stated and computed closing balances and the gap.
 Reconciliation reconcile(const Statement& statement);
+// The same for a statement whose entries were counted into `totals`
+// (statement.entries is not read).
+Reconciliation reconcile(const Statement& statement, const EntryTotals& totals);
 
 }  // namespace tally::bank

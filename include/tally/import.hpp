@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -94,6 +95,13 @@ std::vector<std::string> invoice_numbers_in(std::string_view text);
 // found. Never throws.
 BankStatement parse_statement(std::string_view text, Date today);
 
+// parse_statement one line at a time, in file order: on_line for each line
+// read without error, on_error for each malformed one (in the order found:
+// parse_statement sorts them by line). Only the line being read is held.
+using BankLineSink = std::function<void(BankLine&&)>;
+void read_statement_lines(std::string_view text, Date today, const BankLineSink& on_line,
+                          const CsvErrorSink& on_error);
+
 // ---- Bank statements as lines (pure: src/core/bank_import.cpp) ----
 
 // One statement of a bank file as the import reports it (B1).
@@ -126,6 +134,11 @@ struct BankFile {
 // (unless NOTPROVIDED) after it when they are not in it, joined by " | "; the
 // invoice numbers are those of the label (invoice_numbers_in). Never writes.
 BankFile bank_file_lines(bank::Format format, const std::vector<bank::Statement>& statements, Date today);
+
+// One credit entry of a statement as bank_file_lines makes it: the line, or
+// nullopt and `error` filled (its line and reasons). For a streaming import.
+std::optional<BankLine> bank_line(const bank::Statement& statement, const bank::Entry& entry, Date today,
+                                  LineError& error);
 
 // ---- Import into the ledger (src/ledger/import.cpp) ----
 

@@ -8,12 +8,17 @@
 // (XML_PARSE_NOENT is not set) and any DOCTYPE refused before parsing, so no
 // external entity and no entity expansion ("billion laughs") can happen; the
 // input is capped at kMaxStatementBytes.
+#include <algorithm>
+#include <cstring>
+#include <exception>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
+#include <libxml/xmlreader.h>
 
 #include "core/bank_internal.hpp"
 #include "tally/errors.hpp"
@@ -169,7 +174,9 @@ void read_details(const xmlNode* tx, Entry& e) {
   }
 }
 
-void read_entry(const xmlNode* ntry, const std::string& currency, Statement& s) {
+// The entries of one <Ntry> into `out`: none when not booked, one per
+// transaction for a batch (checked to add up before any is given).
+void read_entry(const xmlNode* ntry, const std::string& currency, std::vector<Entry>& out) {
   const xmlNode* sts = required(ntry, "Sts");
   std::string status = text(child(sts, "Cd"));  // 001.08
   if (status.empty()) status = text(sts);
@@ -202,7 +209,7 @@ void read_entry(const xmlNode* ntry, const std::string& currency, Statement& s) 
   if (txs.size() <= 1) {
     base.reference = ref;
     read_details(txs.empty() ? nullptr : txs.front(), base);
-    s.entries.push_back(std::move(base));
+    out.push_back(std::move(base));
     return;
   }
   // A batch booked as one entry: one Entry per transaction, whose amounts
@@ -227,7 +234,7 @@ void read_entry(const xmlNode* ntry, const std::string& currency, Statement& s) 
     e.reference = ref.empty() ? std::string() : fmt::format("{}/{}", ref, ++k);
     read_details(tx, e);
     sum += e.signed_amount();
-    s.entries.push_back(std::move(e));
+    out.push_back(std::move(e));
   }
   if (sum != base.signed_amount())
     throw usage_error("CAMT.053 line {} <Ntry>: its {} transactions add up to {}, but the entry is booked for {}: "
@@ -235,36 +242,29 @@ void read_entry(const xmlNode* ntry, const std::string& currency, Statement& s) 
                       base.line, txs.size(), format_amount(sum), format_amount(base.signed_amount()));
 }
 
-Statement read_statement(const xmlNode* stmt) {
-  Statement s;
-  s.format = Format::camt053;
-  s.line = static_cast<int>(xmlGetLineNo(stmt));
-  s.id = text(child(stmt, "Id"));
-  const xmlNode* acct = required(stmt, "Acct");
+// <Acct>: the account and its currency.
+void read_account(const xmlNode* acct, Statement& s) {
   s.account = text(at(acct, {"Id", "IBAN"}));
   if (s.account.empty()) s.account = text(at(acct, {"Id", "Othr", "Id"}));
   s.currency = text(child(acct, "Ccy"));
-  std::optional<Balance> prcd;
-  for (const xmlNode* bal : children(stmt, "Bal")) {
-    const std::string type = text(at(bal, {"Tp", "CdOrPrtry", "Cd"}));
-    if (type != "OPBD" && type != "PRCD" && type != "CLBD") continue;
-    const xmlNode* amt = required(bal, "Amt");
-    const std::string ccy = attr(amt, "Ccy");
-    if (s.currency.empty()) s.currency = ccy;
-    if (!ccy.empty() && ccy != s.currency)
-      throw usage_error("{}: balance in {} in a statement in {}: expected {}", where(amt), quote(ccy), s.currency,
-                        s.currency);
-    const Cents a = amount_of(amt);
-    Balance b{direction_of(bal) == Direction::credit ? a : -a, std::nullopt};
-    if (const xmlNode* dt = child(bal, "Dt")) b.date = date_of(dt);
-    if (type == "OPBD") s.opening = b;
-    else if (type == "PRCD") prcd = b;
-    else s.closing = b;
-  }
-  if (!s.opening) s.opening = prcd;
-  for (const xmlNode* ntry : children(stmt, "Ntry")) read_entry(ntry, s.currency, s);
-  detail::finish_references(s);
-  return s;
+}
+
+// One <Bal>: OPBD and CLBD into s, PRCD into prcd; other types ignored.
+void read_balance(const xmlNode* bal, Statement& s, std::optional<Balance>& prcd) {
+  const std::string type = text(at(bal, {"Tp", "CdOrPrtry", "Cd"}));
+  if (type != "OPBD" && type != "PRCD" && type != "CLBD") return;
+  const xmlNode* amt = required(bal, "Amt");
+  const std::string ccy = attr(amt, "Ccy");
+  if (s.currency.empty()) s.currency = ccy;
+  if (!ccy.empty() && ccy != s.currency)
+    throw usage_error("{}: balance in {} in a statement in {}: expected {}", where(amt), quote(ccy), s.currency,
+                      s.currency);
+  const Cents a = amount_of(amt);
+  Balance b{direction_of(bal) == Direction::credit ? a : -a, std::nullopt};
+  if (const xmlNode* dt = child(bal, "Dt")) b.date = date_of(dt);
+  if (type == "OPBD") s.opening = b;
+  else if (type == "PRCD") prcd = b;
+  else s.closing = b;
 }
 
 // libxml2 reports some errors (encoding conversion) through its generic error
@@ -286,45 +286,302 @@ class SilenceXmlErrors {
   void* ctx_;
 };
 
-struct DocFree {
-  void operator()(xmlDoc* d) const { xmlFreeDoc(d); }
+// The bytes of a ByteSource as libxml2 reads them: counted against
+// kMaxStatementBytes and scanned for "<!DOCTYPE" (also across two reads)
+// before libxml2 sees them, so that a DTD is refused before it is parsed.
+struct Input {
+  const ByteSource* source = nullptr;
+  std::size_t total = 0;
+  bool too_big = false;
+  bool doctype = false;
+  std::exception_ptr error;  // thrown by the source
+  std::string tail;          // the last bytes given, for a "<!DOCTYPE" across two reads
+
+  // What is left of the source, counted (the size error names the whole).
+  void drain() {
+    char buf[64 * 1024];
+    try {
+      while (std::size_t n = (*source)(buf, sizeof buf)) total += n;
+    } catch (...) {
+      if (!error) error = std::current_exception();
+    }
+  }
 };
-struct CtxtFree {
-  void operator()(xmlParserCtxt* c) const { xmlFreeParserCtxt(c); }
+
+constexpr std::string_view kDoctype = "<!DOCTYPE";
+
+extern "C" int read_input(void* context, char* buffer, int len) {
+  auto* in = static_cast<Input*>(context);
+  if (in->too_big || in->doctype || in->error || len <= 0) return -1;
+  try {
+    const std::size_t n = (*in->source)(buffer, static_cast<std::size_t>(len));
+    in->total += n;
+    if (in->total > kMaxStatementBytes) {
+      in->too_big = true;
+      return -1;
+    }
+    const std::string_view got(buffer, n);
+    std::string seam = in->tail;
+    seam.append(got.substr(0, kDoctype.size() - 1));
+    if (seam.find(kDoctype) != std::string::npos || got.find(kDoctype) != std::string_view::npos) {
+      in->doctype = true;
+      return -1;
+    }
+    in->tail.append(got.substr(got.size() - std::min(got.size(), kDoctype.size() - 1)));
+    if (in->tail.size() > kDoctype.size() - 1) in->tail.erase(0, in->tail.size() - (kDoctype.size() - 1));
+    return static_cast<int>(n);
+  } catch (...) {
+    in->error = std::current_exception();
+    return -1;
+  }
+}
+
+// The last error libxml2 reported while reading (as xmlCtxtGetLastError).
+struct XmlErrorSeen {
+  int line = 0;
+  std::string message;
+  bool any = false;
+};
+
+extern "C" void keep_xml_error(void* arg, xmlErrorPtr err) {
+  if (err == nullptr || err->level < XML_ERR_ERROR) return;
+  auto* seen = static_cast<XmlErrorSeen*>(arg);
+  seen->any = true;
+  seen->line = err->line;
+  seen->message = err->message ? detail::clean_text(err->message) : std::string();
+}
+
+struct ReaderFree {
+  void operator()(xmlTextReader* r) const { xmlFreeTextReader(r); }
+};
+
+std::string_view local_name(xmlTextReader* r) {
+  const xmlChar* n = xmlTextReaderConstLocalName(r);
+  return n ? std::string_view(reinterpret_cast<const char*>(n)) : std::string_view();
+}
+
+// The walk through a CAMT.053 document, one reader node at a time.
+class Walk {
+ public:
+  explicit Walk(StatementSink& sink) : sink_(sink) {}
+
+  // The reader is on an element (empty: no end element follows); returns
+  // true when its subtree is to be skipped (xmlTextReaderNext).
+  bool element(xmlTextReader* r, bool empty) {
+    const int depth = xmlTextReaderDepth(r);
+    const std::string_view name = local_name(r);
+    const xmlNode* node = xmlTextReaderCurrentNode(r);
+    const int line = node ? static_cast<int>(xmlGetLineNo(node)) : 0;
+    if (depth == 0) {
+      const xmlChar* uri = xmlTextReaderConstNamespaceUri(r);
+      const std::string ns = uri ? reinterpret_cast<const char*>(uri) : "";
+      const bool camt = ns.size() == kNamespacePrefix.size() + 1 &&
+                        ns.compare(0, kNamespacePrefix.size(), kNamespacePrefix) == 0 && ns.back() >= '2' &&
+                        ns.back() <= '8';
+      if (name != "Document" || !camt)
+        throw usage_error("CAMT.053: root element <{}> in namespace {}: expected <Document> in "
+                          "urn:iso:std:iso:20022:tech:xsd:camt.053.001.02 to .08",
+                          name, quote(ns));
+      root_line_ = line;
+      return false;
+    }
+    if (depth == 1) {
+      if (name != "BkToCstmrStmt" || msg_line_ != 0) return true;  // the first one, as read_camt053 always did
+      msg_line_ = line;
+      in_msg_ = true;
+      if (empty) end_message();
+      return false;
+    }
+    if (!in_msg_) return true;
+    if (depth == 2) {
+      if (name != "Stmt") return true;
+      s_ = Statement{};
+      s_.format = Format::camt053;
+      s_.line = line;
+      in_stmt_ = true;
+      started_ = false;
+      acct_ = false;
+      id_ = false;
+      prcd_.reset();
+      numbering_ = detail::ReferenceNumbering{};
+      pending_ = nullptr;
+      if (empty) end_statement();
+      return false;
+    }
+    if (depth != 3 || !in_stmt_) return true;
+    if (name == "Ntry") {
+      start_entries();
+      const xmlNode* ntry = xmlTextReaderExpand(r);
+      if (ntry == nullptr) return true;  // malformed: the reader says where
+      entries_.clear();
+      read_entry(ntry, s_.currency, entries_);
+      for (Entry& e : entries_) {
+        if (pending_) break;  // the statement is refused: its other entries are only checked
+        try {
+          numbering_.finish(s_, e);
+        } catch (const Error&) {
+          pending_ = std::current_exception();  // as finish_references: after the statement's entries
+          break;
+        }
+        sink_.entry(s_, std::move(e));
+      }
+      return true;
+    }
+    if (name == "Id" || name == "Acct" || name == "Bal") {
+      if ((name == "Id" && id_) || (name == "Acct" && acct_)) return true;  // the first one, as before
+      if (started_)
+        throw usage_error("CAMT.053 line {} <{}>: after the statement's entries: expected it before the first "
+                          "<Ntry> (the ISO 20022 order)",
+                          line, name);
+      const xmlNode* n = xmlTextReaderExpand(r);
+      if (n == nullptr) return true;
+      if (name == "Id") {
+        id_ = true;
+        s_.id = text(n);
+      } else if (name == "Acct") {
+        acct_ = true;
+        read_account(n, s_);
+      } else {
+        require_account();
+        read_balance(n, s_, prcd_);
+      }
+    }
+    return true;
+  }
+
+  // The reader is on an end element.
+  void end_element(xmlTextReader* r) {
+    const int depth = xmlTextReaderDepth(r);
+    if (depth == 2 && in_stmt_) end_statement();
+    else if (depth == 1 && in_msg_) end_message();
+  }
+
+  // After the whole document was read without an error.
+  void finish() const {
+    if (root_line_ == 0) return;  // not reached: libxml2 reports an empty document
+    if (msg_line_ == 0)
+      throw usage_error("CAMT.053 line {} <Document>: no <BkToCstmrStmt>: expected one", root_line_);
+  }
+
+ private:
+  void require_account() const {
+    if (!acct_) throw usage_error("CAMT.053 line {} <Stmt>: no <Acct>: expected one", s_.line);
+  }
+  void start_entries() {
+    if (started_) return;
+    require_account();
+    if (!s_.opening) s_.opening = prcd_;
+    started_ = true;
+    sink_.begin(s_);
+  }
+  void end_statement() {
+    start_entries();
+    in_stmt_ = false;
+    if (pending_) std::rethrow_exception(pending_);
+    sink_.end(s_);
+    ++statements_;
+  }
+  void end_message() {
+    in_msg_ = false;
+    if (statements_ == 0)
+      throw usage_error("CAMT.053 line {} <BkToCstmrStmt>: no <Stmt>: expected at least one statement", msg_line_);
+  }
+
+  StatementSink& sink_;
+  int root_line_ = 0;
+  int msg_line_ = 0;
+  bool in_msg_ = false;
+  bool in_stmt_ = false;
+  bool started_ = false;  // begin() given: the header is complete
+  bool acct_ = false;
+  bool id_ = false;
+  std::size_t statements_ = 0;
+  Statement s_;
+  std::optional<Balance> prcd_;
+  detail::ReferenceNumbering numbering_;
+  std::exception_ptr pending_;  // a reference too long: thrown at the statement's end
+  std::vector<Entry> entries_;
+};
+
+// A sink that keeps every statement whole (read_camt053 of bytes).
+class Collect final : public StatementSink {
+ public:
+  explicit Collect(std::vector<Statement>& out) : out_(out) {}
+  void begin(const Statement& s) override { out_.push_back(s); }
+  void entry(const Statement&, Entry&& e) override { out_.back().entries.push_back(std::move(e)); }
+  void end(const Statement&) override {}
+
+ private:
+  std::vector<Statement>& out_;
 };
 
 }  // namespace
 
-std::vector<Statement> read_camt053(std::string_view bytes) {
-  detail::check_size(bytes, "CAMT.053");
-  if (bytes.find("<!DOCTYPE") != std::string_view::npos)
-    throw usage_error("CAMT.053: the document has a DOCTYPE: expected a plain ISO 20022 XML document (no DTD, no "
-                      "entities)");
+void read_camt053(const ByteSource& source, StatementSink& sink) {
   xmlInitParser();
   const SilenceXmlErrors silence;
-  std::unique_ptr<xmlParserCtxt, CtxtFree> ctxt(xmlNewParserCtxt());
-  if (!ctxt) throw Error(ExitCode::internal, "CAMT.053: out of memory creating the XML parser");
-  std::unique_ptr<xmlDoc, DocFree> doc(
-      xmlCtxtReadMemory(ctxt.get(), bytes.data(), static_cast<int>(bytes.size()), "statement.xml", nullptr,
-                        XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES));
-  if (!doc) {
-    const xmlError* err = xmlCtxtGetLastError(ctxt.get());
-    const std::string msg = err && err->message ? detail::clean_text(err->message) : std::string("not XML");
-    throw usage_error("CAMT.053 line {}: malformed XML ({}): expected a well-formed ISO 20022 document",
-                      err ? err->line : 0, msg);
+  Input in;
+  in.source = &source;
+  XmlErrorSeen seen;
+  std::unique_ptr<xmlTextReader, ReaderFree> reader(
+      xmlReaderForIO(read_input, nullptr, &in, "statement.xml", nullptr,
+                     XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES));
+  int ret = -1;
+  Walk walk(sink);
+  std::exception_ptr first;  // the first error of the content: thrown once the XML is known well-formed
+  if (reader) {
+    xmlTextReaderSetStructuredErrorHandler(reader.get(), keep_xml_error, &seen);
+    bool skip = false;
+    for (;;) {
+      ret = skip ? xmlTextReaderNext(reader.get()) : xmlTextReaderRead(reader.get());
+      skip = false;
+      if (ret != 1) break;
+      if (first) {
+        skip = xmlTextReaderNodeType(reader.get()) == XML_READER_TYPE_ELEMENT;  // only the XML is checked now
+        continue;
+      }
+      try {
+        const int type = xmlTextReaderNodeType(reader.get());
+        if (type == XML_READER_TYPE_ELEMENT) {
+          const bool empty = xmlTextReaderIsEmptyElement(reader.get()) == 1;
+          skip = walk.element(reader.get(), empty) && !empty;
+        } else if (type == XML_READER_TYPE_END_ELEMENT) {
+          walk.end_element(reader.get());
+        }
+      } catch (const Error&) {
+        first = std::current_exception();
+      }
+    }
   }
-  const xmlNode* root = xmlDocGetRootElement(doc.get());
-  const std::string ns = root && root->ns && root->ns->href ? reinterpret_cast<const char*>(root->ns->href) : "";
-  const bool camt = ns.size() == kNamespacePrefix.size() + 1 && ns.compare(0, kNamespacePrefix.size(), kNamespacePrefix) == 0 &&
-                    ns.back() >= '2' && ns.back() <= '8';
-  if (!named(root, "Document") || !camt)
-    throw usage_error("CAMT.053: root element <{}> in namespace {}: expected <Document> in "
-                      "urn:iso:std:iso:20022:tech:xsd:camt.053.001.02 to .08",
-                      root ? reinterpret_cast<const char*>(root->name) : "", quote(ns));
-  const xmlNode* msg = required(root, "BkToCstmrStmt");
+  if (in.error) std::rethrow_exception(in.error);
+  if (in.too_big || in.doctype) {
+    in.drain();  // the size error names the whole, and comes first
+    if (in.error) std::rethrow_exception(in.error);
+    if (in.total > kMaxStatementBytes)
+      throw usage_error("CAMT.053 statement of {} bytes: expected at most {} bytes", in.total, kMaxStatementBytes);
+    throw usage_error("CAMT.053: the document has a DOCTYPE: expected a plain ISO 20022 XML document (no DTD, no "
+                      "entities)");
+  }
+  if (!reader) throw Error(ExitCode::internal, "CAMT.053: out of memory creating the XML parser");
+  if (ret != 0)
+    throw usage_error("CAMT.053 line {}: malformed XML ({}): expected a well-formed ISO 20022 document", seen.line,
+                      seen.any && !seen.message.empty() ? seen.message : std::string("not XML"));
+  if (first) std::rethrow_exception(first);
+  walk.finish();
+}
+
+std::vector<Statement> read_camt053(std::string_view bytes) {
+  detail::check_size(bytes, "CAMT.053");
+  std::size_t at = 0;
+  const ByteSource source = [&](char* buf, std::size_t size) {
+    const std::size_t n = std::min(size, bytes.size() - at);
+    std::memcpy(buf, bytes.data() + at, n);
+    at += n;
+    return n;
+  };
   std::vector<Statement> out;
-  for (const xmlNode* stmt : children(msg, "Stmt")) out.push_back(read_statement(stmt));
-  if (out.empty()) throw usage_error("{}: no <Stmt>: expected at least one statement", where(msg));
+  Collect collect(out);
+  read_camt053(source, collect);
   return out;
 }
 

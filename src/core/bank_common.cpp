@@ -1,7 +1,9 @@
 // Bank statements: formats, B3 means, the hash reference, text helpers.
 #include <array>
+#include <algorithm>
 #include <cstdint>
-#include <map>
+#include <cstring>
+#include <functional>
 
 #include <nettle/sha2.h>
 
@@ -220,26 +222,71 @@ Date make_date(int y, int m, int d, std::string_view text, std::string_view wher
 }
 
 void finish_references(Statement& s) {
-  // A bank reference given again in the same statement gets "#N" for its N-th
-  // occurrence, so that references are unique in a statement.
-  std::map<std::string, int> given;
-  for (Entry& e : s.entries) {
-    if (e.reference.empty()) continue;
+  // Bank references are numbered before the hashes are made, as the error of
+  // a reference too long comes before any hash: one pass per kind.
+  ReferenceNumbering numbering;
+  for (Entry& e : s.entries)
+    if (!e.reference.empty()) numbering.finish(s, e);
+  for (Entry& e : s.entries)
+    if (e.reference.empty()) numbering.finish(s, e);
+}
+
+int Occurrences::add(std::string_view key) {
+  const auto key_at = [this](std::uint32_t offset) {
+    std::uint32_t len = 0;
+    std::memcpy(&len, arena_.data() + offset, 4);
+    return std::string_view(arena_.data() + offset + 4, len);
+  };
+  if ((size_ + 1) * 2 > slots_.size()) {  // at most half full
+    std::vector<std::uint32_t> grown(std::max<std::size_t>(64, slots_.size() * 2), 0);
+    for (std::uint32_t slot : slots_) {
+      if (slot == 0) continue;
+      std::size_t i = std::hash<std::string_view>{}(key_at(slot - 1)) & (grown.size() - 1);
+      while (grown[i] != 0) i = (i + 1) & (grown.size() - 1);
+      grown[i] = slot;
+    }
+    slots_.swap(grown);
+  }
+  std::size_t i = std::hash<std::string_view>{}(key) & (slots_.size() - 1);
+  for (; slots_[i] != 0; i = (i + 1) & (slots_.size() - 1)) {
+    const std::uint32_t offset = slots_[i] - 1;
+    if (key_at(offset) != key) continue;
+    char* count_at = arena_.data() + offset + 4 + key.size();
+    std::int32_t n = 0;
+    std::memcpy(&n, count_at, 4);
+    ++n;
+    std::memcpy(count_at, &n, 4);
+    return n;
+  }
+  if (arena_.size() + key.size() + 8 >= UINT32_MAX)
+    throw Error(ExitCode::internal, "statement too large to number its references");
+  const auto offset = static_cast<std::uint32_t>(arena_.size());
+  const auto len = static_cast<std::uint32_t>(key.size());
+  const std::int32_t one = 1;
+  arena_.append(reinterpret_cast<const char*>(&len), 4);
+  arena_.append(key);
+  arena_.append(reinterpret_cast<const char*>(&one), 4);
+  slots_[i] = offset + 1;
+  ++size_;
+  return 1;
+}
+
+void ReferenceNumbering::finish(const Statement& s, Entry& e) {
+  if (!e.reference.empty()) {
+    // A bank reference given again in the same statement gets "#N" for its
+    // N-th occurrence, so that references are unique in a statement.
     if (e.reference.size() > kMaxRefLength - 8)
       throw usage_error("{} line {}: bank reference {} of {} bytes: expected at most {} (P4)", to_string(s.format),
                         e.line, quote(e.reference), e.reference.size(), kMaxRefLength - 8);
-    const int n = ++given[e.reference];
+    const int n = given_.add(e.reference);
     if (n > 1) e.reference += fmt::format("#{}", n);
+    return;
   }
   // Occurrences of identical entries (same hashed fields) in this statement.
-  std::map<std::string, int> seen;
-  for (Entry& e : s.entries) {
-    if (!e.reference.empty()) continue;
-    const std::string first = hash_entry(s, e, 1);
-    const int n = ++seen[first];
-    e.reference = n == 1 ? first : hash_entry(s, e, n);
-    e.reference_is_hash = true;
-  }
+  const std::string first = hash_entry(s, e, 1);
+  const int n = seen_.add(first);
+  e.reference = n == 1 ? first : hash_entry(s, e, n);
+  e.reference_is_hash = true;
 }
 
 void check_size(std::string_view bytes, std::string_view format) {
@@ -249,4 +296,21 @@ void check_size(std::string_view bytes, std::string_view format) {
 }
 
 }  // namespace detail
+
+void send_statements(const std::vector<Statement>& statements, StatementSink& sink) {
+  for (const Statement& st : statements) {
+    Statement header;  // without the entries: a sink gets them one by one
+    header.format = st.format;
+    header.line = st.line;
+    header.account = st.account;
+    header.currency = st.currency;
+    header.id = st.id;
+    header.opening = st.opening;
+    header.closing = st.closing;
+    sink.begin(header);
+    for (const Entry& e : st.entries) sink.entry(header, Entry(e));
+    sink.end(header);
+  }
+}
+
 }  // namespace tally::bank

@@ -1,4 +1,6 @@
 // Which format a bank statement is in, from its content (issue 21).
+#include <optional>
+
 #include "core/bank_internal.hpp"
 
 namespace tally::bank {
@@ -57,6 +59,19 @@ Format detect_format(std::string_view bytes) {
   if (starts_with(first, "01") && (first.size() == 120 || (nl == std::string_view::npos && first.size() % 120 == 0)))
     return Format::cfonb120;
   return Format::csv;
+}
+
+std::optional<Format> detect_format_head(std::string_view head) {
+  std::string_view s = head;
+  if (starts_with(s, "\xEF\xBB\xBF")) s.remove_prefix(3);
+  // Leading white space only (trim() would also cut the end of the head).
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n'))
+    s.remove_prefix(1);
+  if (starts_with(s, "OFXHEADER")) return Format::ofx;
+  if (!starts_with(s, "<") || s.size() < 4096) return std::nullopt;  // short: read whole
+  const std::string_view root = first_element(s);
+  if (root.empty() || root.back() != '>') return std::nullopt;
+  return detect_format(head);
 }
 
 }  // namespace tally::bank

@@ -1,8 +1,10 @@
 // Private helpers shared by the bank statement readers (src/core/bank_*.cpp).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "tally/bank.hpp"
 
@@ -30,6 +32,29 @@ Date make_date(int y, int m, int d, std::string_view text, std::string_view wher
 
 // Gives every entry of s without a reference its hash_entry() reference.
 void finish_references(Statement& s);
+
+// How many times each text was seen, compactly (a 100k-entry statement's
+// references in a few MiB): the texts in one arena, an open-addressing table.
+class Occurrences {
+ public:
+  // The occurrences of `key` counting this one (1 the first time).
+  int add(std::string_view key);
+
+ private:
+  std::string arena_;                 // per key: 4-byte length, the bytes, 4-byte count
+  std::vector<std::uint32_t> slots_;  // arena offset + 1; 0: empty
+  std::size_t size_ = 0;
+};
+
+// finish_references one entry at a time, in file order: the same references.
+class ReferenceNumbering {
+ public:
+  // Throws Error(usage) for a bank reference too long (P4).
+  void finish(const Statement& s, Entry& e);
+
+ private:
+  Occurrences given_, seen_;
+};
 
 // Throws Error(usage) when bytes exceed kMaxStatementBytes.
 void check_size(std::string_view bytes, std::string_view format);

@@ -4,21 +4,32 @@
 
 namespace tally::bank {
 
-Reconciliation reconcile(const Statement& s) {
-  Reconciliation r;
-  r.count = s.entries.size();
-  Cents net = 0;
-  for (const Entry& e : s.entries) {
-    if (e.direction == Direction::credit) {
-      ++r.credits;
-      r.credit_total += e.amount;
-    } else {
-      ++r.debits_skipped;
-      r.debit_total += e.amount;
-    }
-    net += e.signed_amount();
+void EntryTotals::add(const Entry& e) {
+  ++count;
+  if (e.direction == Direction::credit) {
+    ++credits;
+    credit_total += e.amount;
+  } else {
+    ++debits;
+    debit_total += e.amount;
   }
-  r.empty = s.entries.empty();
+}
+
+Reconciliation reconcile(const Statement& s) {
+  EntryTotals t;
+  for (const Entry& e : s.entries) t.add(e);
+  return reconcile(s, t);
+}
+
+Reconciliation reconcile(const Statement& s, const EntryTotals& t) {
+  Reconciliation r;
+  r.count = t.count;
+  r.credits = t.credits;
+  r.credit_total = t.credit_total;
+  r.debits_skipped = t.debits;
+  r.debit_total = t.debit_total;
+  const Cents net = t.credit_total - t.debit_total;
+  r.empty = t.count == 0;
   if (s.opening && s.closing) {
     r.opening = s.opening->amount;
     r.closing = s.closing->amount;

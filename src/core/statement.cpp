@@ -112,45 +112,58 @@ std::vector<std::string> invoice_numbers_in(std::string_view text) {
   return out;
 }
 
-BankStatement parse_statement(std::string_view text, Date today) {
-  // Each record becomes a BankLine as it is read: the CSV records of the whole
-  // file are never held (the peak memory of a 100k-line import). At most one
-  // line per line break, so reserving that many never grows the vector.
-  BankStatement st;
-  st.lines.reserve(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')));
+void read_statement_lines(std::string_view text, Date today, const BankLineSink& on_line,
+                          const CsvErrorSink& on_error) {
   std::optional<Header> h;
   std::size_t width = 0;
+  bool any_error = false;
+  const auto error = [&](LineError&& e) {
+    any_error = true;
+    on_error(std::move(e));
+  };
   const auto on_record = [&](CsvRecord&& rec) {
     if (!h) {  // the first record read is the header
       h = read_header(rec);
       width = rec.fields.size();
-      if (!h->error.empty()) st.errors.push_back({rec.line, h->error});
+      if (!h->error.empty()) error({rec.line, h->error});
       return;
     }
     if (!h->error.empty()) return;  // only the CSV errors after a bad header
     if (rec.fields.size() != width) {
-      st.errors.push_back({rec.line, fmt::format("{} field(s) where the header has {}", rec.fields.size(), width)});
+      error({rec.line, fmt::format("{} field(s) where the header has {}", rec.fields.size(), width)});
       return;
     }
     BankLine line;
     if (std::string reason = read_line(rec, *h, today, line); !reason.empty()) {
-      st.errors.push_back({rec.line, std::move(reason)});
+      error({rec.line, std::move(reason)});
       return;
     }
     line.invoices = invoice_numbers_in(line.reference);
     for (auto& n : invoice_numbers_in(line.label))
       if (std::find(line.invoices.begin(), line.invoices.end(), n) == line.invoices.end())
         line.invoices.push_back(std::move(n));
-    st.lines.push_back(std::move(line));
+    on_line(std::move(line));
   };
-  read_csv(text, on_record, [&](LineError&& e) { st.errors.push_back(std::move(e)); });
-  if (!h && st.errors.empty()) {
+  read_csv(text, on_record, error);
+  if (!h && !any_error) {
     // Filled in place: g++ 12 -O3 warns (-Warray-bounds, a false positive)
     // when a LineError temporary holding this text is moved into the vector.
-    LineError& e = st.errors.emplace_back();
+    LineError e;
     e.line = 1;
     e.reason = "empty file: expected a header date,amount,reference,label and a line per payment";
+    on_error(std::move(e));
   }
+}
+
+BankStatement parse_statement(std::string_view text, Date today) {
+  // Each record becomes a BankLine as it is read: the CSV records of the whole
+  // file are never held (the peak memory of a 100k-line import). At most one
+  // line per line break, so reserving that many never grows the vector.
+  BankStatement st;
+  st.lines.reserve(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')));
+  read_statement_lines(
+      text, today, [&](BankLine&& l) { st.lines.push_back(std::move(l)); },
+      [&](LineError&& e) { st.errors.push_back(std::move(e)); });
   std::stable_sort(st.errors.begin(), st.errors.end(),
                    [](const LineError& a, const LineError& b) { return a.line < b.line; });
   return st;

@@ -4,6 +4,8 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <exception>
 #include <utility>
 
 #include <nlohmann/json.hpp>
@@ -81,23 +83,24 @@ std::string differences(const BankLine& l, Date date, Cents amount) {
 // the line to `conflicts` and returns true; unknown: false.
 bool known(Ledger::Impl& impl, const BankLine& l, ImportedLine& out, std::vector<LineError>& conflicts) {
   auto& p = impl.stmt(
-      "SELECT p.id, COALESCE(i.number, ''), p.method, p.amount, p.date FROM payment p "
-      "LEFT JOIN invoice i ON i.id = p.invoice_id WHERE p.ref = ?");
+      "SELECT p.id AS id, COALESCE(i.number, '') AS invoice, p.method AS method, p.amount AS amount, p.date AS date "
+      "FROM payment p LEFT JOIN invoice i ON i.id = p.invoice_id WHERE p.ref = ?");
   p.bind(1, l.reference);
   if (p.executeStep()) {
-    const std::string invoice = p.getColumn(1).getString();
-    const std::string method = p.getColumn(2).getString();
-    std::string diff = differences(l, parse_date(p.getColumn(4).getString()), p.getColumn(3).getInt64());
+    const std::int64_t id = p.getColumn("id").getInt64();
+    const std::string invoice = p.getColumn("invoice").getString();
+    const std::string method = p.getColumn("method").getString();
+    std::string diff = differences(l, parse_date(p.getColumn("date").getString()), p.getColumn("amount").getInt64());
     if (method != to_string(l.method))
       diff += fmt::format("{}method {} (file {})", diff.empty() ? "" : ", ", method, to_string(l.method));
     if (l.invoices.size() == 1 && l.invoices.front() != invoice)
       diff += fmt::format("{}invoice {} (file {})", diff.empty() ? "" : ", ", invoice, l.invoices.front());
     if (!diff.empty()) {
       conflicts.push_back({l.line, fmt::format("reference '{}' is already payment {} with other details: {}",
-                                               l.reference, p.getColumn(0).getInt64(), diff)});
+                                               l.reference, id, diff)});
     } else {
       out.status = ImportStatus::duplicate;
-      out.payment_id = p.getColumn(0).getInt64();
+      out.payment_id = id;
       out.invoice = invoice;
     }
     return true;
@@ -105,10 +108,11 @@ bool known(Ledger::Impl& impl, const BankLine& l, ImportedLine& out, std::vector
   auto& s = impl.stmt("SELECT id, date, amount FROM suspense WHERE reference = ?");
   s.bind(1, l.reference);
   if (!s.executeStep()) return false;
-  if (const std::string diff = differences(l, parse_date(s.getColumn(1).getString()), s.getColumn(2).getInt64());
+  if (const std::string diff =
+          differences(l, parse_date(s.getColumn("date").getString()), s.getColumn("amount").getInt64());
       !diff.empty()) {
     conflicts.push_back({l.line, fmt::format("reference '{}' is already suspense line {} with other details: {}",
-                                             l.reference, s.getColumn(0).getInt64(), diff)});
+                                             l.reference, s.getColumn("id").getInt64(), diff)});
   } else {
     out.status = ImportStatus::duplicate;
   }
@@ -144,15 +148,15 @@ MatchInvoice match_invoice(Ledger::Impl& impl, const PaymentPlan& plan) {
   auto& c = impl.stmt("SELECT name, legal_name, iban, owed FROM customer WHERE id = ?");
   c.bind(1, plan.inv.customer_id);
   if (c.executeStep()) {
-    for (int k : {0, 1})
-      if (std::string n = c.getColumn(k).getString(); !n.empty()) m.customer.names.push_back(std::move(n));
-    if (std::string iban = c.getColumn(2).getString(); !iban.empty()) m.customer.ibans.push_back(std::move(iban));
-    m.customer.owed = c.getColumn(3).getInt64();
+    for (const char* column : {"name", "legal_name"})
+      if (std::string n = c.getColumn(column).getString(); !n.empty()) m.customer.names.push_back(std::move(n));
+    if (std::string iban = c.getColumn("iban").getString(); !iban.empty()) m.customer.ibans.push_back(std::move(iban));
+    m.customer.owed = c.getColumn("owed").getInt64();
   }
   c.reset();
   auto& ibans = impl.stmt("SELECT iban FROM customer_iban WHERE customer_id = ? ORDER BY id");
   ibans.bind(1, plan.inv.customer_id);
-  while (ibans.executeStep()) m.customer.ibans.push_back(ibans.getColumn(0).getString());
+  while (ibans.executeStep()) m.customer.ibans.push_back(ibans.getColumn("iban").getString());
   ibans.reset();
   return m;
 }
@@ -163,9 +167,10 @@ std::vector<std::string> iban_owners(Ledger::Impl& impl, const std::string& iban
   if (iban.empty()) return out;
   auto& q = impl.stmt(
       "SELECT code FROM customer WHERE iban = ?1 UNION "
-      "SELECT c.code FROM customer_iban k JOIN customer c ON c.id = k.customer_id WHERE k.iban = ?1 ORDER BY 1");
+      "SELECT c.code AS code FROM customer_iban k JOIN customer c ON c.id = k.customer_id WHERE k.iban = ?1 "
+      "ORDER BY 1");
   q.bind(1, iban);
-  while (q.executeStep()) out.push_back(q.getColumn(0).getString());
+  while (q.executeStep()) out.push_back(q.getColumn("code").getString());
   q.reset();
   return out;
 }
@@ -217,37 +222,57 @@ void record(Ledger& ledger, ImportedLine& out, Date today) {
   out.to_credit = paid.to_credit;
 }
 
-// The journal payload of an import, written piece by piece into one string: a
-// statement of 100k lines would otherwise hold a JSON tree of every line, or
-// copies of its lists, in memory.
-std::string event_of(const ImportResult& r, std::string_view source) {
-  std::string out = fmt::format(R"({{"duplicates":{},"lines":{},"payments":[)", r.count(ImportStatus::duplicate),
-                                r.lines.size());
-  bool first = true;
-  for (const auto& l : r.lines) {
-    if (l.status != ImportStatus::recorded) continue;
-    if (!std::exchange(first, false)) out += ',';
-    out += std::to_string(l.payment_id);
+// The journal payload of an import, written piece by piece as the lines are
+// recorded: a statement of 100k lines would otherwise hold a JSON tree of
+// every line, or every line, in memory.
+class ImportEvent {
+ public:
+  void add(const ImportedLine& l) {
+    ++lines_;
+    if (l.status == ImportStatus::duplicate) ++duplicates_;
+    if (l.status == ImportStatus::recorded) {
+      if (!payments_.empty()) payments_ += ',';
+      payments_ += std::to_string(l.payment_id);
+    }
+    if (l.status == ImportStatus::suspense) {
+      if (!suspense_.empty()) suspense_ += ',';
+      suspense_ += nlohmann::json{{"line", l.source.line},
+                                  {"date", format_date(l.source.date)},
+                                  {"amount", format_amount(l.source.amount)},
+                                  {"reference", l.source.reference},
+                                  {"label", l.source.label},
+                                  {"method", to_string(l.source.method)},
+                                  {"reason", l.reason}}
+                       .dump();
+    }
   }
-  out += R"(],"source":)";
-  out += nlohmann::json(std::string(source)).dump();
-  out += R"(,"suspense":[)";
-  first = true;
-  for (const auto& l : r.lines) {
-    if (l.status != ImportStatus::suspense) continue;
-    if (!std::exchange(first, false)) out += ',';
-    out += nlohmann::json{{"line", l.source.line},
-                          {"date", format_date(l.source.date)},
-                          {"amount", format_amount(l.source.amount)},
-                          {"reference", l.source.reference},
-                          {"label", l.source.label},
-                          {"method", to_string(l.source.method)},
-                          {"reason", l.reason}}
-               .dump();
+  std::size_t lines() const { return lines_; }
+  std::size_t duplicates() const { return duplicates_; }
+  // The payload; consumes the lists: the suspense list, the bulk of it (200
+  // bytes a line), becomes the payload in place, its head inserted before it.
+  std::string json(std::string_view source) {
+    std::string head = fmt::format(R"({{"duplicates":{},"lines":{},"payments":[)", duplicates_, lines_);
+    head += payments_;
+    std::string().swap(payments_);
+    head += R"(],"source":)";
+    head += nlohmann::json(std::string(source)).dump();
+    head += R"(,"suspense":[)";
+    std::string out = std::move(suspense_);
+    if (out.capacity() < out.size() + head.size() + 2) out.reserve(out.size() + head.size() + 2);
+    out.insert(0, head);
+    out += "]}";
+    return out;
   }
-  out += "]}";
-  return out;
-}
+
+ private:
+  std::size_t lines_ = 0;
+  std::size_t duplicates_ = 0;
+  std::string payments_;
+  std::string suspense_;
+};
+
+// Thrown out of the write when lines are malformed: nothing is written.
+struct Rejected {};
 
 }  // namespace
 
@@ -269,41 +294,78 @@ ImportResult import_payments(Ledger& ledger, BankStatement st, std::string_view 
     result.rejected = std::move(st.errors);
     return result;
   }
-  // The lines move into the result before the write, and the statement's own
-  // vector is freed: a 100k-line import never holds both arrays while SQLite's
-  // page cache fills (the peak memory, docs/performance.md).
   result.lines.reserve(st.lines.size());  // exactly: no doubling of 100k lines
-  for (auto& line : st.lines) result.lines.push_back({std::move(line), ImportStatus::suspense, 0, "", "", 0, ""});
-  std::vector<BankLine>().swap(st.lines);
+  const std::size_t total = st.lines.size();
+  const StatementFeed feed = [&](const BankLineSink& line, const CsvErrorSink&) {
+    for (auto& l : st.lines) line(std::move(l));
+    std::vector<BankLine>().swap(st.lines);
+  };
+  import_stream(ledger, feed, source, today, [&](ImportedLine&& l) {
+    result.lines.push_back(std::move(l));
+    if (progress) progress(result.lines.size(), total);
+  });
+  return result;
+}
+
+ImportTotals import_stream(Ledger& ledger, const StatementFeed& feed, std::string_view source, Date today,
+                           const ImportedSink& done) {
+  ImportTotals totals;
   const ImportSettings settings(impl_of(ledger).db);
   try {
     ledger.write("import.payments", [&] {
+      totals = ImportTotals{};
       Ledger::Impl& impl = impl_of(ledger);
       const auto locked = locked_through(ledger);
       std::vector<LineError> conflicts, in_locked;
-      for (std::size_t k = 0; k < result.lines.size(); ++k) {
-        ImportedLine& out = result.lines[k];
-        const BankLine& l = out.source;
-        if (!known(impl, l, out, conflicts)) {
-          if (locked && format_month(l.date) <= *locked)
-            in_locked.push_back({l.line, fmt::format("dated {}", format_date(l.date))});
-          else
-            record(ledger, out, today);
+      ImportEvent event;
+      // The first error recording a line: thrown once the whole statement has
+      // been read, after its malformed lines (what a file is refused for
+      // first does not depend on where the reading stopped).
+      std::exception_ptr failure;
+      const auto on_line = [&](BankLine&& l) {
+        if (!totals.rejected.empty() || failure) return;  // nothing more is recorded: the rest is only read
+        ImportedLine out{std::move(l), ImportStatus::suspense, 0, "", "", 0, ""};
+        try {
+          if (!known(impl, out.source, out, conflicts)) {
+            if (locked && format_month(out.source.date) <= *locked)
+              in_locked.push_back({out.source.line, fmt::format("dated {}", format_date(out.source.date))});
+            else
+              record(ledger, out, today);
+          }
+        } catch (...) {
+          failure = std::current_exception();
+          return;
         }
         std::vector<std::string>().swap(out.source.invoices);  // done with: `invoice` names the one paid
-        if (progress) progress(k + 1, result.lines.size());
-      }
+        event.add(out);
+        ++totals.lines;
+        switch (out.status) {
+          case ImportStatus::recorded:
+            ++totals.recorded;
+            totals.recorded_total += out.source.amount;
+            break;
+          case ImportStatus::duplicate: ++totals.duplicates; break;
+          case ImportStatus::suspense: ++totals.suspense; break;
+        }
+        if (done) done(std::move(out));
+      };
+      feed(on_line, [&](LineError&& e) { totals.rejected.push_back(std::move(e)); });
+      if (!totals.rejected.empty()) throw Rejected{};
+      if (failure) std::rethrow_exception(failure);
       if (!conflicts.empty())
         throw conflict("{}: {} line(s) reuse a known reference with other details (P4), nothing recorded: {}", source,
                        conflicts.size(), list_lines(conflicts));
       if (!in_locked.empty()) check_import_open(source, in_locked.size(), *locked, list_lines(in_locked));
-      if (result.count(ImportStatus::duplicate) == result.lines.size()) throw NothingNew{};
-      return event_of(result, source);
+      if (event.duplicates() == event.lines()) throw NothingNew{};
+      return event.json(source);
     });
   } catch (const NothingNew&) {
     // Every line was already recorded: nothing written (idempotent).
+  } catch (const Rejected&) {
+    std::stable_sort(totals.rejected.begin(), totals.rejected.end(),
+                     [](const LineError& a, const LineError& b) { return a.line < b.line; });
   }
-  return result;
+  return totals;
 }
 
 }  // namespace tally

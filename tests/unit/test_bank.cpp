@@ -7,11 +7,14 @@
 // absent. Our own samples are in tests/data/bank/.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
+#include "core/bank_internal.hpp"
 #include "tally/bank.hpp"
 #include "tally/errors.hpp"
 #include "unit/fixtures.hpp"
@@ -701,4 +704,143 @@ TEST_CASE("bank: malformed and hostile XML is a usage error", "[bank][camt053]")
     CHECK(code_of([&] { read_camt053(big); }) == ExitCode::usage);
     CHECK(code_of([&] { read_cfonb120(big); }) == ExitCode::usage);
   }
+}
+
+namespace {
+
+// A camt.053.001.02 statement of n booked credits of 1.00 each (references
+// R1..Rn, one entry per line from line 4), opening 0.00, closing n.00; entry
+// number `bad` (1-based, 0 for none) has the amount "1,O0".
+std::string camt_of(int n, int bad = 0) {
+  std::string s =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+      "<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.02\"><BkToCstmrStmt><Stmt><Id>S1</Id>"
+      "<Acct><Id><IBAN>FR7630006000011234567890189</IBAN></Id><Ccy>EUR</Ccy></Acct>\n"
+      "<Bal><Tp><CdOrPrtry><Cd>OPBD</Cd></CdOrPrtry></Tp><Amt Ccy=\"EUR\">0.00</Amt><CdtDbtInd>CRDT</CdtDbtInd>"
+      "<Dt><Dt>2026-03-01</Dt></Dt></Bal>" +
+      fmt::format("<Bal><Tp><CdOrPrtry><Cd>CLBD</Cd></CdOrPrtry></Tp><Amt Ccy=\"EUR\">{}.00</Amt>"
+                  "<CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2026-03-31</Dt></Dt></Bal>\n",
+                  n);
+  for (int k = 1; k <= n; ++k)
+    s += fmt::format("<Ntry><Amt Ccy=\"EUR\">{}</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>"
+                     "<BookgDt><Dt>2026-03-02</Dt></BookgDt><AcctSvcrRef>R{}</AcctSvcrRef>"
+                     "<AddtlNtryInf>payment number {} of a long statement read one entry at a time</AddtlNtryInf>"
+                     "</Ntry>\n",
+                     k == bad ? "1,O0" : "1.00", k, k);
+  return s + "</Stmt></BkToCstmrStmt></Document>\n";
+}
+
+// Records what a streaming reader gives, and how far into the file it was.
+class Recorder final : public bank::StatementSink {
+ public:
+  explicit Recorder(const std::size_t& read) : read_(read) {}
+  void begin(const bank::Statement& s) override {
+    begun.push_back(s.id);
+    CHECK(s.entries.empty());
+  }
+  void entry(const bank::Statement&, bank::Entry&& e) override {
+    lines.push_back(e.line);
+    refs.push_back(e.reference);
+    read_at.push_back(read_);
+  }
+  void end(const bank::Statement& s) override { ended.push_back(s.id); }
+  std::vector<std::string> begun, ended, refs;
+  std::vector<int> lines;
+  std::vector<std::size_t> read_at;  // bytes the reader had taken when each entry came
+
+ private:
+  const std::size_t& read_;
+};
+
+}  // namespace
+
+TEST_CASE("bank: CAMT.053 is read one entry at a time", "[bank][camt053][stream]") {
+  // 5000 entries of about 250 bytes: 1.2 MB, read by the reader in small
+  // pieces; each entry must reach the sink long before the file's end.
+  const int n = 5000;
+  const std::string text = camt_of(n);
+  std::size_t at = 0;
+  const ByteSource source = [&](char* buf, std::size_t size) {
+    const std::size_t k = std::min({size, text.size() - at, std::size_t{4096}});
+    std::memcpy(buf, text.data() + at, k);
+    at += k;
+    return k;
+  };
+  SECTION("entries come in file order, each while the file is still being read") {
+    Recorder rec(at);
+    read_camt053(source, rec);
+    REQUIRE(rec.lines.size() == static_cast<std::size_t>(n));
+    CHECK(rec.begun == std::vector<std::string>{"S1"});
+    CHECK(rec.ended == std::vector<std::string>{"S1"});
+    CHECK(rec.lines.front() == 4);  // the first <Ntry> is on line 4 (camt_of)
+    CHECK(rec.lines.back() == 4 + n - 1);
+    CHECK(rec.refs[41] == "R42");
+    // The first entry came after at most a few pieces of 4 KiB, the middle one
+    // around the middle of the file: the reader holds no more than it reads.
+    CHECK(rec.read_at.front() < 64 * 1024);
+    CHECK(rec.read_at[n / 2] < text.size() / 2 + 64 * 1024);
+    CHECK(rec.read_at[n / 2] > text.size() / 2 - 64 * 1024);
+  }
+  SECTION("an error of the last entry names its line, after the others were given") {
+    const std::string bad = camt_of(n, n);
+    at = 0;
+    const ByteSource bad_source = [&](char* buf, std::size_t size) {
+      const std::size_t k = std::min(size, bad.size() - at);
+      std::memcpy(buf, bad.data() + at, k);
+      at += k;
+      return k;
+    };
+    Recorder rec(at);
+    const std::string m = error_of(ExitCode::usage, [&] { read_camt053(bad_source, rec); });
+    CHECK(m == fmt::format("CAMT.053 line {} <Amt>: invalid amount '1,O0': expected digits with at most 2 "
+                           "decimals after '.' or ',' (further decimals only if zero), at most 1000000000.00",
+                           4 + n - 1));
+    CHECK(rec.lines.size() == static_cast<std::size_t>(n - 1));
+    CHECK(rec.ended.empty());
+  }
+  SECTION("a malformed end wins over an earlier entry's error, as with the whole document") {
+    std::string bad = camt_of(3, 2);
+    bad.resize(bad.size() - 12);  // "</Document>\n" cut
+    at = 0;
+    const ByteSource bad_source = [&](char* buf, std::size_t size) {
+      const std::size_t k = std::min(size, bad.size() - at);
+      std::memcpy(buf, bad.data() + at, k);
+      at += k;
+      return k;
+    };
+    Recorder rec(at);
+    CHECK(contains(error_of(ExitCode::usage, [&] { read_camt053(bad_source, rec); }), "malformed XML"));
+    CHECK(contains(error_of(ExitCode::usage, [&] { read_camt053(bad); }), "malformed XML"));
+  }
+  SECTION("the same statements as the whole-file reading") {
+    const auto st = read_camt053(camt_of(3));
+    REQUIRE(st.size() == 1);
+    REQUIRE(st[0].entries.size() == 3);
+    CHECK(st[0].closing->amount == 300);
+    CHECK(reconcile(st[0]).checked);
+  }
+}
+
+TEST_CASE("bank: repeated references are numbered in a stream as in a whole statement", "[bank][stream]") {
+  bank::Statement s;
+  s.format = Format::camt053;
+  s.account = "FR76";
+  for (const char* ref : {"A", "B", "A", "", "A", ""}) {
+    bank::Entry e;
+    e.reference = ref;
+    e.amount = 100;
+    s.entries.push_back(e);
+  }
+  detail::ReferenceNumbering numbering;
+  std::vector<std::string> streamed;
+  for (bank::Entry e : s.entries) {
+    numbering.finish(s, e);
+    streamed.push_back(e.reference);
+  }
+  // Two identical entries without a reference: occurrences 1 and 2 of the hash.
+  const std::string h1 = hash_entry(s, s.entries[3], 1), h2 = hash_entry(s, s.entries[3], 2);
+  CHECK(streamed == std::vector<std::string>{"A", "B", "A#2", h1, "A#3", h2});
+  detail::Occurrences many;
+  for (int k = 0; k < 10000; ++k) CHECK(many.add(std::to_string(k)) == 1);
+  for (int k = 0; k < 10000; k += 999) CHECK(many.add(std::to_string(k)) == 2);
 }

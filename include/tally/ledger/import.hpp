@@ -31,4 +31,33 @@ ImportResult import_payments(Ledger& ledger, std::string_view csv, std::string_v
 ImportResult import_payments(Ledger& ledger, BankStatement statement, std::string_view source, Date today,
                              const ImportProgress& progress = {});
 
+// ---- Streaming (issue 23): memory bounded whatever the statement's size ----
+
+// A statement read while it is imported: calls `line` for each line read
+// without error and `error` for each malformed line, in file order; may throw
+// Error (then nothing is written).
+using StatementFeed = std::function<void(const BankLineSink& line, const CsvErrorSink& error)>;
+
+// Each line once decided, in file order, inside the import's transaction: what
+// it was given stands only if import_stream returns without rejected lines.
+using ImportedSink = std::function<void(ImportedLine&&)>;
+
+struct ImportTotals {
+  std::size_t lines = 0;  // the statement's lines (without the malformed ones)
+  std::size_t recorded = 0;
+  std::size_t duplicates = 0;
+  std::size_t suspense = 0;
+  Cents recorded_total = 0;          // the amounts of the lines recorded as payments
+  std::vector<LineError> rejected;   // malformed lines, by line: then nothing was written
+};
+
+// import_payments reading the statement from `feed` inside the write, each
+// line recorded as it is read and given to `done`, none of them held. The
+// same rules and errors; malformed lines (all of them, the whole statement is
+// read) are returned in `rejected` and the transaction rolls back. An error
+// the feed throws (a reader's, B1) rolls it back too, and comes before the
+// malformed lines and the errors of recording, whichever line they are on.
+ImportTotals import_stream(Ledger& ledger, const StatementFeed& feed, std::string_view source, Date today,
+                           const ImportedSink& done = {});
+
 }  // namespace tally
