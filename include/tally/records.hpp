@@ -64,6 +64,9 @@ struct InvoiceFilter {
   std::optional<std::string> customer;
   std::optional<std::string> status;  // open | partially-paid | paid | void
   std::optional<InvoiceKind> kind;
+  // Issued within these days (both included), read by the SQL itself: a
+  // month's documents without loading the others (invoice export --period).
+  std::optional<Period> issued;
 };
 
 // A new invoice: customer, kind, lines, issue date; due date from the terms.

@@ -58,11 +58,9 @@ Output run_export(Context& ctx, const ExportOpts& o) {
 
   std::vector<Invoice> docs;
   if (month) {
-    const date::year_month ym{date::year_month_day{*month}.year(), date::year_month_day{*month}.month()};
-    each_invoice(ledger, {}, d, [&](const Invoice& i) {
-      const date::year_month_day ymd{i.issue_date};
-      if (ymd.year() == ym.year() && ymd.month() == ym.month()) docs.push_back(i);
-    });
+    InvoiceFilter f;
+    f.issued = Period{month_first(*month), month_last(*month)};
+    each_invoice(ledger, f, d, [&](const Invoice& i) { docs.push_back(i); });
     if (docs.empty()) throw not_found("no invoice or credit note issued in {}", *o.period);
   } else {
     for (const auto& n : o.numbers) docs.push_back(find_invoice(ledger, n, d));  // unknown: exit 3

@@ -532,11 +532,16 @@ void each_invoice(Ledger& ledger, const InvoiceFilter& f, Date d, const std::fun
     sql += " AND c.code = ?2";
   }
   if (f.kind) sql += " AND i.kind = ?3";
+  if (f.issued) sql += " AND i.issue_date BETWEEN ?4 AND ?5";
   sql += " ORDER BY i.id";
   auto& q = impl.stmt(sql);
   q.bind(1, db_date(d));
   if (f.customer) q.bind(2, *f.customer);
   if (f.kind) q.bind(3, std::string(to_string(*f.kind)));
+  if (f.issued) {
+    q.bind(4, db_date(f.issued->first));
+    q.bind(5, db_date(f.issued->last));
+  }
   // Batches of invoices get their lines in one range read (load_lines), then
   // go to fn; the statement's read transaction spans them all.
   constexpr std::size_t kBatch = 512;
