@@ -7,6 +7,12 @@
 #include <string_view>
 #include <vector>
 
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "cli/cli.hpp"
+#include "cli/options.hpp"
 #include "tally/errors.hpp"
 #include "tally/text.hpp"
 
@@ -117,6 +123,49 @@ void check_no_empty_values(const CLI::App& app) {
         throw usage_error("invalid {} '{}': an empty value is not accepted", o->get_name(), v);
   }
   for (const CLI::App* sub : app.get_subcommands()) check_no_empty_values(*sub);
+}
+
+int fail(ExitCode code, const std::string& message) {
+  std::cerr << "tally: error: " << escape_control(message) << "\n";
+  return static_cast<int>(code);
+}
+
+std::optional<int> parse_command_line(CLI::App& app, int argc, char** argv) {
+  try {
+    check_arguments(argc, argv);
+    app.parse(argc, argv);
+    check_no_empty_values(app);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::RequiredError& e) {
+    // `tally` alone, or a group without its command (`tally invoice`): its
+    // help on stdout, one error line, exit 2.
+    if (const std::string unknown = unknown_command(app, argc, argv); !unknown.empty())
+      return fail(ExitCode::usage, unknown);
+    const CLI::App* at = &app;
+    while (!at->get_subcommands().empty()) at = at->get_subcommands().front();
+    if (!visible_commands(at).empty() && at->get_subcommands().empty()) {
+      std::cout << help_text(at) << std::flush;
+      std::string path;
+      for (const CLI::App* a = at; a->get_parent() != nullptr; a = a->get_parent()) path = a->get_name() + " " + path;
+      return fail(ExitCode::usage,
+                  fmt::format("missing command: expected one of the commands above ('tally help {}COMMAND')", path));
+    }
+    return fail(ExitCode::usage, std::string(e.what()) + " (see 'tally --help')");
+  } catch (const CLI::ParseError& e) {
+    const std::string unknown = unknown_command(app, argc, argv);
+    if (!unknown.empty()) return fail(ExitCode::usage, unknown);
+    std::string msg = e.what();
+    if (msg.empty()) msg = "missing command: run 'tally --help' for the list";
+    return fail(ExitCode::usage, msg + " (see 'tally --help')");
+  } catch (const Error& e) {
+    return fail(e.code(), message_of(e));
+  }
+  return std::nullopt;
 }
 
 }  // namespace tally::cli

@@ -1,9 +1,12 @@
 // The command line before a command runs (args.cpp).
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include <CLI/CLI.hpp>
+
+#include "tally/errors.hpp"
 
 namespace tally::cli {
 
@@ -20,5 +23,14 @@ void check_arguments(int argc, char** argv);
 
 // No option or argument given is empty or blank. Throws Error(usage) naming the option.
 void check_no_empty_values(const CLI::App& app);
+
+// The one line of a failure on stderr ("tally: error: ..."), its control
+// characters escaped whatever values it quotes; returns the exit code.
+int fail(ExitCode code, const std::string& message);
+
+// Parses the command line into app, with the checks above. Nothing when the
+// chosen command is to run; else the exit code, once help, the version or
+// the one-line usage error (exit 2) is printed.
+std::optional<int> parse_command_line(CLI::App& app, int argc, char** argv);
 
 }  // namespace tally::cli

@@ -132,6 +132,12 @@ void emit(const Context& ctx, const Output& out, std::ostream& os);
 // Throws Error naming the path; nothing is left behind on failure.
 void emit_file(const Context& ctx, const Output& out, const std::string& path);
 
+// Runs the parsed command: checks --format, --as-of and -o before any work,
+// runs it, prints or writes its output (never a file on --dry-run) and
+// returns its exit code; a failure is one line on stderr and its exit code
+// (SQLite's busy as 6, whatever the command).
+int run_command(Context& ctx, const Action& action);
+
 // An error's message with the command line's words for its hint (hints.cpp).
 std::string message_of(const Error& e);
 

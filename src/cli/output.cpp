@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "cli/args.hpp"
 #include "cli/cli.hpp"
 #include "tally/errors.hpp"
 #include "tally/files.hpp"
@@ -243,6 +244,34 @@ void emit_file(const Context& ctx, const Output& out, const std::string& path) {
   }
   ::close(fd);
   files.commit();  // the destructor removes the temporary file on any failure above
+}
+
+int run_command(Context& ctx, const Action& action) {
+  try {
+    ctx.format();  // validate --format and --as-of before any work, whatever the command
+    ctx.as_of();
+    // -o FILE: checked before the command runs (a writing command must not
+    // commit and then fail on its output), written once it succeeded.
+    const std::string& path = ctx.g.output;
+    if (!path.empty()) OutputFiles(ctx.db_path(), ctx.g.force).check(path);
+    Output out = action();
+    if (ctx.g.dry_run && out.json.is_object()) {
+      out.json["dry_run"] = true;
+      if (!ctx.g.quiet) std::cerr << "tally: dry run: nothing was written\n";
+    }
+    if (path.empty()) {
+      emit(ctx, out, std::cout);
+    } else if (ctx.g.dry_run) {  // files are never written on --dry-run (CLI.md)
+      if (!ctx.g.quiet) std::cerr << "tally: dry run: " << escape_control(path) << " not written\n";
+      emit(ctx, out, std::cout);
+    } else {
+      emit_file(ctx, out, path);
+    }
+    return out.exit_code;
+  } catch (const std::exception& e) {
+    const Error err = as_error(e);  // SQLite's busy as 6, whatever the command
+    return fail(err.code(), message_of(err));
+  }
 }
 
 }  // namespace tally::cli
