@@ -21,7 +21,7 @@ constexpr std::array<Name, kAgingBuckets.size()> kBucketColumns = {"not_due", "l
 
 AgingReport aging_on(Ledger::Impl& impl, Date as_of, const Policy& policy) {
   // owed: the balance incl. VAT of every invoice on ?1 with its customer and
-  // due date, as Ledger::invoice evaluates it (allocations dated by ?1 and not
+  // due date, as find_invoice evaluates it (allocations dated by ?1 and not
   // reversed by then, credit notes issued by then). Only invoices not settled
   // by ?1 can owe anything: the open ones (index invoice_open) and those
   // settled after ?1 (index invoice_settled). When nothing moved on the
