@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ledger/impl.hpp"
+#include "ledger/rows.hpp"
 #include "tally/errors.hpp"
 #include "tally/text.hpp"
 #include "tally/invoicing.hpp"
@@ -35,55 +36,30 @@ constexpr const char* kBalanceAsOf =
 #undef TALLY_PAID_AS_OF
 #undef TALLY_CREDITED_AS_OF
 
-// The columns of kInvoiceSelect, resolved by name once per statement (a
-// listing reads them for every invoice).
-struct InvoiceColumns {
-  explicit InvoiceColumns(const SQLite::Statement& q)
-      : id(q.getColumnIndex("id")),
-        number(q.getColumnIndex("number")),
-        credit_note(q.getColumnIndex("credit_note")),
-        customer(q.getColumnIndex("customer")),
-        kind(q.getColumnIndex("kind")),
-        issue_date(q.getColumnIndex("issue_date")),
-        due_date(q.getColumnIndex("due_date")),
-        total_ht(q.getColumnIndex("total_ht")),
-        vat(q.getColumnIndex("vat")),
-        total_ttc(q.getColumnIndex("total_ttc")),
-        reason(q.getColumnIndex("reason")),
-        subscription_id(q.getColumnIndex("subscription_id")),
-        period_first(q.getColumnIndex("period_first")),
-        period_last(q.getColumnIndex("period_last")),
-        cites(q.getColumnIndex("cites")),
-        paid(q.getColumnIndex("paid")),
-        credited(q.getColumnIndex("credited")) {}
-  const int id, number, credit_note, customer, kind, issue_date, due_date, total_ht, vat, total_ttc, reason,
-      subscription_id, period_first, period_last, cites, paid, credited;
-};
-
-Invoice read_invoice(SQLite::Statement& q, const InvoiceColumns& k) {
+// A row of kInvoiceSelect; r is made once per statement (a listing reads
+// every invoice through it).
+Invoice read_invoice(const Row& r) {
   Invoice inv;
-  inv.id = q.getColumn(k.id).getInt64();
-  inv.number = q.getColumn(k.number).getString();
-  inv.credit_note = q.getColumn(k.credit_note).getInt() != 0;
-  inv.customer = q.getColumn(k.customer).getString();
-  inv.kind = parse_invoice_kind(q.getColumn(k.kind).getString());
-  inv.issue_date = parse_date(q.getColumn(k.issue_date).getString());
-  inv.due_date = parse_date(q.getColumn(k.due_date).getString());
-  inv.total_ht = q.getColumn(k.total_ht).getInt64();
-  inv.vat = q.getColumn(k.vat).getInt64();
-  inv.total_ttc = q.getColumn(k.total_ttc).getInt64();
-  inv.reason = q.getColumn(k.reason).getString();
-  if (!q.getColumn(k.subscription_id).isNull()) inv.subscription_id = q.getColumn(k.subscription_id).getInt64();
-  if (!q.getColumn(k.period_first).isNull())
-    inv.period = Period{parse_date(q.getColumn(k.period_first).getString()),
-                        parse_date(q.getColumn(k.period_last).getString())};
-  inv.cites = q.getColumn(k.cites).getString();
+  inv.id = r.int64("id");
+  inv.number = r.text("number");
+  inv.credit_note = r.flag("credit_note");
+  inv.customer = r.text("customer");
+  inv.kind = parse_invoice_kind(r.text("kind"));
+  inv.issue_date = r.date("issue_date");
+  inv.due_date = r.date("due_date");
+  inv.total_ht = r.cents("total_ht");
+  inv.vat = r.cents("vat");
+  inv.total_ttc = r.cents("total_ttc");
+  inv.reason = r.text("reason");
+  inv.subscription_id = r.optional_int64("subscription_id");
+  if (!r.is_null("period_first")) inv.period = Period{r.date("period_first"), r.date("period_last")};
+  inv.cites = r.text("cites");
   if (inv.credit_note) {
     inv.status = "credit-note";
     return inv;
   }
-  inv.paid = q.getColumn(k.paid).getInt64();
-  inv.credited = q.getColumn(k.credited).getInt64();
+  inv.paid = r.cents("paid");
+  inv.credited = r.cents("credited");
   inv.balance = inv.total_ttc - inv.paid - inv.credited;
   if (inv.balance == 0 && inv.credited > 0 && inv.credited == inv.total_ttc) inv.status = "void";
   else if (inv.balance == 0) inv.status = "paid";
@@ -99,18 +75,7 @@ constexpr const char* kAcceptedStandbys =
     "SELECT c.code AS customer, s.first_day AS first_day, COALESCE(s.ended_early, s.last_day) AS last_day "
     "FROM standby s JOIN customer c ON c.id = s.customer_id WHERE s.decision = 'accepted' ";
 
-// The columns of kAcceptedStandbys, resolved by name once per statement.
-struct StandbyColumns {
-  explicit StandbyColumns(const SQLite::Statement& q)
-      : customer(q.getColumnIndex("customer")),
-        first_day(q.getColumnIndex("first_day")),
-        last_day(q.getColumnIndex("last_day")) {}
-  const int customer, first_day, last_day;
-};
-
-Period standby_period(SQLite::Statement& q, const StandbyColumns& k) {
-  return Period{parse_date(q.getColumn(k.first_day).getString()), parse_date(q.getColumn(k.last_day).getString())};
-}
+Period standby_period(const Row& r) { return Period{r.date("first_day"), r.date("last_day")}; }
 
 // Loads the lines of the given invoices (sorted by id): one range query when
 // their ids are dense (a listing of everything, a billing run), else one
@@ -491,7 +456,7 @@ Invoice find_invoice(Ledger& ledger, std::string_view number, Date d) {
   q.bind(2, std::string(number));
   if (!q.executeStep())
     throw not_found("unknown invoice '{}': expected a number such as F2026-000001", number).with(Hint::invoice_list);
-  std::vector<Invoice> one{read_invoice(q, InvoiceColumns(q))};
+  std::vector<Invoice> one{read_invoice(Row(q))};
   q.reset();
   load_lines(impl, one);
   return one.front();
@@ -552,9 +517,9 @@ void each_invoice(Ledger& ledger, const InvoiceFilter& f, Date d, const std::fun
     for (const auto& inv : batch) fn(inv);
     batch.clear();
   };
-  const InvoiceColumns k(q);
+  const Row k(q);
   while (q.executeStep()) {
-    Invoice inv = read_invoice(q, k);
+    Invoice inv = read_invoice(k);
     if (f.status && inv.status != *f.status) continue;
     batch.push_back(std::move(inv));
     if (batch.size() == kBatch) flush();
@@ -569,8 +534,8 @@ std::vector<Period> standby_periods(Ledger& ledger, std::string_view customer_co
   auto& q = impl.stmt(std::string(kAcceptedStandbys) + "AND s.customer_id = ? ORDER BY s.first_day");
   q.bind(1, cid);
   std::vector<Period> out;
-  const StandbyColumns k(q);
-  while (q.executeStep()) out.push_back(standby_period(q, k));
+  const Row k(q);
+  while (q.executeStep()) out.push_back(standby_period(k));
   q.reset();
   return out;
 }
@@ -588,8 +553,8 @@ std::vector<Invoice> run_billing(Ledger& ledger, Date month, Date today,
     for (Customer& c : list_customers(ledger)) by_code.emplace(c.code, std::move(c));
     std::map<std::string, std::vector<Period>> standbys;
     auto& sb = impl.stmt(std::string(kAcceptedStandbys) + "ORDER BY s.customer_id, s.first_day");
-    const StandbyColumns k(sb);
-    while (sb.executeStep()) standbys[sb.getColumn(k.customer).getString()].push_back(standby_period(sb, k));
+    const Row k(sb);
+    while (sb.executeStep()) standbys[k.text("customer")].push_back(standby_period(k));
     sb.reset();
     const std::vector<Period> none;
     auto& exists = impl.stmt(

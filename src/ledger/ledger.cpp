@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ledger/impl.hpp"
+#include "ledger/rows.hpp"
 #include "tally/errors.hpp"
 #include "tally/files.hpp"
 #include "tally/period_lock.hpp"
@@ -398,28 +399,16 @@ std::vector<PolicyVersion> policy_versions(Ledger& ledger) { return cached_polic
 // ---- Customers ----
 
 namespace {
-// The columns of kCustomerColumns, resolved by name once per statement.
-struct CustomerColumns {
-  explicit CustomerColumns(const SQLite::Statement& q)
-      : id(q.getColumnIndex("id")),
-        code(q.getColumnIndex("code")),
-        name(q.getColumnIndex("name")),
-        email(q.getColumnIndex("email")),
-        vat_rate_bp(q.getColumnIndex("vat_rate_bp")),
-        terms_days(q.getColumnIndex("terms_days")),
-        created(q.getColumnIndex("created")) {}
-  const int id, code, name, email, vat_rate_bp, terms_days, created;
-};
-
-Customer read_customer(SQLite::Statement& q, const CustomerColumns& k) {
+// A row of kCustomerColumns.
+Customer read_customer(const Row& r) {
   Customer c;
-  c.id = q.getColumn(k.id).getInt64();
-  c.code = q.getColumn(k.code).getString();
-  c.name = q.getColumn(k.name).getString();
-  c.email = q.getColumn(k.email).getString();
-  c.vat_rate = Rate{q.getColumn(k.vat_rate_bp).getInt64()};
-  c.terms_days = q.getColumn(k.terms_days).getInt();
-  c.created = parse_date(q.getColumn(k.created).getString());
+  c.id = r.int64("id");
+  c.code = r.text("code");
+  c.name = r.text("name");
+  c.email = r.text("email");
+  c.vat_rate = Rate{r.int64("vat_rate_bp")};
+  c.terms_days = static_cast<int>(r.int64("terms_days"));
+  c.created = r.date("created");
   return c;
 }
 constexpr const char* kCustomerColumns = "SELECT id, code, name, email, vat_rate_bp, terms_days, created FROM customer";
@@ -466,15 +455,15 @@ Customer find_customer(Ledger& ledger, std::string_view code) {
   auto& q = impl.stmt(std::string(kCustomerColumns) + " WHERE code = ?");
   q.bind(1, std::string(code));
   if (!q.executeStep()) throw not_found("unknown customer '{}'", code).with(Hint::customer_list);
-  return read_customer(q, CustomerColumns(q));
+  return read_customer(Row(q));
 }
 
 std::vector<Customer> list_customers(Ledger& ledger) {
   Ledger::Impl& impl = impl_of(ledger);
   std::vector<Customer> out;
   auto& q = impl.stmt(std::string(kCustomerColumns) + " ORDER BY code");
-  const CustomerColumns k(q);
-  while (q.executeStep()) out.push_back(read_customer(q, k));
+  const Row k(q);
+  while (q.executeStep()) out.push_back(read_customer(k));
   return out;
 }
 
@@ -497,35 +486,19 @@ constexpr const char* kSubscriptionColumns =
     "s.commitment_months AS commitment_months, s.notice_months AS notice_months, s.letter_date AS letter_date, "
     "s.letter_ref AS letter_ref, s.end_date AS end_date FROM subscription s JOIN customer c ON c.id = s.customer_id";
 
-// The columns of kSubscriptionColumns, resolved by name once per statement.
-struct SubscriptionColumns {
-  explicit SubscriptionColumns(const SQLite::Statement& q)
-      : id(q.getColumnIndex("id")),
-        customer(q.getColumnIndex("customer")),
-        amount_ht(q.getColumnIndex("amount_ht")),
-        cycle(q.getColumnIndex("cycle")),
-        start(q.getColumnIndex("start")),
-        commitment_months(q.getColumnIndex("commitment_months")),
-        notice_months(q.getColumnIndex("notice_months")),
-        letter_date(q.getColumnIndex("letter_date")),
-        letter_ref(q.getColumnIndex("letter_ref")),
-        end_date(q.getColumnIndex("end_date")) {}
-  const int id, customer, amount_ht, cycle, start, commitment_months, notice_months, letter_date, letter_ref,
-      end_date;
-};
-
-Subscription read_subscription(SQLite::Statement& q, const SubscriptionColumns& k) {
+// A row of kSubscriptionColumns.
+Subscription read_subscription(const Row& r) {
   Subscription s;
-  s.id = q.getColumn(k.id).getInt64();
-  s.customer = q.getColumn(k.customer).getString();
-  s.amount_ht = q.getColumn(k.amount_ht).getInt64();
-  s.cycle = parse_cycle(q.getColumn(k.cycle).getString());
-  s.start = parse_date(q.getColumn(k.start).getString());
-  s.commitment_months = q.getColumn(k.commitment_months).getInt();
-  s.notice_months = q.getColumn(k.notice_months).getInt();
-  if (!q.getColumn(k.letter_date).isNull()) s.letter_date = parse_date(q.getColumn(k.letter_date).getString());
-  s.letter_ref = q.getColumn(k.letter_ref).getString();
-  if (!q.getColumn(k.end_date).isNull()) s.end_date = parse_date(q.getColumn(k.end_date).getString());
+  s.id = r.int64("id");
+  s.customer = r.text("customer");
+  s.amount_ht = r.cents("amount_ht");
+  s.cycle = parse_cycle(r.text("cycle"));
+  s.start = r.date("start");
+  s.commitment_months = static_cast<int>(r.int64("commitment_months"));
+  s.notice_months = static_cast<int>(r.int64("notice_months"));
+  s.letter_date = r.optional_date("letter_date");
+  s.letter_ref = r.text("letter_ref");
+  s.end_date = r.optional_date("end_date");
   return s;
 }
 }  // namespace
@@ -568,7 +541,7 @@ Subscription find_subscription(Ledger& ledger, std::int64_t id) {
   auto& q = impl.stmt(std::string(kSubscriptionColumns) + " WHERE s.id = ?");
   q.bind(1, id);
   if (!q.executeStep()) throw not_found("unknown subscription '{}'", id).with(Hint::subscription_list);
-  return read_subscription(q, SubscriptionColumns(q));
+  return read_subscription(Row(q));
 }
 
 std::vector<Subscription> list_subscriptions(Ledger& ledger, std::optional<std::string> customer) {
@@ -578,12 +551,12 @@ std::vector<Subscription> list_subscriptions(Ledger& ledger, std::optional<std::
     const auto cid = impl.customer_id(*customer);
     auto& q = impl.stmt(std::string(kSubscriptionColumns) + " WHERE s.customer_id = ? ORDER BY s.id");
     q.bind(1, cid);
-    const SubscriptionColumns k(q);
-    while (q.executeStep()) out.push_back(read_subscription(q, k));
+    const Row k(q);
+    while (q.executeStep()) out.push_back(read_subscription(k));
   } else {
     auto& q = impl.stmt(std::string(kSubscriptionColumns) + " ORDER BY s.id");
-    const SubscriptionColumns k(q);
-    while (q.executeStep()) out.push_back(read_subscription(q, k));
+    const Row k(q);
+    while (q.executeStep()) out.push_back(read_subscription(k));
   }
   return out;
 }
